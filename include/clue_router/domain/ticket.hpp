@@ -1,0 +1,104 @@
+#pragma once
+// A ticket is one transfer of a clue from one agency to another for one purpose, and its
+// state table (DESIGN §4, after FHIR Task and Primero referrals):
+//   pending → accepted | rejected | cancelled
+//   accepted → in_progress | closed
+//   in_progress ⇄ on_hold;  in_progress | on_hold → closed
+// The sender cancels; the recipient accepts, rejects, starts, holds, resumes and closes.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "clue_router/domain/expected.hpp"
+#include "clue_router/domain/field_error.hpp"
+#include "clue_router/domain/screening.hpp"
+#include "clue_router/domain/time.hpp"
+
+namespace clue_router::domain {
+
+enum class TicketStatus { pending, accepted, rejected, in_progress, on_hold, closed, cancelled };
+enum class TicketAction { accept, reject, start, hold, resume, close, cancel };
+enum class Party { sender, recipient };
+enum class Outcome { assisted, not_eligible, unreachable, withdrawn, duplicate, referred_onward };
+
+std::string_view to_string(TicketStatus s);
+std::string_view to_string(TicketAction a);
+std::string_view to_string(Party p);
+std::string_view to_string(Outcome o);
+std::optional<TicketStatus> parse_ticket_status(std::string_view s);
+std::optional<TicketAction> parse_ticket_action(std::string_view s);
+std::optional<Outcome> parse_outcome(std::string_view s);
+bool is_terminal(TicketStatus s);
+
+struct Ticket {
+    std::string id;
+    std::string clue_id;
+    std::string sender_agency;
+    std::string recipient_agency;
+    std::string purpose;
+    TicketStatus status = TicketStatus::pending;
+    Priority priority = Priority::normal;
+    std::int64_t version = 1;  // bumped by every change; the ETag
+    Timestamp created_at{};
+    Timestamp updated_at{};
+    std::optional<Outcome> outcome;
+    std::optional<std::string> reason;  // the last rejection, hold or cancellation reason
+};
+
+nlohmann::json to_json(const Ticket& t);
+
+// What a caller asks for: POST /v1/tickets/{id}/transitions.
+struct TransitionRequest {
+    TicketAction action;
+    std::optional<std::string> reason;  // required for reject; optional for hold, cancel
+    std::optional<Outcome> outcome;     // required for close
+    std::optional<std::string> note;    // free text for the recipient's own record
+};
+
+// Validates {action, reason?, outcome?, note?}: field errors point at /action, /reason, …
+Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body);
+
+enum class TransitionError {
+    wrong_party,       // this party may not take this action (403)
+    not_allowed_now,   // the current status does not allow it (409)
+};
+
+struct TransitionRule {
+    TicketStatus from;
+    TicketAction action;
+    TicketStatus to;
+    Party actor;
+};
+
+// The whole state table, for documentation and for tests that walk every path.
+std::span<const TransitionRule> transition_table();
+
+// Decides the next status. Field checks (reason, outcome) are parse_transition_request's.
+// When both the party and the status are wrong, the status is reported (409), since it says
+// more about what would ever be possible.
+Expected<TicketStatus, TransitionError> next_status(TicketStatus from, TicketAction action,
+                                                    Party actor);
+
+// The event type a transition writes, e.g. "ticket.accepted", "ticket.on_hold".
+std::string event_type_for(TicketAction action);
+
+struct TicketEvent {
+    std::int64_t sequence = 0;  // assigned by storage, increasing
+    std::string ticket_id;
+    std::string type;  // ticket.created, ticket.accepted, …
+    std::optional<std::string> from_status;
+    std::string to_status;
+    std::string actor_agency;
+    std::string actor_key;  // the key id (never the key)
+    std::optional<std::string> reason;
+    std::optional<std::string> outcome;
+    Timestamp at{};
+};
+
+nlohmann::json to_json(const TicketEvent& e);
+
+}  // namespace clue_router::domain

@@ -1,0 +1,81 @@
+#pragma once
+// What the store keeps, as plain values. Domain types are stored as they are; these add
+// what only storage knows (who submitted, when, the stored reply of an idempotent request).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/domain/clue.hpp"
+#include "clue_router/domain/screening.hpp"
+#include "clue_router/domain/ticket.hpp"
+#include "clue_router/domain/time.hpp"
+
+namespace clue_router::storage {
+
+using domain::Timestamp;
+
+struct ApiKey {
+    std::string id;  // public id, e.g. "key_01J…"; shown in lists and events
+    std::string agency_id;
+    std::string role;  // intake, staff, supervisor, admin
+    std::string label;
+    Timestamp created_at{};
+    std::optional<Timestamp> expires_at;
+    std::optional<Timestamp> revoked_at;
+};
+
+enum class ClueStatus { routed, needs_review };
+std::string_view to_string(ClueStatus s);
+std::optional<ClueStatus> parse_clue_status(std::string_view s);
+
+struct StoredClue {
+    std::string id;
+    std::string sender_agency;
+    std::string submitted_by_key;  // key id
+    domain::Clue clue;
+    ClueStatus status = ClueStatus::routed;
+    std::optional<std::string> review_reason;  // set when status is needs_review
+    domain::Priority priority = domain::Priority::low;
+    Timestamp created_at{};
+};
+
+struct StoredScreening {
+    std::string clue_id;
+    std::string criteria_version;
+    int score = 0;
+    domain::Priority priority = domain::Priority::low;
+    nlohmann::json result;  // domain::to_json(Screening)
+    Timestamp created_at{};
+};
+
+// The reply to an idempotent request, kept so that a retry gets the same answer.
+struct IdempotencyRecord {
+    std::string agency_id;
+    std::string key;
+    std::string request_hash;  // SHA-256 hex of the request body
+    int status = 0;
+    std::string location;  // the Location header of the reply, if any
+    std::string body;      // the reply body
+    Timestamp created_at{};
+};
+
+enum class Box { inbox, outbox };
+
+struct TicketQuery {
+    std::string agency_id;
+    Box box = Box::inbox;
+    std::optional<domain::TicketStatus> status;
+    std::optional<std::string> after_id;  // keyset cursor: ids sort by creation (UUIDv7)
+    int limit = 50;
+};
+
+struct ReviewQuery {
+    std::optional<std::string> sender_agency;  // nullopt: every agency (admin)
+    std::optional<std::string> after_id;
+    int limit = 50;
+};
+
+}  // namespace clue_router::storage

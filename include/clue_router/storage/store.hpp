@@ -1,0 +1,105 @@
+#pragma once
+// The storage interface (DESIGN §6). SQL lives behind it; the service layer sees only these
+// methods. Writes run as units of work on one writer thread that commits them in groups;
+// reads use their own connections and never wait for the writer.
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/ticket.hpp"
+#include "clue_router/storage/records.hpp"
+
+namespace clue_router::storage {
+
+// A storage failure (I/O error, disk full, constraint broken). The message is technical and
+// never contains record contents.
+class StorageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Operations available inside one unit of work. Everything done through one transaction
+// becomes durable together, or not at all.
+class WriteTransaction {
+public:
+    virtual ~WriteTransaction() = default;
+
+    virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
+                                                              const std::string& key) = 0;
+    virtual void insert_idempotency(const IdempotencyRecord& record) = 0;
+    // Deletes records created before the cutoff; returns how many went.
+    virtual int purge_idempotency(Timestamp created_before) = 0;
+
+    virtual void insert_clue(const StoredClue& clue) = 0;
+    virtual void insert_screening(const StoredScreening& screening) = 0;
+
+    virtual void insert_ticket(const domain::Ticket& ticket) = 0;
+    virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
+    // Writes the ticket if the stored version is still expected_version; the caller has
+    // already set ticket.version to expected_version + 1. Returns false when it was not.
+    virtual bool update_ticket(const domain::Ticket& ticket, std::int64_t expected_version) = 0;
+    // Appends an event and returns its sequence number.
+    virtual std::int64_t append_event(const domain::TicketEvent& event) = 0;
+
+    virtual void insert_api_key(const ApiKey& key, const std::string& key_hash) = 0;
+    virtual bool revoke_api_key(const std::string& key_id, Timestamp at) = 0;
+
+    virtual void upsert_agency(const domain::Agency& agency) = 0;
+};
+
+// A read-only view. Each Reader holds one pooled connection until destroyed; hold it for
+// one request, not longer.
+class Reader {
+public:
+    virtual ~Reader() = default;
+
+    virtual int schema_version() = 0;
+
+    virtual std::optional<ApiKey> find_api_key_by_hash(const std::string& key_hash) = 0;
+    virtual std::vector<ApiKey> list_api_keys() = 0;
+
+    virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
+                                                              const std::string& key) = 0;
+
+    virtual std::optional<StoredClue> find_clue(const std::string& id) = 0;
+    virtual std::optional<StoredScreening> latest_screening(const std::string& clue_id) = 0;
+    virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
+    virtual std::vector<StoredClue> review_queue(const ReviewQuery& query) = 0;
+
+    virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
+    virtual std::vector<domain::Ticket> list_tickets(const TicketQuery& query) = 0;
+    virtual std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) = 0;
+
+    virtual std::vector<domain::Agency> agencies() = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    using Work = std::function<void(WriteTransaction&)>;
+    // Called once per unit of work, on the writer thread, after the group's COMMIT (null
+    // exception) or after its failure. Must not block: post the rest of the work elsewhere.
+    using Done = std::function<void(std::exception_ptr)>;
+
+    // Queues a unit of work. It runs inside its own savepoint: if it throws, only its own
+    // changes are rolled back and Done receives the exception; the rest of the group commits.
+    // After stop() has begun, Done receives a StorageError("store is stopping") at once.
+    virtual void write(Work work, Done done) = 0;
+
+    virtual std::unique_ptr<Reader> reader() = 0;
+
+    // Runs every queued unit of work, commits, and stops the writer thread. Idempotent.
+    virtual void stop() = 0;
+};
+
+// Runs one unit of work and waits for its commit; rethrows its failure. For command-line
+// tools and start-up, never for request handling.
+void write_and_wait(Store& store, const Store::Work& work);
+
+}  // namespace clue_router::storage
