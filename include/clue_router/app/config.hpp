@@ -1,0 +1,36 @@
+#pragma once
+// Settings: a JSON file, every member overridable by an environment variable named
+// CLUE_ROUTER_<MEMBER IN UPPER CASE> (e.g. CLUE_ROUTER_PORT=9090), so that one file serves
+// every environment and containers need no file at all.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace clue_router::app {
+
+struct Config {
+    std::string listen_address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (see port_file)
+    std::string port_file;      // when set, the bound port is written here once serving
+    int threads = 2;
+    std::string database = "var/clue-router.db";
+    std::string synchronous = "FULL";
+    int read_connections = 4;
+    std::string directory = "config/demo-directory.json";
+    std::string criteria = "config/criteria.json";
+    std::size_t max_body_bytes = 1 << 20;
+    int header_timeout_ms = 15'000;
+    int body_timeout_ms = 30'000;
+    int write_timeout_ms = 30'000;
+    int shutdown_grace_ms = 10'000;
+    int max_connections = 10'000;
+    int idempotency_retention_hours = 48;
+    int local_offset_minutes = 8 * 60;  // China Standard Time, for "today" in age rules
+    std::string log_level = "info";
+};
+
+// Reads the file (when path is non-empty), then the environment. Throws std::runtime_error
+// naming the member and what is wrong with it.
+Config load_config(const std::string& path);
+
+}  // namespace clue_router::app

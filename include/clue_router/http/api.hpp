@@ -1,0 +1,41 @@
+#pragma once
+// The v1 API: routes, authentication, and the thin handlers that turn HTTP into service
+// calls and service results into HTTP.
+#include <memory>
+
+#include "clue_router/http/exchange.hpp"
+#include "clue_router/http/router.hpp"
+#include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/ticket_service.hpp"
+#include "clue_router/storage/store.hpp"
+
+namespace clue_router::http {
+
+struct ApiServices {
+    storage::Store& store;
+    service::ApiKeys& keys;
+    service::ClueService& clues;
+    service::TicketService& tickets;
+};
+
+class Api {
+  public:
+    explicit Api(ApiServices services);
+
+    // The server's RequestHandler.
+    void handle(Request&& request, Exchange::Sink sink);
+
+  private:
+    void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
+
+    ApiServices services_;
+    Router router_;
+};
+
+// Route tables, one per resource (clue_routes.cpp, ticket_routes.cpp, health_routes.cpp).
+void add_clue_routes(Router& router, ApiServices& services);
+void add_ticket_routes(Router& router, ApiServices& services);
+void add_health_routes(Router& router, ApiServices& services);
+
+}  // namespace clue_router::http

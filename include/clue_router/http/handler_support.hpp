@@ -1,0 +1,37 @@
+#pragma once
+// Small pieces every handler needs: reading a JSON body safely, query parameters, ETags.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/http/exchange.hpp"
+#include "clue_router/service/service_error.hpp"
+
+namespace clue_router::http {
+
+// Nesting deeper than this is refused before parsing: nlohmann's parser recurses, and a
+// body of a million '[' must not exhaust the stack.
+constexpr int kMaxJsonDepth = 64;
+
+// The body as a JSON object, or nullopt after replying 415 (not application/json) or 400
+// (not JSON, too deeply nested, not an object).
+std::optional<nlohmann::json> read_json_object(Exchange& ex);
+
+// limit (1..200, default 50) and cursor query parameters; nullopt after replying 400.
+struct PageParams {
+    int limit = 50;
+    std::optional<std::string> cursor;
+};
+std::optional<PageParams> read_page_params(Exchange& ex);
+
+// "\"3\"" → 3. nullopt when absent; an unparseable header is reported through `bad`.
+std::optional<std::int64_t> parse_if_match(const std::string& header, bool& bad);
+std::string etag_of(std::int64_t version);
+
+// Replies with the problem for a service error.
+void reply_error(Exchange& ex, const service::ServiceError& e);
+
+}  // namespace clue_router::http

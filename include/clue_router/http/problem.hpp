@@ -1,0 +1,38 @@
+#pragma once
+// RFC 9457 problem details: the one place where every failure becomes a reply.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "clue_router/domain/field_error.hpp"
+#include "clue_router/http/types.hpp"
+#include "clue_router/service/service_error.hpp"
+
+namespace clue_router::http {
+
+struct Problem {
+    int status = 500;
+    std::string type;  // the slug after "urn:clue-router:problem:"
+    std::string title;
+    std::string detail;
+    domain::FieldErrors errors;
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, WWW-Authenticate
+};
+
+Problem to_problem(const service::ServiceError& e);
+
+Problem bad_request(std::string detail, domain::FieldErrors errors = {});
+Problem malformed_json(std::string detail);
+Problem unauthenticated(std::string detail);
+Problem not_found();
+Problem method_not_allowed(const std::string& allow);
+Problem payload_too_large(std::size_t limit);
+Problem unsupported_media_type();
+Problem headers_too_large();
+Problem internal_error();
+
+// The problem+json reply; request_id becomes the "instance".
+Response make_problem_response(const Problem& p, unsigned version, const std::string& request_id);
+
+}  // namespace clue_router::http

@@ -1,0 +1,54 @@
+#pragma once
+// Routes: a method and a path pattern with {parameters}, e.g. "/v1/tickets/{id}/history".
+// Matching tells apart "no such path" (404) from "path exists, method does not" (405 + Allow).
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "clue_router/http/types.hpp"
+
+namespace clue_router::http {
+
+class Exchange;
+using Params = std::map<std::string, std::string>;
+using RouteHandler = std::function<void(const std::shared_ptr<Exchange>&)>;
+
+struct RouteOptions {
+    bool public_route = false;  // no API key needed (health checks)
+};
+
+class Router {
+  public:
+    void add(beast_http::verb method, std::string pattern, RouteOptions options,
+             RouteHandler handler);
+
+    struct Found {
+        const RouteHandler* handler;
+        const RouteOptions* options;
+        const std::string* pattern;
+        Params params;
+    };
+    struct NoSuchPath {};
+    struct MethodNotAllowed {
+        std::string allow;  // "GET, POST"
+    };
+    using Match = std::variant<Found, NoSuchPath, MethodNotAllowed>;
+
+    Match match(beast_http::verb method, std::string_view path) const;
+
+  private:
+    struct Route {
+        beast_http::verb method;
+        std::string pattern;
+        std::vector<std::string> segments;  // "{id}" marks a parameter
+        RouteOptions options;
+        RouteHandler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+}  // namespace clue_router::http

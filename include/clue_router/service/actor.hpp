@@ -1,0 +1,20 @@
+#pragma once
+// Who is calling: the key's agency and role (DESIGN §7). Every service call takes one.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clue_router::service {
+
+enum class Role { intake, staff, supervisor, admin };
+
+std::string_view to_string(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+struct Actor {
+    std::string key_id;
+    std::string agency_id;
+    Role role = Role::intake;
+};
+
+}  // namespace clue_router::service

@@ -1,0 +1,66 @@
+#pragma once
+// Use cases around clues: submit (validate → screen → route → one durable transaction),
+// read one, list the review queue.
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/service/actor.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/service/runtime_config.hpp"
+#include "clue_router/service/service_error.hpp"
+#include "clue_router/storage/store.hpp"
+
+namespace clue_router::service {
+
+struct ClueServiceOptions {
+    // "Today" for age rules is the date where the clue is handled: China Standard Time.
+    std::chrono::minutes local_offset{8 * 60};
+};
+
+// The reply to a submission, exactly as stored for idempotent replays.
+struct SubmittedClue {
+    int status = 201;
+    std::string location;
+    std::string body;
+    bool replayed = false;
+};
+
+struct Page {
+    nlohmann::json items = nlohmann::json::array();
+    std::optional<std::string> next_cursor;
+};
+
+class ClueService {
+  public:
+    ClueService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock,
+                ClueServiceOptions options = {})
+        : store_(store), config_(config), clock_(clock), options_(options) {}
+
+    // idempotency_key: as sent (already checked to be 1-255 visible ASCII by the caller, or
+    // nullopt). The completion runs on the storage writer thread or the calling thread.
+    void submit(const Actor& actor, std::optional<std::string> idempotency_key,
+                const nlohmann::json& body, Completion<SubmittedClue> done);
+
+    // {"clue", "screening", "tickets"}; 404 outside the caller's scope.
+    Result<nlohmann::json> get(const Actor& actor, const std::string& clue_id, bool reveal);
+
+    Result<Page> review_queue(const Actor& actor, std::optional<std::string> cursor, int limit);
+
+  private:
+    bool begin_in_flight(const std::string& slot);
+    void end_in_flight(const std::string& slot);
+
+    storage::Store& store_;
+    const RuntimeConfigHolder& config_;
+    const Clock& clock_;
+    ClueServiceOptions options_;
+    std::mutex in_flight_mutex_;
+    std::unordered_set<std::string> in_flight_;  // "agency\nkey" of requests not yet committed
+};
+
+}  // namespace clue_router::service

@@ -1,0 +1,160 @@
+#include "clue_router/app/cli.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "clue_router/app/config.hpp"
+#include "clue_router/app/runtime_loader.hpp"
+#include "clue_router/app/serve.hpp"
+#include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/storage/sqlite_store.hpp"
+
+namespace clue_router::app {
+
+namespace {
+
+std::unique_ptr<storage::Store> open_store(const Config& config) {
+    const auto parent = std::filesystem::path(config.database).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    storage::SqliteOptions options;
+    options.path = config.database;
+    options.synchronous = config.synchronous;
+    options.read_connections = 1;
+    return storage::open_sqlite_store(options);
+}
+
+int keys_create(const Config& config, const std::string& agency, const std::string& role_text,
+                const std::string& label, int expires_in_days) {
+    const auto role = service::parse_role(role_text);
+    if (!role) {
+        std::cerr << "error: --role must be intake, staff, supervisor or admin\n";
+        return 2;
+    }
+    // The key's agency must be in the directory this deployment serves.
+    const auto runtime = load_runtime_config(config);
+    if (!runtime->directory.find(agency)) {
+        std::cerr << "error: no agency '" << agency << "' in the directory " << config.directory
+                  << "\n";
+        return 2;
+    }
+    auto store = open_store(config);
+    sync_directory(*store, runtime->directory);
+    service::SystemClock clock;
+    service::ApiKeys keys(*store, clock);
+    std::optional<domain::Timestamp> expires;
+    if (expires_in_days > 0) expires = clock.now() + std::chrono::days(expires_in_days);
+    const auto created = keys.create(agency, *role, label, expires);
+    store->stop();
+    // The secret alone on stdout, so that KEY=$(clue-router keys create …) works.
+    std::cerr << "created " << created.key.id << " for " << agency << " (" << role_text
+              << "); the key below is shown once: store it now\n";
+    std::cout << created.secret << std::endl;
+    return 0;
+}
+
+int keys_list(const Config& config) {
+    auto store = open_store(config);
+    service::SystemClock clock;
+    service::ApiKeys keys(*store, clock);
+    std::cout << "id\tagency\trole\tcreated_at\texpires_at\trevoked_at\tlabel\n";
+    for (const auto& k : keys.list()) {
+        std::cout << k.id << '\t' << k.agency_id << '\t' << k.role << '\t'
+                  << domain::format_rfc3339(k.created_at) << '\t'
+                  << (k.expires_at ? domain::format_rfc3339(*k.expires_at) : "-") << '\t'
+                  << (k.revoked_at ? domain::format_rfc3339(*k.revoked_at) : "-") << '\t' << k.label
+                  << '\n';
+    }
+    store->stop();
+    return 0;
+}
+
+int keys_revoke(const Config& config, const std::string& key_id) {
+    auto store = open_store(config);
+    service::SystemClock clock;
+    service::ApiKeys keys(*store, clock);
+    const bool revoked = keys.revoke(key_id);
+    store->stop();
+    if (!revoked) {
+        std::cerr << "error: no active key " << key_id << "\n";
+        return 1;
+    }
+    std::cerr << "revoked " << key_id << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App cli{
+        "clue-router: routes judicial-assistance clues between procuratorates, women's "
+        "federations and their partners"};
+    cli.require_subcommand(1);
+    std::string config_path;
+
+    auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP service");
+    serve_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+
+    auto* migrate_cmd = cli.add_subcommand("migrate", "apply database migrations and exit");
+    migrate_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+
+    auto* check_cmd =
+        cli.add_subcommand("check-config", "validate the configuration, directory and criteria");
+    check_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+
+    auto* keys_cmd = cli.add_subcommand("keys", "manage API keys");
+    keys_cmd->require_subcommand(1);
+    std::string agency, role, label, key_id;
+    int expires_in_days = 0;
+    auto* create_cmd = keys_cmd->add_subcommand("create", "create a key; prints it once");
+    create_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    create_cmd->add_option("--agency", agency, "agency id from the directory")->required();
+    create_cmd->add_option("--role", role, "intake, staff, supervisor or admin")->required();
+    create_cmd->add_option("--label", label, "what the key is for, e.g. the system using it");
+    create_cmd->add_option("--expires-in-days", expires_in_days, "0: never")
+        ->check(CLI::Range(0, 3650));
+    auto* list_cmd = keys_cmd->add_subcommand("list", "list keys (never their secrets)");
+    list_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "revoke a key at once");
+    revoke_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    revoke_cmd->add_option("key_id", key_id, "the key's id (key_…)")->required();
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+
+    try {
+        const Config config = load_config(config_path);
+        if (*serve_cmd) {
+            setup_logging(config.log_level);
+            return serve(config);
+        }
+        if (*migrate_cmd) {
+            auto store = open_store(config);
+            store->stop();
+            std::cerr << "database " << config.database << " is at schema version "
+                      << storage::latest_schema_version() << "\n";
+            return 0;
+        }
+        if (*check_cmd) {
+            const auto runtime = load_runtime_config(config);
+            std::cerr << "configuration is valid: " << runtime->directory.all().size()
+                      << " agencies, criteria " << runtime->criteria.version << "\n";
+            return 0;
+        }
+        if (*create_cmd) return keys_create(config, agency, role, label, expires_in_days);
+        if (*list_cmd) return keys_list(config);
+        if (*revoke_cmd) return keys_revoke(config, key_id);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace clue_router::app

@@ -1,0 +1,134 @@
+#include "clue_router/app/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace clue_router::app {
+
+namespace {
+
+using nlohmann::json;
+
+// One entry per setting: how to read it from JSON and from an environment string.
+struct Setting {
+    const char* name;
+    std::function<void(Config&, const json&)> from_json;
+};
+
+template <class Int>
+std::function<void(Config&, const json&)> integer(Int Config::*member, long long min, long long max,
+                                                  const char* name) {
+    return [=](Config& c, const json& v) {
+        if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
+            throw std::runtime_error(std::string(name) + ": must be a whole number from " +
+                                     std::to_string(min) + " to " + std::to_string(max));
+        }
+        c.*member = static_cast<Int>(v.get<long long>());
+    };
+}
+
+std::function<void(Config&, const json&)> text(std::string Config::*member, const char* name) {
+    return [=](Config& c, const json& v) {
+        if (!v.is_string()) throw std::runtime_error(std::string(name) + ": must be a string");
+        c.*member = v.get<std::string>();
+    };
+}
+
+const std::vector<Setting>& settings() {
+    static const std::vector<Setting> all = {
+        {"listen_address", text(&Config::listen_address, "listen_address")},
+        {"port", integer(&Config::port, 0, 65535, "port")},
+        {"port_file", text(&Config::port_file, "port_file")},
+        {"threads", integer(&Config::threads, 1, 256, "threads")},
+        {"database", text(&Config::database, "database")},
+        {"synchronous", text(&Config::synchronous, "synchronous")},
+        {"read_connections", integer(&Config::read_connections, 1, 64, "read_connections")},
+        {"directory", text(&Config::directory, "directory")},
+        {"criteria", text(&Config::criteria, "criteria")},
+        {"max_body_bytes", integer(&Config::max_body_bytes, 1024, 64LL << 20, "max_body_bytes")},
+        {"header_timeout_ms",
+         integer(&Config::header_timeout_ms, 100, 600'000, "header_timeout_ms")},
+        {"body_timeout_ms", integer(&Config::body_timeout_ms, 100, 600'000, "body_timeout_ms")},
+        {"write_timeout_ms", integer(&Config::write_timeout_ms, 100, 600'000, "write_timeout_ms")},
+        {"shutdown_grace_ms", integer(&Config::shutdown_grace_ms, 0, 600'000, "shutdown_grace_ms")},
+        {"max_connections", integer(&Config::max_connections, 1, 1'000'000, "max_connections")},
+        // Partners retry for a day at most; keys must outlive that (DESIGN: at least 24 h).
+        {"idempotency_retention_hours", integer(&Config::idempotency_retention_hours, 24, 24 * 365,
+                                                "idempotency_retention_hours")},
+        {"local_offset_minutes",
+         integer(&Config::local_offset_minutes, -14 * 60, 14 * 60, "local_offset_minutes")},
+        {"log_level", text(&Config::log_level, "log_level")},
+    };
+    return all;
+}
+
+std::string env_name(const char* member) {
+    std::string name = "CLUE_ROUTER_";
+    for (const char* p = member; *p; ++p) name += static_cast<char>(std::toupper(*p));
+    return name;
+}
+
+// An environment value is JSON when it parses as a number, else a string.
+json env_value(const std::string& raw) {
+    if (!raw.empty() && (std::isdigit(static_cast<unsigned char>(raw[0])) || raw[0] == '-')) {
+        auto parsed = json::parse(raw, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_number()) return parsed;
+    }
+    return raw;
+}
+
+void validate(const Config& c) {
+    if (c.synchronous != "FULL" && c.synchronous != "NORMAL") {
+        throw std::runtime_error("synchronous: must be FULL or NORMAL");
+    }
+    static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",
+                                                    "error", "critical", "off"};
+    if (std::find(levels.begin(), levels.end(), c.log_level) == levels.end()) {
+        throw std::runtime_error(
+            "log_level: must be one of trace, debug, info, warn, error, "
+            "critical, off");
+    }
+    if (c.database.empty()) throw std::runtime_error("database: must not be empty");
+}
+
+}  // namespace
+
+Config load_config(const std::string& path) {
+    Config config;
+    if (!path.empty()) {
+        std::ifstream in(path);
+        if (!in) throw std::runtime_error("cannot read the configuration file " + path);
+        auto doc = json::parse(in, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object()) {
+            throw std::runtime_error(path + ": not a JSON object");
+        }
+        for (auto& [member, value] : doc.items()) {
+            if (member.starts_with("_")) continue;  // "_comment" and the like
+            const auto& all = settings();
+            const auto it = std::find_if(all.begin(), all.end(),
+                                         [&](const Setting& s) { return member == s.name; });
+            if (it == all.end()) throw std::runtime_error(path + ": unknown setting " + member);
+            it->from_json(config, value);
+        }
+    }
+    for (const auto& s : settings()) {
+        if (const char* raw = std::getenv(env_name(s.name).c_str())) {
+            try {
+                s.from_json(config, env_value(raw));
+            } catch (const std::runtime_error& e) {
+                throw std::runtime_error(env_name(s.name) + " (" + e.what() + ")");
+            }
+        }
+    }
+    validate(config);
+    return config;
+}
+
+}  // namespace clue_router::app

@@ -1,0 +1,181 @@
+#include "clue_router/app/serve.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "clue_router/app/runtime_loader.hpp"
+#include "clue_router/http/api.hpp"
+#include "clue_router/http/server.hpp"
+#include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/ticket_service.hpp"
+#include "clue_router/storage/sqlite_store.hpp"
+
+namespace clue_router::app {
+
+namespace net = boost::asio;
+
+void setup_logging(const std::string& level) {
+    // Logs go to stderr as logfmt-like lines in UTC; they carry ids, never personal data.
+    auto logger = spdlog::stderr_logger_mt("clue-router");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+    logger->set_level(spdlog::level::from_str(level));
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+}
+
+namespace {
+
+storage::SqliteOptions store_options(const Config& config) {
+    storage::SqliteOptions options;
+    options.path = config.database;
+    options.synchronous = config.synchronous;
+    options.read_connections = static_cast<std::size_t>(config.read_connections);
+    return options;
+}
+
+// Idempotency records older than the retention period go, once an hour.
+class IdempotencyPurger {
+  public:
+    IdempotencyPurger(net::io_context& ioc, storage::Store& store, const service::Clock& clock,
+                      std::chrono::hours retention)
+        : timer_(ioc), store_(store), clock_(clock), retention_(retention) {}
+
+    void start() { schedule(std::chrono::seconds(5)); }
+    void stop() { timer_.cancel(); }
+
+  private:
+    void schedule(std::chrono::steady_clock::duration after) {
+        timer_.expires_after(after);
+        timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            const auto cutoff = clock_.now() - retention_;
+            store_.write([cutoff](storage::WriteTransaction& tx) { tx.purge_idempotency(cutoff); },
+                         [](std::exception_ptr failure) {
+                             if (failure) spdlog::warn("idempotency purge failed");
+                         });
+            schedule(std::chrono::hours(1));
+        });
+    }
+
+    net::steady_timer timer_;
+    storage::Store& store_;
+    const service::Clock& clock_;
+    std::chrono::hours retention_;
+};
+
+void write_port_file(const std::string& path, std::uint16_t port) {
+    // Write then rename, so a reader never sees a half-written number.
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << port << '\n';
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+    std::shared_ptr<const service::RuntimeConfig> runtime;
+    std::unique_ptr<storage::Store> store;
+    try {
+        runtime = load_runtime_config(config);
+        const auto parent = std::filesystem::path(config.database).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+        store = storage::open_sqlite_store(store_options(config));
+        sync_directory(*store, runtime->directory);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot start: {}", e.what());
+        return 1;
+    }
+
+    service::SystemClock clock;
+    service::RuntimeConfigHolder holder(runtime);
+    service::ApiKeys keys(*store, clock);
+    service::ClueService clues(*store, holder, clock,
+                               {std::chrono::minutes(config.local_offset_minutes)});
+    service::TicketService tickets(*store, clock);
+    http::Api api({*store, keys, clues, tickets});
+
+    net::io_context ioc(config.threads);
+    auto work = net::make_work_guard(ioc);
+    http::ServerOptions options;
+    options.address = config.listen_address;
+    options.port = config.port;
+    options.max_body_bytes = config.max_body_bytes;
+    options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+    options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+    options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
+    options.max_connections = static_cast<std::size_t>(config.max_connections);
+    http::Server server(ioc, options, [&api](http::Request&& req, http::Exchange::Sink sink) {
+        api.handle(std::move(req), std::move(sink));
+    });
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", config.listen_address, config.port,
+                         e.what());
+        store->stop();
+        return 1;
+    }
+
+    IdempotencyPurger purger(ioc, *store, clock,
+                             std::chrono::hours(config.idempotency_retention_hours));
+    purger.start();
+
+    net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+    std::function<void()> wait_for_signal = [&] {
+        signals.async_wait([&](boost::system::error_code ec, int signo) {
+            if (ec) return;
+            if (signo == SIGHUP) {
+                try {
+                    holder.replace(load_runtime_config(config));
+                    sync_directory(*store, holder.get()->directory);
+                    spdlog::info("reloaded directory={} criteria={} criteria_version={}",
+                                 config.directory, config.criteria, holder.get()->criteria.version);
+                } catch (const std::exception& e) {
+                    spdlog::error("reload refused, the previous configuration stays: {}", e.what());
+                }
+                wait_for_signal();
+                return;
+            }
+            spdlog::info("shutting down signal={} grace_ms={}", signo, config.shutdown_grace_ms);
+            purger.stop();
+            // When the last connection is gone nothing is left to run and ioc.run() returns.
+            server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&] {
+                signals.cancel();
+                work.reset();
+            });
+        });
+    };
+    wait_for_signal();
+
+    if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
+    spdlog::info("listening address={} port={} threads={} database={} criteria_version={}",
+                 config.listen_address, server.port(), config.threads, config.database,
+                 runtime->criteria.version);
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+
+    // Every reply has been sent; commit whatever is still queued (the purge) and stop.
+    store->stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace clue_router::app

@@ -1,0 +1,79 @@
+#include "clue_router/http/api.hpp"
+#include "clue_router/http/handler_support.hpp"
+
+namespace clue_router::http {
+
+namespace {
+
+// 1-255 visible ASCII characters, as the IETF idempotency-key draft and common practice.
+bool valid_idempotency_key(std::string_view key) {
+    if (key.empty() || key.size() > 255) return false;
+    for (unsigned char c : key) {
+        if (c < 0x21 || c > 0x7e) return false;
+    }
+    return true;
+}
+
+void submit_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    std::optional<std::string> key;
+    if (const auto header = ex->request().find("Idempotency-Key"); header != ex->request().end()) {
+        if (!valid_idempotency_key(header->value())) {
+            ex->reply_problem(bad_request(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                {{"/headers/idempotency-key", "must be 1 to 255 visible ASCII characters"}}));
+            return;
+        }
+        key = std::string(header->value());
+    }
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.clues.submit(
+        ex->actor(), key, *body, [ex](service::Result<service::SubmittedClue> result) {
+            if (!result) return reply_error(*ex, result.error());
+            Response res{static_cast<beast_http::status>(result->status), ex->request().version()};
+            res.set(beast_http::field::content_type, "application/json");
+            res.set(beast_http::field::location, result->location);
+            if (result->replayed) res.set("Idempotent-Replayed", "true");
+            res.body() = std::move(result->body);
+            ex->reply(std::move(res));
+        });
+}
+
+void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    const auto& query = ex->target().query;
+    bool reveal = false;
+    if (const auto it = query.find("reveal"); it != query.end()) {
+        if (it->second != "true" && it->second != "false") {
+            ex->reply_problem(bad_request("reveal must be true or false",
+                                          {{"/query/reveal", "must be true or false"}}));
+            return;
+        }
+        reveal = it->second == "true";
+    }
+    auto result = services.clues.get(ex->actor(), ex->param("id"), reveal);
+    if (!result) return reply_error(*ex, result.error());
+    ex->reply_json(beast_http::status::ok, *result);
+}
+
+void review_queue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    const auto page = read_page_params(*ex);
+    if (!page) return;
+    auto result = services.clues.review_queue(ex->actor(), page->cursor, page->limit);
+    if (!result) return reply_error(*ex, result.error());
+    nlohmann::json body = {{"items", std::move(result->items)}};
+    if (result->next_cursor) body["next_cursor"] = *result->next_cursor;
+    ex->reply_json(beast_http::status::ok, body);
+}
+
+}  // namespace
+
+void add_clue_routes(Router& router, ApiServices& services) {
+    router.add(beast_http::verb::post, "/v1/clues", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { submit_clue(services, ex); });
+    router.add(beast_http::verb::get, "/v1/clues/{id}", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { get_clue(services, ex); });
+    router.add(beast_http::verb::get, "/v1/review-queue", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { review_queue(services, ex); });
+}
+
+}  // namespace clue_router::http

@@ -1,0 +1,188 @@
+#include "clue_router/http/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "clue_router/http/problem.hpp"
+#include "clue_router/http/server.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/service/crypto.hpp"
+
+namespace clue_router::http {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+namespace {
+
+std::string new_request_id() {
+    return service::new_uuid_v7(service::SystemClock{}.now());
+}
+
+bool wants_continue(const Request& req) {
+    const auto expect = req[beast_http::field::expect];
+    return beast::iequals(expect, "100-continue");
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, Server& server)
+    : stream_(std::move(socket)), server_(server) {}
+
+Session::~Session() {
+    server_.session_ended(this);
+}
+
+void Session::run() {
+    server_.session_started(this, weak_from_this());
+    // The socket was accepted on a strand (see Server::do_accept); start there.
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+}
+
+void Session::close_when_idle() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        self->close_requested_ = true;
+        // A request whose body is arriving is in flight too: let it finish.
+        if (!self->busy_ && !self->receiving_) self->close();
+    });
+}
+
+void Session::force_close() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+}
+
+void Session::read_header() {
+    if (close_requested_) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
+    parser_->body_limit(server_.options().max_body_bytes);
+    stream_.expires_after(server_.options().header_timeout);
+    beast_http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void Session::on_header(beast::error_code ec) {
+    if (ec == beast_http::error::header_limit) {
+        return reply_and_close(431,
+                               make_problem_response(headers_too_large(), 11, new_request_id()));
+    }
+    if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
+        return close();
+    }
+    if (ec) {
+        // Anything else is a request we cannot parse: say so once, then hang up, because
+        // the stream's framing can no longer be trusted.
+        return reply_and_close(
+            400, make_problem_response(bad_request("the request is not valid HTTP/1.1"), 11,
+                                       new_request_id()));
+    }
+    receiving_ = true;
+    const auto& req = parser_->get();
+    if (const auto length = parser_->content_length();
+        length && *length > server_.options().max_body_bytes) {
+        // Refuse before reading a byte of it.
+        return reply_and_close(
+            413, make_problem_response(payload_too_large(server_.options().max_body_bytes),
+                                       req.version(), new_request_id()));
+    }
+    if (wants_continue(req) && !parser_->is_done()) {
+        // curl and others wait (up to a second) for this before sending a large body.
+        auto interim = std::make_shared<Response>(beast_http::status::continue_, req.version());
+        stream_.expires_after(server_.options().write_timeout);
+        beast_http::async_write(
+            stream_, *interim,
+            [self = shared_from_this(), interim](beast::error_code wec, std::size_t) {
+                if (wec) return self->close();
+                self->read_body();
+            });
+        return;
+    }
+    read_body();
+}
+
+void Session::read_body() {
+    if (parser_->is_done()) return dispatch_request();
+    stream_.expires_after(server_.options().body_timeout);
+    beast_http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+}
+
+void Session::on_body(beast::error_code ec) {
+    if (ec == beast_http::error::body_limit) {
+        return reply_and_close(
+            413, make_problem_response(payload_too_large(server_.options().max_body_bytes), 11,
+                                       new_request_id()));
+    }
+    if (ec == beast::error::timeout || ec == beast_http::error::end_of_stream ||
+        ec == beast_http::error::partial_message || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+        receiving_ = false;
+        return close();  // the client went away or stalled mid-body: nothing to answer
+    }
+    if (ec) {
+        return reply_and_close(
+            400, make_problem_response(bad_request("the request body is not valid HTTP/1.1"), 11,
+                                       new_request_id()));
+    }
+    dispatch_request();
+}
+
+void Session::dispatch_request() {
+    receiving_ = false;
+    busy_.emplace(stream_.get_executor());
+    stream_.expires_never();  // the handler may wait for a commit; the write has its own timeout
+    Request req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    auto sink = [self = shared_from_this(), keep_alive](Response&& res) {
+        auto shared = std::make_shared<Response>(std::move(res));
+        net::post(self->stream_.get_executor(),
+                  [self, shared, keep_alive] { self->send(std::move(*shared), !keep_alive); });
+    };
+    try {
+        server_.handler()(std::move(req), std::move(sink));
+    } catch (const std::exception&) {
+        // The handler threw before taking ownership of the reply; the Exchange it built
+        // answers 500 from its destructor.
+    }
+}
+
+void Session::send(Response&& response, bool close_after) {
+    const bool close = close_after || close_requested_ || server_.stopping();
+    response.keep_alive(!close);
+    response.prepare_payload();
+    in_write_ = std::make_shared<Response>(std::move(response));
+    stream_.expires_after(server_.options().write_timeout);
+    beast_http::async_write(stream_, *in_write_,
+                            [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+                                self->on_write(ec, close);
+                            });
+}
+
+void Session::on_write(beast::error_code ec, bool close_after) {
+    in_write_.reset();
+    busy_.reset();
+    if (ec || close_after) return close();
+    read_header();
+}
+
+void Session::reply_and_close(int /*status_code_for_log*/, Response&& response) {
+    receiving_ = false;
+    busy_.emplace(stream_.get_executor());
+    send(std::move(response), true);
+}
+
+void Session::close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+}
+
+}  // namespace clue_router::http

@@ -1,0 +1,92 @@
+#include "clue_router/http/api.hpp"
+#include "clue_router/http/handler_support.hpp"
+
+namespace clue_router::http {
+
+namespace {
+
+void reply_ticket(Exchange& ex, const domain::Ticket& ticket) {
+    Response res{beast_http::status::ok, ex.request().version()};
+    res.set(beast_http::field::content_type, "application/json");
+    res.set(beast_http::field::etag, etag_of(ticket.version));
+    res.body() = domain::to_json(ticket).dump();
+    ex.reply(std::move(res));
+}
+
+void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    const auto page = read_page_params(*ex);
+    if (!page) return;
+    service::TicketListQuery query;
+    query.limit = page->limit;
+    query.cursor = page->cursor;
+    const auto& params = ex->target().query;
+    if (const auto it = params.find("box"); it != params.end()) {
+        if (it->second == "inbox") {
+            query.box = storage::Box::inbox;
+        } else if (it->second == "outbox") {
+            query.box = storage::Box::outbox;
+        } else {
+            ex->reply_problem(bad_request("box must be inbox or outbox",
+                                          {{"/query/box", "must be inbox or outbox"}}));
+            return;
+        }
+    }
+    if (const auto it = params.find("status"); it != params.end()) {
+        query.status = domain::parse_ticket_status(it->second);
+        if (!query.status) {
+            ex->reply_problem(bad_request("status is not a ticket status",
+                                          {{"/query/status", "is not a ticket status"}}));
+            return;
+        }
+    }
+    auto result = services.tickets.list(ex->actor(), query);
+    if (!result) return reply_error(*ex, result.error());
+    nlohmann::json body = {{"items", std::move(result->items)}};
+    if (result->next_cursor) body["next_cursor"] = *result->next_cursor;
+    ex->reply_json(beast_http::status::ok, body);
+}
+
+void get_ticket(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    auto result = services.tickets.get(ex->actor(), ex->param("id"));
+    if (!result) return reply_error(*ex, result.error());
+    reply_ticket(*ex, *result);
+}
+
+void ticket_history(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    auto result = services.tickets.history(ex->actor(), ex->param("id"));
+    if (!result) return reply_error(*ex, result.error());
+    ex->reply_json(beast_http::status::ok, *result);
+}
+
+void transition(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    bool bad = false;
+    const auto if_match =
+        parse_if_match(std::string(ex->request()[beast_http::field::if_match]), bad);
+    if (bad) {
+        ex->reply_problem(bad_request("If-Match must be the ticket's ETag, such as \"3\"",
+                                      {{"/headers/if-match", "must be an ETag such as \"3\""}}));
+        return;
+    }
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.tickets.transition(ex->actor(), ex->param("id"), if_match, *body,
+                                [ex](service::Result<domain::Ticket> result) {
+                                    if (!result) return reply_error(*ex, result.error());
+                                    reply_ticket(*ex, *result);
+                                });
+}
+
+}  // namespace
+
+void add_ticket_routes(Router& router, ApiServices& services) {
+    router.add(beast_http::verb::get, "/v1/tickets", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { list_tickets(services, ex); });
+    router.add(beast_http::verb::get, "/v1/tickets/{id}", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { get_ticket(services, ex); });
+    router.add(beast_http::verb::get, "/v1/tickets/{id}/history", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { ticket_history(services, ex); });
+    router.add(beast_http::verb::post, "/v1/tickets/{id}/transitions", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { transition(services, ex); });
+}
+
+}  // namespace clue_router::http

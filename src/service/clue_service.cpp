@@ -1,0 +1,248 @@
+#include "clue_router/service/clue_service.hpp"
+
+#include <memory>
+
+#include "clue_router/domain/routing.hpp"
+#include "clue_router/service/crypto.hpp"
+#include "clue_router/service/views.hpp"
+
+namespace clue_router::service {
+
+namespace {
+
+bool may_submit(Role role) {
+    return role == Role::intake || role == Role::staff;
+}
+
+// What the unit of work reports back from the writer thread.
+struct SubmitOutcome {
+    std::optional<storage::IdempotencyRecord> earlier;  // a record committed meanwhile
+};
+
+}  // namespace
+
+bool ClueService::begin_in_flight(const std::string& slot) {
+    std::lock_guard lock(in_flight_mutex_);
+    return in_flight_.insert(slot).second;
+}
+
+void ClueService::end_in_flight(const std::string& slot) {
+    std::lock_guard lock(in_flight_mutex_);
+    in_flight_.erase(slot);
+}
+
+void ClueService::submit(const Actor& actor, std::optional<std::string> idempotency_key,
+                         const nlohmann::json& body, Completion<SubmittedClue> done) {
+    if (!may_submit(actor.role)) {
+        done(domain::unexpected(
+            error(ErrorKind::forbidden, "this key's role may not submit clues")));
+        return;
+    }
+    // The request is identified by its canonical JSON, so a retry that only re-indents or
+    // reorders members is still the same request.
+    const std::string request_hash = sha256_hex(body.dump());
+
+    std::optional<std::string> slot;
+    if (idempotency_key) {
+        slot = actor.agency_id + '\n' + *idempotency_key;
+        if (!begin_in_flight(*slot)) {
+            done(domain::unexpected(error(ErrorKind::request_in_progress,
+                                          "a request with this Idempotency-Key is still being "
+                                          "processed; retry in a moment")));
+            return;
+        }
+        try {
+            auto earlier = store_.reader()->find_idempotency(actor.agency_id, *idempotency_key);
+            if (earlier) {
+                end_in_flight(*slot);
+                if (earlier->request_hash != request_hash) {
+                    done(domain::unexpected(
+                        error(ErrorKind::idempotency_key_reused,
+                              "this Idempotency-Key was used before with a different body")));
+                } else {
+                    done(SubmittedClue{earlier->status, earlier->location, earlier->body, true});
+                }
+                return;
+            }
+        } catch (const storage::StorageError&) {
+            end_in_flight(*slot);
+            done(domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+            return;
+        }
+    }
+    auto release = [this, slot] {
+        if (slot) end_in_flight(*slot);
+    };
+
+    auto parsed = domain::parse_clue(body);
+    if (!parsed) {
+        release();
+        const auto n = parsed.error().size();
+        done(domain::unexpected(
+            error(ErrorKind::validation,
+                  std::to_string(n) + (n == 1 ? " field needs" : " fields need") + " attention",
+                  parsed.error())));
+        return;
+    }
+
+    const auto config = config_.get();
+    const auto now = clock_.now();
+    const auto today = domain::civil_date_of(now + options_.local_offset);
+    const domain::Screening screening = domain::screen(*parsed, config->criteria, today);
+    const domain::RoutingDecision decision = domain::route(
+        domain::RoutingRequest{*parsed, screening, actor.agency_id, {}}, config->directory);
+
+    auto clue = std::make_shared<storage::StoredClue>();
+    clue->id = new_uuid_v7(now);
+    clue->sender_agency = actor.agency_id;
+    clue->submitted_by_key = actor.key_id;
+    clue->clue = std::move(*parsed);
+    clue->status =
+        decision.tickets.empty() ? storage::ClueStatus::needs_review : storage::ClueStatus::routed;
+    clue->review_reason = decision.tickets.empty() ? decision.review_reason : std::nullopt;
+    if (clue->status == storage::ClueStatus::needs_review && !clue->review_reason) {
+        clue->review_reason = "no_agency_for_region";
+    }
+    clue->priority = screening.priority;
+    clue->created_at = now;
+
+    auto tickets = std::make_shared<std::vector<domain::Ticket>>();
+    for (const auto& plan : decision.tickets) {
+        domain::Ticket t;
+        t.id = new_uuid_v7(now);
+        t.clue_id = clue->id;
+        t.sender_agency = actor.agency_id;
+        t.recipient_agency = plan.recipient_agency;
+        t.purpose = plan.purpose;
+        t.status = domain::TicketStatus::pending;
+        t.priority = screening.priority;
+        t.version = 1;
+        t.created_at = now;
+        t.updated_at = now;
+        tickets->push_back(std::move(t));
+    }
+
+    nlohmann::json reply = {{"clue", clue_view(*clue, PersonalData::masked)},
+                            {"screening", domain::to_json(screening)},
+                            {"tickets", nlohmann::json::array()}};
+    for (const auto& t : *tickets) reply["tickets"].push_back(domain::to_json(t));
+
+    auto record = std::make_shared<storage::IdempotencyRecord>();
+    record->status = 201;
+    record->location = "/v1/clues/" + clue->id;
+    record->body = reply.dump();
+    record->agency_id = actor.agency_id;
+    record->key = idempotency_key.value_or("");
+    record->request_hash = request_hash;
+    record->created_at = now;
+
+    storage::StoredScreening stored_screening{clue->id,           screening.criteria_version,
+                                              screening.score,    screening.priority,
+                                              reply["screening"], now};
+    auto outcome = std::make_shared<SubmitOutcome>();
+
+    store_.write(
+        [clue, tickets, record, stored_screening, outcome, actor,
+         keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
+            if (keyed) {
+                // Another process sharing the file may have committed the same key.
+                outcome->earlier = tx.find_idempotency(record->agency_id, record->key);
+                if (outcome->earlier) return;
+            }
+            tx.insert_clue(*clue);
+            tx.insert_screening(stored_screening);
+            for (const auto& t : *tickets) {
+                tx.insert_ticket(t);
+                domain::TicketEvent created;
+                created.ticket_id = t.id;
+                created.type = "ticket.created";
+                created.to_status = std::string(domain::to_string(t.status));
+                created.actor_agency = actor.agency_id;
+                created.actor_key = actor.key_id;
+                created.at = t.created_at;
+                tx.append_event(created);
+            }
+            if (keyed) tx.insert_idempotency(*record);
+        },
+        [record, outcome, release, done = std::move(done)](std::exception_ptr failure) {
+            release();
+            if (failure) {
+                done(domain::unexpected(error(ErrorKind::unavailable,
+                                              "the clue could not be stored; nothing was kept, "
+                                              "retry with the same Idempotency-Key")));
+            } else if (outcome->earlier) {
+                if (outcome->earlier->request_hash != record->request_hash) {
+                    done(domain::unexpected(
+                        error(ErrorKind::idempotency_key_reused,
+                              "this Idempotency-Key was used before with a different body")));
+                } else {
+                    done(SubmittedClue{outcome->earlier->status, outcome->earlier->location,
+                                       outcome->earlier->body, true});
+                }
+            } else {
+                done(SubmittedClue{record->status, record->location, record->body, false});
+            }
+        });
+}
+
+Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id,
+                                        bool reveal) {
+    if (actor.role == Role::supervisor) {
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "supervisors see figures, not clues"));
+    }
+    try {
+        auto reader = store_.reader();
+        const auto clue = reader->find_clue(clue_id);
+        if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+        const auto tickets = reader->tickets_of_clue(clue_id);
+        bool party = clue->sender_agency == actor.agency_id;
+        for (const auto& t : tickets) party = party || t.recipient_agency == actor.agency_id;
+        if (!party && actor.role != Role::admin) {
+            return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+        }
+        if (reveal && !party) {
+            return domain::unexpected(error(
+                ErrorKind::forbidden, "personal data is shown only to the agencies handling it"));
+        }
+        nlohmann::json reply = {
+            {"clue", clue_view(*clue, reveal ? PersonalData::clear : PersonalData::masked)},
+            {"tickets", nlohmann::json::array()}};
+        if (const auto s = reader->latest_screening(clue_id)) reply["screening"] = s->result;
+        for (const auto& t : tickets) {
+            // A recipient sees its own tickets; the sender and admins see them all.
+            if (actor.role == Role::admin || clue->sender_agency == actor.agency_id ||
+                t.recipient_agency == actor.agency_id) {
+                reply["tickets"].push_back(domain::to_json(t));
+            }
+        }
+        return reply;
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
+    }
+}
+
+Result<Page> ClueService::review_queue(const Actor& actor, std::optional<std::string> cursor,
+                                       int limit) {
+    if (actor.role == Role::supervisor) {
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "supervisors see figures, not clues"));
+    }
+    storage::ReviewQuery query;
+    if (actor.role != Role::admin) query.sender_agency = actor.agency_id;
+    query.after_id = std::move(cursor);
+    query.limit = limit + 1;  // one more tells whether there is a next page
+    try {
+        auto items = store_.reader()->review_queue(query);
+        Page page;
+        const bool more = static_cast<int>(items.size()) > limit;
+        if (more) items.resize(static_cast<std::size_t>(limit));
+        for (const auto& c : items) page.items.push_back(clue_view(c, PersonalData::masked));
+        if (more && !items.empty()) page.next_cursor = items.back().id;
+        return page;
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
+    }
+}
+
+}  // namespace clue_router::service

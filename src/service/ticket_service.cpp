@@ -1,0 +1,171 @@
+#include "clue_router/service/ticket_service.hpp"
+
+#include <memory>
+
+namespace clue_router::service {
+
+bool in_scope(const Actor& actor, const domain::Ticket& ticket) {
+    return actor.role == Role::admin || ticket.sender_agency == actor.agency_id ||
+           ticket.recipient_agency == actor.agency_id;
+}
+
+namespace {
+
+ServiceError not_found() {
+    return error(ErrorKind::not_found, "no such ticket");
+}
+ServiceError unavailable() {
+    return error(ErrorKind::unavailable, "the database is unavailable");
+}
+
+ServiceError from_transition_error(domain::TransitionError e, domain::TicketStatus from,
+                                   domain::TicketAction action) {
+    if (e == domain::TransitionError::wrong_party) {
+        return error(ErrorKind::forbidden, "your agency's side of this ticket may not " +
+                                               std::string(domain::to_string(action)) + " it");
+    }
+    return error(ErrorKind::transition_not_allowed,
+                 "a ticket that is " + std::string(domain::to_string(from)) + " cannot be " +
+                     "moved with " + std::string(domain::to_string(action)));
+}
+
+}  // namespace
+
+Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
+    if (actor.role == Role::supervisor) {
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "supervisors see figures, not tickets"));
+    }
+    storage::TicketQuery query{actor.agency_id, q.box, q.status, q.cursor, q.limit + 1};
+    try {
+        auto tickets = store_.reader()->list_tickets(query);
+        Page page;
+        const bool more = static_cast<int>(tickets.size()) > q.limit;
+        if (more) tickets.resize(static_cast<std::size_t>(q.limit));
+        for (const auto& t : tickets) page.items.push_back(domain::to_json(t));
+        if (more && !tickets.empty()) page.next_cursor = tickets.back().id;
+        return page;
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(unavailable());
+    }
+}
+
+Result<domain::Ticket> TicketService::get(const Actor& actor, const std::string& ticket_id) {
+    if (actor.role == Role::supervisor) {
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "supervisors see figures, not tickets"));
+    }
+    try {
+        auto ticket = store_.reader()->find_ticket(ticket_id);
+        if (!ticket || !in_scope(actor, *ticket)) return domain::unexpected(not_found());
+        return std::move(*ticket);
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(unavailable());
+    }
+}
+
+Result<nlohmann::json> TicketService::history(const Actor& actor, const std::string& ticket_id) {
+    if (actor.role == Role::supervisor) {
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "supervisors see figures, not tickets"));
+    }
+    try {
+        auto reader = store_.reader();
+        const auto ticket = reader->find_ticket(ticket_id);
+        if (!ticket || !in_scope(actor, *ticket)) return domain::unexpected(not_found());
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& e : reader->ticket_history(ticket_id)) items.push_back(domain::to_json(e));
+        return nlohmann::json{{"items", std::move(items)}};
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(unavailable());
+    }
+}
+
+void TicketService::transition(const Actor& actor, const std::string& ticket_id,
+                               std::optional<std::int64_t> if_match, const nlohmann::json& body,
+                               Completion<domain::Ticket> done) {
+    if (actor.role == Role::supervisor || actor.role == Role::admin) {
+        done(domain::unexpected(
+            error(ErrorKind::forbidden, "only the agencies on a ticket may move it")));
+        return;
+    }
+    auto request = domain::parse_transition_request(body);
+    if (!request) {
+        done(domain::unexpected(
+            error(ErrorKind::validation, "the transition request is not valid", request.error())));
+        return;
+    }
+    if (!if_match) {
+        done(domain::unexpected(error(ErrorKind::precondition_required,
+                                      "send If-Match with the ticket's ETag, so that a change "
+                                      "made meanwhile by someone else is not overwritten")));
+        return;
+    }
+
+    // The decision is taken inside the unit of work, against the committed state, so two
+    // concurrent transitions cannot both pass the version check.
+    auto result = std::make_shared<std::optional<Result<domain::Ticket>>>();
+    const auto now = clock_.now();
+    store_.write(
+        [=, req = *request, expected = *if_match](storage::WriteTransaction& tx) {
+            auto ticket = tx.find_ticket(ticket_id);
+            if (!ticket || !in_scope(actor, *ticket)) {
+                *result = domain::unexpected(not_found());
+                return;
+            }
+            if (ticket->version != expected) {
+                ServiceError e = error(ErrorKind::precondition_failed,
+                                       "the ticket changed since you read it; read it again");
+                e.current_version = ticket->version;
+                *result = domain::unexpected(std::move(e));
+                return;
+            }
+            const domain::Party party = ticket->recipient_agency == actor.agency_id
+                                            ? domain::Party::recipient
+                                            : domain::Party::sender;
+            auto next = domain::next_status(ticket->status, req.action, party);
+            if (!next) {
+                *result = domain::unexpected(
+                    from_transition_error(next.error(), ticket->status, req.action));
+                return;
+            }
+            if (party == domain::Party::recipient && actor.role == Role::intake) {
+                *result = domain::unexpected(error(
+                    ErrorKind::forbidden, "an intake key may only cancel what its agency sent"));
+                return;
+            }
+            const domain::TicketStatus from = ticket->status;
+            ticket->status = *next;
+            ticket->version = expected + 1;
+            ticket->updated_at = now;
+            if (req.outcome) ticket->outcome = req.outcome;
+            if (req.reason) ticket->reason = req.reason;
+            if (!tx.update_ticket(*ticket, expected)) {
+                *result = domain::unexpected(
+                    error(ErrorKind::precondition_failed, "the ticket changed since you read it"));
+                return;
+            }
+            domain::TicketEvent event;
+            event.ticket_id = ticket->id;
+            event.type = domain::event_type_for(req.action);
+            event.from_status = std::string(domain::to_string(from));
+            event.to_status = std::string(domain::to_string(*next));
+            event.actor_agency = actor.agency_id;
+            event.actor_key = actor.key_id;
+            event.reason = req.reason;
+            if (req.outcome) event.outcome = std::string(domain::to_string(*req.outcome));
+            event.at = now;
+            tx.append_event(event);
+            *result = std::move(*ticket);
+        },
+        [result, done = std::move(done)](std::exception_ptr failure) {
+            if (failure || !*result) {
+                done(domain::unexpected(error(ErrorKind::unavailable,
+                                              "the change could not be stored; nothing changed")));
+            } else {
+                done(std::move(**result));
+            }
+        });
+}
+
+}  // namespace clue_router::service

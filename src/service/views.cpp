@@ -1,0 +1,43 @@
+#include "clue_router/service/views.hpp"
+
+#include "clue_router/domain/masking.hpp"
+
+namespace clue_router::service {
+
+nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
+    nlohmann::json body = domain::to_json(stored.clue);
+    if (mode == PersonalData::masked) {
+        auto& subject = body["subject"];
+        if (subject.contains("name")) {
+            subject["name"] = domain::mask_name(subject["name"].get<std::string>());
+        }
+        if (subject.contains("id_number")) {
+            subject["id_number"] = domain::mask_id_number(subject["id_number"].get<std::string>());
+        }
+        if (subject.contains("phone")) {
+            subject["phone"] = domain::mask_phone(subject["phone"].get<std::string>());
+        }
+        subject.erase("address");
+        auto& reporter = body["reporter"];
+        if (reporter.contains("name")) {
+            reporter["name"] = domain::mask_name(reporter["name"].get<std::string>());
+        }
+        if (reporter.contains("phone")) {
+            reporter["phone"] = domain::mask_phone(reporter["phone"].get<std::string>());
+        }
+        body.erase("narrative");
+    }
+    nlohmann::json view = {
+        {"id", stored.id},
+        {"status", storage::to_string(stored.status)},
+        {"priority", domain::to_string(stored.priority)},
+        {"sender_agency", stored.sender_agency},
+        {"created_at", domain::format_rfc3339(stored.created_at)},
+        {"personal_data", mode == PersonalData::masked ? "masked" : "clear"},
+    };
+    if (stored.review_reason) view["review_reason"] = *stored.review_reason;
+    for (auto& [member, value] : body.items()) view[member] = std::move(value);
+    return view;
+}
+
+}  // namespace clue_router::service
