@@ -53,6 +53,9 @@ nlohmann::json to_json(const Screening& s);
 struct IndicatorRule {
     std::vector<std::pair<std::string, int>> groups;  // key group → weight
     bool urgent = false;                              // ticking it alone means danger now
+    // Strengthens only groups that another indicator already matched: raising minors is
+    // a reason to help a woman who lost her breadwinner, not a key group of its own.
+    bool aggravating = false;
 };
 
 struct Criteria {

@@ -1,0 +1,267 @@
+#include "clue_router/domain/ticket.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+namespace clue_router::domain {
+namespace {
+
+using nlohmann::json;
+using namespace std::string_view_literals;
+
+constexpr std::array kStatuses{"pending"sv, "accepted"sv, "rejected"sv, "in_progress"sv,
+                               "on_hold"sv, "closed"sv,   "cancelled"sv};
+constexpr std::array kActions{"accept"sv, "reject"sv, "start"sv, "hold"sv,
+                              "resume"sv, "close"sv,  "cancel"sv};
+constexpr std::array kParties{"sender"sv, "recipient"sv};
+constexpr std::array kOutcomes{"assisted"sv,  "not_eligible"sv, "unreachable"sv,
+                               "withdrawn"sv, "duplicate"sv,    "referred_onward"sv};
+
+using S = TicketStatus;
+using A = TicketAction;
+using P = Party;
+
+// The whole state table (DESIGN §4). Everything not listed here is refused.
+constexpr std::array kTable{
+    TransitionRule{S::pending, A::accept, S::accepted, P::recipient},
+    TransitionRule{S::pending, A::reject, S::rejected, P::recipient},
+    TransitionRule{S::pending, A::cancel, S::cancelled, P::sender},
+    TransitionRule{S::accepted, A::start, S::in_progress, P::recipient},
+    TransitionRule{S::accepted, A::close, S::closed, P::recipient},
+    TransitionRule{S::in_progress, A::hold, S::on_hold, P::recipient},
+    TransitionRule{S::on_hold, A::resume, S::in_progress, P::recipient},
+    TransitionRule{S::in_progress, A::close, S::closed, P::recipient},
+    TransitionRule{S::on_hold, A::close, S::closed, P::recipient},
+};
+
+constexpr std::size_t kMaxTextCodePoints = 2000;
+
+template <class E, std::size_t N>
+std::optional<E> parse_enum(const std::array<std::string_view, N>& names, std::string_view s) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == s) return static_cast<E>(i);
+    }
+    return std::nullopt;
+}
+
+// Code points in a UTF-8 string, or nullopt if it is not valid UTF-8 (overlongs,
+// surrogates and truncated sequences included). Bodies built in code, not parsed from the
+// wire, have not been through nlohmann's own check.
+std::optional<std::size_t> utf8_length(std::string_view s) {
+    std::size_t count = 0;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        char32_t cp = 0;
+        if (c < 0x80) {
+            len = 1;
+            cp = c;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return std::nullopt;
+        }
+        if (i + len > s.size()) return std::nullopt;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return std::nullopt;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        static constexpr std::array<char32_t, 5> kMin{0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return std::nullopt;
+        }
+        i += len;
+        ++count;
+    }
+    return count;
+}
+
+// RFC 6901: "~" and "/" in a member name are escaped in a pointer.
+std::string pointer_to(std::string_view member) {
+    std::string out = "/";
+    for (char c : member) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// Checks a free-text member; returns the text when it is acceptable.
+std::optional<std::string> text_member(const json& value, const std::string& pointer,
+                                       std::size_t min_length, FieldErrors& errors) {
+    if (!value.is_string()) {
+        errors.push_back({pointer, "must be a string"});
+        return std::nullopt;
+    }
+    const auto& text = value.get_ref<const std::string&>();
+    auto length = utf8_length(text);
+    if (!length) {
+        errors.push_back({pointer, "must be valid UTF-8"});
+        return std::nullopt;
+    }
+    if (*length < min_length || *length > kMaxTextCodePoints) {
+        errors.push_back({pointer, min_length > 0 ? "must be 1-2000 characters"
+                                                  : "must be at most 2000 characters"});
+        return std::nullopt;
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string_view to_string(TicketStatus s) {
+    return kStatuses.at(static_cast<std::size_t>(s));
+}
+std::string_view to_string(TicketAction a) {
+    return kActions.at(static_cast<std::size_t>(a));
+}
+std::string_view to_string(Party p) {
+    return kParties.at(static_cast<std::size_t>(p));
+}
+std::string_view to_string(Outcome o) {
+    return kOutcomes.at(static_cast<std::size_t>(o));
+}
+
+std::optional<TicketStatus> parse_ticket_status(std::string_view s) {
+    return parse_enum<TicketStatus>(kStatuses, s);
+}
+std::optional<TicketAction> parse_ticket_action(std::string_view s) {
+    return parse_enum<TicketAction>(kActions, s);
+}
+std::optional<Outcome> parse_outcome(std::string_view s) {
+    return parse_enum<Outcome>(kOutcomes, s);
+}
+
+bool is_terminal(TicketStatus s) {
+    return s == TicketStatus::rejected || s == TicketStatus::closed || s == TicketStatus::cancelled;
+}
+
+nlohmann::json to_json(const Ticket& t) {
+    json j{{"id", t.id},
+           {"clue_id", t.clue_id},
+           {"sender_agency", t.sender_agency},
+           {"recipient_agency", t.recipient_agency},
+           {"purpose", t.purpose},
+           {"status", to_string(t.status)},
+           {"priority", to_string(t.priority)},
+           {"version", t.version},
+           {"created_at", format_rfc3339(t.created_at)},
+           {"updated_at", format_rfc3339(t.updated_at)}};
+    if (t.outcome) j["outcome"] = to_string(*t.outcome);
+    if (t.reason) j["reason"] = *t.reason;
+    return j;
+}
+
+Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body) {
+    FieldErrors errors;
+    if (!body.is_object()) {
+        errors.push_back({"", "must be a JSON object"});
+        return unexpected(std::move(errors));
+    }
+    for (const auto& [key, value] : body.items()) {
+        if (key != "action" && key != "reason" && key != "outcome" && key != "note") {
+            errors.push_back({pointer_to(key), "unknown member"});
+        }
+    }
+
+    std::optional<TicketAction> action;
+    if (auto it = body.find("action"); it == body.end()) {
+        errors.push_back({"/action", "is required"});
+    } else if (!it->is_string()) {
+        errors.push_back({"/action", "must be a string"});
+    } else if (action = parse_ticket_action(it->get_ref<const std::string&>()); !action) {
+        errors.push_back(
+            {"/action", "must be one of accept, reject, start, hold, resume, close, cancel"});
+    }
+
+    std::optional<std::string> reason;
+    if (auto it = body.find("reason"); it != body.end()) {
+        reason = text_member(*it, "/reason", 1, errors);
+    } else if (action == TicketAction::reject) {
+        errors.push_back({"/reason", "is required to reject"});
+    }
+
+    std::optional<Outcome> outcome;
+    if (auto it = body.find("outcome"); it != body.end()) {
+        if (action && action != TicketAction::close) {
+            errors.push_back({"/outcome", "is only allowed with close"});
+        } else if (!it->is_string()) {
+            errors.push_back({"/outcome", "must be a string"});
+        } else if (outcome = parse_outcome(it->get_ref<const std::string&>()); !outcome) {
+            errors.push_back({"/outcome",
+                              "must be one of assisted, not_eligible, unreachable, withdrawn, "
+                              "duplicate, referred_onward"});
+        }
+    } else if (action == TicketAction::close) {
+        errors.push_back({"/outcome", "is required to close"});
+    }
+
+    std::optional<std::string> note;
+    if (auto it = body.find("note"); it != body.end()) note = text_member(*it, "/note", 0, errors);
+
+    if (!errors.empty()) return unexpected(std::move(errors));
+    return TransitionRequest{*action, std::move(reason), outcome, std::move(note)};
+}
+
+std::span<const TransitionRule> transition_table() {
+    return kTable;
+}
+
+Expected<TicketStatus, TransitionError> next_status(TicketStatus from, TicketAction action,
+                                                    Party actor) {
+    auto rule = std::find_if(kTable.begin(), kTable.end(), [&](const TransitionRule& r) {
+        return r.from == from && r.action == action;
+    });
+    if (rule == kTable.end()) return unexpected(TransitionError::not_allowed_now);
+    if (rule->actor != actor) return unexpected(TransitionError::wrong_party);
+    return rule->to;
+}
+
+std::string event_type_for(TicketAction action) {
+    switch (action) {
+        case TicketAction::accept:
+            return "ticket.accepted";
+        case TicketAction::reject:
+            return "ticket.rejected";
+        case TicketAction::start:
+            return "ticket.started";
+        case TicketAction::hold:
+            return "ticket.on_hold";
+        case TicketAction::resume:
+            return "ticket.resumed";
+        case TicketAction::close:
+            return "ticket.closed";
+        case TicketAction::cancel:
+            return "ticket.cancelled";
+    }
+    return "ticket.unknown";  // unreachable for a valid enum value
+}
+
+nlohmann::json to_json(const TicketEvent& e) {
+    json j{
+        {"sequence", e.sequence},    {"ticket_id", e.ticket_id},       {"type", e.type},
+        {"to_status", e.to_status},  {"actor_agency", e.actor_agency}, {"actor_key", e.actor_key},
+        {"at", format_rfc3339(e.at)}};
+    if (e.from_status) j["from_status"] = *e.from_status;
+    if (e.reason) j["reason"] = *e.reason;
+    if (e.outcome) j["outcome"] = *e.outcome;
+    return j;
+}
+
+}  // namespace clue_router::domain
