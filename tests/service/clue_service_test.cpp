@@ -1,0 +1,169 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "service/service_fixture.hpp"
+
+using namespace clue_router;
+using namespace clue_router::service;
+using namespace clue_router::service::test;
+
+TEST_CASE("a submitted clue is stored with its screening, ticket and event in one go",
+          "[service][clues]") {
+    ServiceFixture f;
+    auto result = f.submit(f.hotline, clue_body());
+    REQUIRE(result);
+    CHECK(result->status == 201);
+    CHECK_FALSE(result->replayed);
+    const auto body = nlohmann::json::parse(result->body);
+    const std::string clue_id = body["clue"]["id"];
+    CHECK(result->location == "/v1/clues/" + clue_id);
+    CHECK(body["clue"]["status"] == "routed");
+    CHECK(body["clue"]["personal_data"] == "masked");
+    CHECK(body["clue"]["subject"]["name"] == "王**");
+    CHECK(body["clue"]["subject"]["id_number"] == "511702********024X");
+    CHECK(body["clue"]["subject"]["phone"] == "+86 138****0001");
+    CHECK_FALSE(body["clue"].contains("narrative"));
+    CHECK(body["screening"]["key_groups"][0]["group"] == "crime_victim");
+    REQUIRE(body["tickets"].size() == 1);
+    CHECK(body["tickets"][0]["recipient_agency"] == "proc-511702");
+    CHECK(body["tickets"][0]["status"] == "pending");
+
+    auto reader = f.store->reader();
+    const auto stored = reader->find_clue(clue_id);
+    REQUIRE(stored);
+    CHECK(stored->clue.subject.id_number == "51170219810312024X");
+    CHECK(reader->latest_screening(clue_id));
+    const auto tickets = reader->tickets_of_clue(clue_id);
+    REQUIRE(tickets.size() == 1);
+    const auto history = reader->ticket_history(tickets[0].id);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].type == "ticket.created");
+    CHECK(history[0].actor_key == "key_hotline");
+}
+
+TEST_CASE("an invalid clue stores nothing and names every field at fault", "[service][clues]") {
+    ServiceFixture f;
+    auto body = clue_body();
+    body["subject"]["id_number"] = "511702198103120241";
+    body["indicators"] = {"domestic_violence", "not_an_indicator"};
+    auto result = f.submit(f.hotline, body, "key-1");
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == ErrorKind::validation);
+    REQUIRE(result.error().errors.size() == 2);
+    CHECK(result.error().errors[0].pointer == "/subject/id_number");
+    CHECK(result.error().errors[1].pointer == "/indicators/1");
+    CHECK(f.store->reader()->find_idempotency("hotline-12309-sc", "key-1") == std::nullopt);
+    storage::ReviewQuery all;
+    CHECK(f.store->reader()->review_queue(all).empty());
+    // Fixing the body and retrying with the same key works: failures are not remembered.
+    CHECK(f.submit(f.hotline, clue_body(), "key-1"));
+}
+
+TEST_CASE("a clue without consent or without an agency waits for review", "[service][clues]") {
+    ServiceFixture f;
+    auto no_consent = f.submit(f.hotline, clue_body("A", "511702", false));
+    REQUIRE(no_consent);
+    auto body = nlohmann::json::parse(no_consent->body);
+    CHECK(body["clue"]["status"] == "needs_review");
+    CHECK(body["clue"]["review_reason"] == "consent_missing");
+    CHECK(body["tickets"].empty());
+
+    auto elsewhere = f.submit(f.hotline, clue_body("B", "110105"));
+    REQUIRE(elsewhere);
+    body = nlohmann::json::parse(elsewhere->body);
+    CHECK(body["clue"]["review_reason"] == "no_agency_for_region");
+
+    auto queue = f.clues.review_queue(f.hotline, std::nullopt, 1);
+    REQUIRE(queue);
+    REQUIRE(queue->items.size() == 1);
+    REQUIRE(queue->next_cursor);
+    auto next = f.clues.review_queue(f.hotline, queue->next_cursor, 1);
+    REQUIRE(next);
+    REQUIRE(next->items.size() == 1);
+    CHECK_FALSE(next->next_cursor);
+    CHECK(next->items[0]["id"] != queue->items[0]["id"]);
+    // Another agency's queue does not show them.
+    auto other = f.clues.review_queue(f.procuratorate, std::nullopt, 50);
+    REQUIRE(other);
+    CHECK(other->items.empty());
+}
+
+TEST_CASE("idempotent submissions replay, refuse a changed body, and refuse a race",
+          "[service][clues][idempotency]") {
+    ServiceFixture f;
+    auto first = f.submit(f.hotline, clue_body(), "k1");
+    REQUIRE(first);
+    auto again = f.submit(f.hotline, clue_body(), "k1");
+    REQUIRE(again);
+    CHECK(again->replayed);
+    CHECK(again->body == first->body);
+    CHECK(again->location == first->location);
+
+    auto changed = f.submit(f.hotline, clue_body("OTHER"), "k1");
+    REQUIRE_FALSE(changed);
+    CHECK(changed.error().kind == ErrorKind::idempotency_key_reused);
+
+    // The same key from another agency is another request.
+    Actor platform{"key_platform", "platform-sc", Role::intake};
+    auto theirs = f.submit(platform, clue_body(), "k1");
+    REQUIRE(theirs);
+    CHECK_FALSE(theirs->replayed);
+
+    // Hold the writer so that a first request is still in flight when its retry arrives.
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    f.store->write([released](storage::WriteTransaction&) { released.wait(); },
+                   [](std::exception_ptr) {});
+    std::promise<Result<SubmittedClue>> first_result;
+    f.clues.submit(f.hotline, "k2", clue_body("R2"),
+                   [&](Result<SubmittedClue> r) { first_result.set_value(std::move(r)); });
+    auto racing = f.submit(f.hotline, clue_body("R2"), "k2");
+    REQUIRE_FALSE(racing);
+    CHECK(racing.error().kind == ErrorKind::request_in_progress);
+    release.set_value();
+    auto committed = first_result.get_future().get();
+    REQUIRE(committed);
+    CHECK_FALSE(committed->replayed);
+    auto after = f.submit(f.hotline, clue_body("R2"), "k2");
+    REQUIRE(after);
+    CHECK(after->replayed);
+}
+
+TEST_CASE("clues are visible to the agencies handling them only", "[service][clues][scope]") {
+    ServiceFixture f;
+    auto submitted = f.submit(f.hotline, clue_body());
+    REQUIRE(submitted);
+    const std::string id = nlohmann::json::parse(submitted->body)["clue"]["id"];
+
+    auto as_sender = f.clues.get(f.hotline, id, false);
+    REQUIRE(as_sender);
+    CHECK((*as_sender)["clue"]["personal_data"] == "masked");
+    auto as_recipient = f.clues.get(f.procuratorate, id, true);
+    REQUIRE(as_recipient);
+    CHECK((*as_recipient)["clue"]["personal_data"] == "clear");
+    CHECK((*as_recipient)["clue"]["subject"]["id_number"] == "51170219810312024X");
+    CHECK((*as_recipient)["clue"]["narrative"] == "我丈夫经常喝酒后打我");
+
+    auto outsider = f.clues.get(f.other_procuratorate, id, false);
+    REQUIRE_FALSE(outsider);
+    CHECK(outsider.error().kind == ErrorKind::not_found);
+    auto missing = f.clues.get(f.hotline, "01a20685-0000-7000-8000-000000000000", false);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().kind == ErrorKind::not_found);
+
+    Actor admin{"key_admin", "proc-510000", Role::admin};
+    auto as_admin = f.clues.get(admin, id, false);
+    REQUIRE(as_admin);
+    auto admin_reveal = f.clues.get(admin, id, true);
+    REQUIRE_FALSE(admin_reveal);
+    CHECK(admin_reveal.error().kind == ErrorKind::forbidden);
+
+    Actor supervisor{"key_sup", "proc-510000", Role::supervisor};
+    auto as_supervisor = f.clues.get(supervisor, id, false);
+    REQUIRE_FALSE(as_supervisor);
+    CHECK(as_supervisor.error().kind == ErrorKind::forbidden);
+    auto supervisor_submits = f.submit(supervisor, clue_body("S"));
+    REQUIRE_FALSE(supervisor_submits);
+    CHECK(supervisor_submits.error().kind == ErrorKind::forbidden);
+}

@@ -1,0 +1,95 @@
+#pragma once
+// A service stack over a real SQLite file in a temporary directory, the repository's demo
+// directory and criteria, and a manual clock.
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/ticket_service.hpp"
+#include "clue_router/storage/sqlite_store.hpp"
+#include "storage/storage_test_support.hpp"
+
+namespace clue_router::service::test {
+
+inline nlohmann::json read_json(const std::string& relative) {
+    std::ifstream in(std::string(CLUE_ROUTER_SOURCE_DIR) + "/" + relative);
+    return nlohmann::json::parse(in);
+}
+
+inline std::shared_ptr<const RuntimeConfig> demo_runtime() {
+    auto directory = domain::Directory::from_json(read_json("config/demo-directory.json"));
+    auto criteria = domain::parse_criteria(read_json("config/criteria.json"));
+    if (!directory || !criteria) throw std::runtime_error("demo configuration does not load");
+    return std::make_shared<const RuntimeConfig>(
+        RuntimeConfig{std::move(*directory), std::move(*criteria)});
+}
+
+// A clue body as a hotline sends it, for region 511702 (a county with its own agencies).
+inline nlohmann::json clue_body(const std::string& reference = "REF-1",
+                                const std::string& region = "511702", bool consent = true) {
+    return {{"source",
+             {{"channel", "hotline_12309"},
+              {"reference", reference},
+              {"received_at", "2026-11-20T09:12:00+08:00"}}},
+            {"subject",
+             {{"name", "王某"},
+              {"id_number", "51170219810312024X"},
+              {"phone", "13800130001"},
+              {"sex", "female"},
+              {"region", region},
+              {"rural", true}}},
+            {"indicators", {"domestic_violence"}},
+            {"narrative", "我丈夫经常喝酒后打我"},
+            {"reporter", {{"relation", "self"}}},
+            {"consent", {{"share_with_partners", consent}}}};
+}
+
+struct ServiceFixture {
+    storage::test::TempDir dir;
+    std::unique_ptr<storage::Store> store = storage::open_sqlite_store(options_for(dir));
+    ManualClock clock{storage::test::at(0)};
+    RuntimeConfigHolder config{demo_runtime()};
+    ClueService clues{*store, config, clock};
+    TicketService tickets{*store, clock};
+    ApiKeys keys{*store, clock};
+
+    Actor hotline{"key_hotline", "hotline-12309-sc", Role::intake};
+    Actor procuratorate{"key_proc", "proc-511702", Role::staff};
+    Actor other_procuratorate{"key_other", "proc-510104", Role::staff};
+
+    // Runs an asynchronous use case and waits for its completion.
+    template <class T, class Call>
+    static Result<T> wait_for(Call&& call) {
+        std::promise<Result<T>> promise;
+        auto future = promise.get_future();
+        call([&](Result<T> r) { promise.set_value(std::move(r)); });
+        return future.get();
+    }
+
+    Result<SubmittedClue> submit(const Actor& actor, const nlohmann::json& body,
+                                 std::optional<std::string> key = std::nullopt) {
+        return wait_for<SubmittedClue>(
+            [&](auto done) { clues.submit(actor, key, body, std::move(done)); });
+    }
+
+    Result<domain::Ticket> transition(const Actor& actor, const std::string& id,
+                                      std::optional<std::int64_t> version,
+                                      const nlohmann::json& body) {
+        return wait_for<domain::Ticket>(
+            [&](auto done) { tickets.transition(actor, id, version, body, std::move(done)); });
+    }
+
+    // The id of the single ticket a submission created.
+    static std::string only_ticket(const SubmittedClue& submitted) {
+        const auto body = nlohmann::json::parse(submitted.body);
+        if (body["tickets"].size() != 1) throw std::runtime_error("expected one ticket");
+        return body["tickets"][0]["id"].get<std::string>();
+    }
+};
+
+}  // namespace clue_router::service::test
