@@ -175,7 +175,7 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann
         return unexpected(std::move(errors));
     }
     for (const auto& [key, value] : body.items()) {
-        if (key != "action" && key != "reason" && key != "outcome" && key != "note") {
+        if (key != "action" && key != "reason" && key != "outcome") {
             errors.push_back({pointer_to(key), "unknown member"});
         }
     }
@@ -212,11 +212,8 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann
         errors.push_back({"/outcome", "is required to close"});
     }
 
-    std::optional<std::string> note;
-    if (auto it = body.find("note"); it != body.end()) note = text_member(*it, "/note", 0, errors);
-
     if (!errors.empty()) return unexpected(std::move(errors));
-    return TransitionRequest{*action, std::move(reason), outcome, std::move(note)};
+    return TransitionRequest{*action, std::move(reason), outcome};
 }
 
 std::span<const TransitionRule> transition_table() {

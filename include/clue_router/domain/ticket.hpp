@@ -56,10 +56,9 @@ struct TransitionRequest {
     TicketAction action;
     std::optional<std::string> reason;  // required for reject; optional for hold, cancel
     std::optional<Outcome> outcome;     // required for close
-    std::optional<std::string> note;    // free text for the recipient's own record
 };
 
-// Validates {action, reason?, outcome?, note?}: field errors point at /action, /reason, …
+// Validates {action, reason?, outcome?}: field errors point at /action, /reason, …
 Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body);
 
 enum class TransitionError {
