@@ -3,7 +3,9 @@
 // migrations applied at open, one writer thread with group commit, a pool of read-only
 // connections.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "clue_router/storage/store.hpp"
@@ -11,7 +13,7 @@
 namespace clue_router::storage {
 
 struct SqliteOptions {
-    std::string path;                 // database file; created if missing
+    std::string path;                  // database file; created if missing
     std::string synchronous = "FULL";  // FULL (default, survives power loss) or NORMAL
     std::size_t max_batch = 256;       // units of work per group commit
     std::size_t read_connections = 4;  // pooled read-only connections
@@ -24,5 +26,17 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options);
 
 // The schema version this binary migrates to.
 int latest_schema_version();
+
+// What the writer thread has done so far: how many groups it committed (or tried to), how
+// many units of work they held, and the largest group. For /metrics and tests.
+struct SqliteStats {
+    std::uint64_t batches = 0;
+    std::uint64_t units = 0;
+    std::size_t largest_batch = 0;
+    std::uint64_t failed_batches = 0;  // BEGIN or COMMIT failed: every unit got the error
+};
+
+// The counters of a store made by open_sqlite_store; nullopt for any other Store.
+std::optional<SqliteStats> sqlite_stats(const Store& store);
 
 }  // namespace clue_router::storage

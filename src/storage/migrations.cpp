@@ -1,0 +1,177 @@
+#include "clue_router/storage/migrations.hpp"
+
+#include <span>
+#include <string>
+
+namespace clue_router::storage::migrations {
+namespace {
+
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+// Append only: a released migration is never edited, since databases in the field already
+// ran it. Tables are STRICT so a value bound with the wrong type fails loudly instead of being
+// stored as whatever SQLite's type affinity makes of it. Times are RFC 3339 text in UTC with
+// milliseconds (domain::format_rfc3339), which sorts in time order and reads well in the CLI.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE agencies (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    region TEXT NOT NULL,
+    parent TEXT,
+    services_json TEXT NOT NULL,
+    accepts_referrals INTEGER NOT NULL CHECK (accepts_referrals IN (0, 1)),
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    agency_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    label TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+) STRICT;
+
+CREATE TABLE clues (
+    id TEXT PRIMARY KEY,
+    sender_agency TEXT NOT NULL,
+    submitted_by_key TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    region TEXT NOT NULL,
+    status TEXT NOT NULL,
+    review_reason TEXT,
+    priority TEXT NOT NULL,
+    body_json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX clues_by_status ON clues (status, id);
+CREATE INDEX clues_by_sender ON clues (sender_agency, id);
+
+-- Foreign keys tie the records of one submission together (they are written in one unit of
+-- work, clue first). Agencies and keys are not referenced: the directory may come from
+-- configuration before it is ever stored.
+CREATE TABLE screenings (
+    id INTEGER PRIMARY KEY,
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    criteria_version TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    priority TEXT NOT NULL,
+    result_json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX screenings_by_clue ON screenings (clue_id, id);
+
+CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    sender_agency TEXT NOT NULL,
+    recipient_agency TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    outcome TEXT,
+    reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX tickets_by_recipient ON tickets (recipient_agency, id);
+CREATE INDEX tickets_by_recipient_status ON tickets (recipient_agency, status, id);
+CREATE INDEX tickets_by_sender ON tickets (sender_agency, id);
+CREATE INDEX tickets_by_sender_status ON tickets (sender_agency, status, id);
+CREATE INDEX tickets_by_clue ON tickets (clue_id);
+
+CREATE TABLE ticket_events (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id),
+    type TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    actor_agency TEXT NOT NULL,
+    actor_key TEXT NOT NULL,
+    reason TEXT,
+    outcome TEXT,
+    at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, sequence);
+
+CREATE TABLE idempotency (
+    agency_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (agency_id, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX idempotency_by_created ON idempotency (created_at);
+)sql"},
+};
+
+bool has_migrations_table(sqlite::Connection& connection) {
+    auto q = connection.query(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+    return q->step();
+}
+
+}  // namespace
+
+int latest_version() {
+    return std::span(kMigrations).back().version;
+}
+
+int current_version(sqlite::Connection& connection) {
+    if (!has_migrations_table(connection)) return 0;
+    auto q = connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    q->step();
+    return static_cast<int>(q->int64(0));
+}
+
+void migrate(sqlite::Connection& connection) {
+    const auto refuse_if_newer = [](int found) {
+        if (found > latest_version()) {
+            throw StorageError("database schema version " + std::to_string(found) +
+                               " is newer than this binary supports (" +
+                               std::to_string(latest_version()) +
+                               "); run a newer clue-router or restore a matching backup");
+        }
+    };
+    // Checked before anything is written, so an old binary leaves a newer database untouched.
+    refuse_if_newer(current_version(connection));
+
+    connection.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT");
+
+    for (const Migration& migration : kMigrations) {
+        sqlite::Transaction tx(connection, sqlite::Transaction::Kind::immediate);
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        const int current = current_version(connection);
+        refuse_if_newer(current);
+        if (current >= migration.version) {
+            tx.commit();
+            continue;
+        }
+        connection.exec(migration.sql);
+        {
+            auto q = connection.query(
+                "INSERT INTO schema_migrations (version, applied_at) "
+                "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+            q->bind_all(migration.version);
+            q->run();
+        }
+        tx.commit();
+    }
+}
+
+}  // namespace clue_router::storage::migrations

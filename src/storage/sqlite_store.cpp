@@ -1,0 +1,675 @@
+#include "clue_router/storage/sqlite_store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/clue.hpp"
+#include "clue_router/domain/screening.hpp"
+#include "clue_router/domain/ticket.hpp"
+#include "clue_router/domain/time.hpp"
+#include "clue_router/storage/migrations.hpp"
+#include "clue_router/storage/sqlite.hpp"
+
+namespace clue_router::storage {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+// --- column mapping ------------------------------------------------------------------------
+// Stored values that no longer parse mean the file was edited by hand or written by a buggy
+// build. The messages name the column, never the value: it may be personal data.
+
+std::string time_text(Timestamp t) {
+    return domain::format_rfc3339(t);
+}
+
+std::optional<std::string> time_text(const std::optional<Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return time_text(*t);
+}
+
+Timestamp time_column(const Statement& s, int column, const char* name) {
+    auto t = domain::parse_rfc3339(s.text(column));
+    if (!t) throw StorageError(std::string("stored ") + name + " is not an RFC 3339 time");
+    return *t;
+}
+
+std::optional<Timestamp> optional_time_column(const Statement& s, int column, const char* name) {
+    if (s.is_null(column)) return std::nullopt;
+    return time_column(s, column, name);
+}
+
+template <class T>
+T checked(std::optional<T> value, const char* name) {
+    if (!value) throw StorageError(std::string("stored ") + name + " has an unknown value");
+    return *value;
+}
+
+nlohmann::json json_column(const Statement& s, int column, const char* name) {
+    auto doc = nlohmann::json::parse(s.text(column), nullptr, false);
+    if (doc.is_discarded()) throw StorageError(std::string("stored ") + name + " is not JSON");
+    return doc;
+}
+
+// A page is never unbounded. The cap is the API's largest page (200) plus one: the service
+// reads one row more than it returns to learn whether a next page exists, and a cap of 200
+// would hide the next page from a client asking for 200.
+constexpr int kMaxPage = 201;
+
+std::int64_t clamp_limit(int limit) {
+    return std::clamp(limit, 1, kMaxPage);
+}
+
+// The column lists are fixed text shared by the queries that read one kind of row, so the
+// row mappers below stay in step with them.
+#define TICKET_COLUMNS                                                                   \
+    "id, clue_id, sender_agency, recipient_agency, purpose, status, priority, version, " \
+    "outcome, reason, created_at, updated_at"
+
+domain::Ticket ticket_row(const Statement& s) {
+    domain::Ticket t;
+    t.id = s.text(0);
+    t.clue_id = s.text(1);
+    t.sender_agency = s.text(2);
+    t.recipient_agency = s.text(3);
+    t.purpose = s.text(4);
+    t.status = checked(domain::parse_ticket_status(s.text(5)), "tickets.status");
+    t.priority = checked(domain::parse_priority(s.text(6)), "tickets.priority");
+    t.version = s.int64(7);
+    if (!s.is_null(8)) t.outcome = checked(domain::parse_outcome(s.text(8)), "tickets.outcome");
+    t.reason = s.optional_text(9);
+    t.created_at = time_column(s, 10, "tickets.created_at");
+    t.updated_at = time_column(s, 11, "tickets.updated_at");
+    return t;
+}
+
+std::vector<domain::Ticket> ticket_rows(sqlite::Query& q) {
+    std::vector<domain::Ticket> out;
+    while (q->step()) out.push_back(ticket_row(*q));
+    return out;
+}
+
+#define CLUE_COLUMNS \
+    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, created_at"
+
+StoredClue clue_row(const Statement& s) {
+    StoredClue c;
+    c.id = s.text(0);
+    c.sender_agency = s.text(1);
+    c.submitted_by_key = s.text(2);
+    c.status = checked(parse_clue_status(s.text(3)), "clues.status");
+    c.review_reason = s.optional_text(4);
+    c.priority = checked(domain::parse_priority(s.text(5)), "clues.priority");
+    auto parsed = domain::parse_clue(json_column(s, 6, "clues.body_json"));
+    if (!parsed) throw StorageError("stored clue " + c.id + " no longer validates");
+    c.clue = std::move(parsed.value());
+    c.created_at = time_column(s, 7, "clues.created_at");
+    return c;
+}
+
+#define API_KEY_COLUMNS "id, agency_id, role, label, created_at, expires_at, revoked_at"
+
+ApiKey api_key_row(const Statement& s) {
+    ApiKey k;
+    k.id = s.text(0);
+    k.agency_id = s.text(1);
+    k.role = s.text(2);
+    k.label = s.text(3);
+    k.created_at = time_column(s, 4, "api_keys.created_at");
+    k.expires_at = optional_time_column(s, 5, "api_keys.expires_at");
+    k.revoked_at = optional_time_column(s, 6, "api_keys.revoked_at");
+    return k;
+}
+
+std::optional<IdempotencyRecord> select_idempotency(Connection& c, const std::string& agency_id,
+                                                    const std::string& key) {
+    auto q = c.query(
+        "SELECT agency_id, key, request_hash, status, location, body, created_at "
+        "FROM idempotency WHERE agency_id = ? AND key = ?");
+    q->bind_all(agency_id, key);
+    if (!q->step()) return std::nullopt;
+    IdempotencyRecord r;
+    r.agency_id = q->text(0);
+    r.key = q->text(1);
+    r.request_hash = q->text(2);
+    r.status = static_cast<int>(q->int64(3));
+    r.location = q->text(4);
+    r.body = q->text(5);
+    r.created_at = time_column(*q, 6, "idempotency.created_at");
+    return r;
+}
+
+std::optional<domain::Ticket> select_ticket(Connection& c, const std::string& id) {
+    auto q = c.query("SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?");
+    q->bind_all(id);
+    if (!q->step()) return std::nullopt;
+    return ticket_row(*q);
+}
+
+// --- writes --------------------------------------------------------------------------------
+
+class SqliteWriteTransaction final : public WriteTransaction {
+  public:
+    explicit SqliteWriteTransaction(Connection& c) : c_(c) {}
+
+    std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
+                                                      const std::string& key) override {
+        return select_idempotency(c_, agency_id, key);
+    }
+
+    void insert_idempotency(const IdempotencyRecord& r) override {
+        auto q = c_.query(
+            "INSERT INTO idempotency (agency_id, key, request_hash, status, location, body, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        q->bind_all(r.agency_id, r.key, r.request_hash, r.status, r.location, r.body,
+                    time_text(r.created_at));
+        q->run();
+    }
+
+    int purge_idempotency(Timestamp created_before) override {
+        auto q = c_.query("DELETE FROM idempotency WHERE created_at < ?");
+        q->bind_all(time_text(created_before));
+        q->run();
+        return c_.changes();
+    }
+
+    void insert_clue(const StoredClue& c) override {
+        auto q = c_.query(
+            "INSERT INTO clues (id, sender_agency, submitted_by_key, channel, reference, "
+            "received_at, region, status, review_reason, priority, body_json, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind_all(c.id, c.sender_agency, c.submitted_by_key, c.clue.source.channel,
+                    c.clue.source.reference, time_text(c.clue.source.received_at),
+                    c.clue.subject.region, to_string(c.status), c.review_reason,
+                    domain::to_string(c.priority), domain::to_json(c.clue).dump(),
+                    time_text(c.created_at));
+        q->run();
+    }
+
+    void insert_screening(const StoredScreening& s) override {
+        auto q = c_.query(
+            "INSERT INTO screenings (clue_id, criteria_version, score, priority, result_json, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)");
+        q->bind_all(s.clue_id, s.criteria_version, s.score, domain::to_string(s.priority),
+                    s.result.dump(), time_text(s.created_at));
+        q->run();
+    }
+
+    void insert_ticket(const domain::Ticket& t) override {
+        auto q = c_.query("INSERT INTO tickets (" TICKET_COLUMNS
+                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind_all(t.id, t.clue_id, t.sender_agency, t.recipient_agency, t.purpose,
+                    domain::to_string(t.status), domain::to_string(t.priority), t.version,
+                    outcome_text(t.outcome), t.reason, time_text(t.created_at),
+                    time_text(t.updated_at));
+        q->run();
+    }
+
+    std::optional<domain::Ticket> find_ticket(const std::string& id) override {
+        return select_ticket(c_, id);
+    }
+
+    bool update_ticket(const domain::Ticket& t, std::int64_t expected_version) override {
+        // The contract says the caller bumps the version; a mismatch is a bug that would
+        // otherwise break every later If-Match, so refuse it loudly.
+        if (t.version != expected_version + 1) {
+            throw std::logic_error("update_ticket: version must be expected_version + 1");
+        }
+        // Who, what and when a ticket was created never change; only its state does.
+        auto q = c_.query(
+            "UPDATE tickets SET status = ?, priority = ?, version = ?, outcome = ?, reason = ?, "
+            "updated_at = ? WHERE id = ? AND version = ?");
+        q->bind_all(domain::to_string(t.status), domain::to_string(t.priority), t.version,
+                    outcome_text(t.outcome), t.reason, time_text(t.updated_at), t.id,
+                    expected_version);
+        q->run();
+        return c_.changes() == 1;
+    }
+
+    std::int64_t append_event(const domain::TicketEvent& e) override {
+        auto q = c_.query(
+            "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
+            "actor_key, reason, outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
+                    e.reason, e.outcome, time_text(e.at));
+        q->run();
+        return c_.last_insert_rowid();
+    }
+
+    void insert_api_key(const ApiKey& k, const std::string& key_hash) override {
+        auto q = c_.query("INSERT INTO api_keys (" API_KEY_COLUMNS
+                          ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        q->bind_all(k.id, k.agency_id, k.role, k.label, time_text(k.created_at),
+                    time_text(k.expires_at), time_text(k.revoked_at), key_hash);
+        q->run();
+    }
+
+    bool revoke_api_key(const std::string& key_id, Timestamp at) override {
+        // The first revocation time stands: revoking twice must not move it.
+        auto q = c_.query("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+        q->bind_all(time_text(at), key_id);
+        q->run();
+        return c_.changes() == 1;
+    }
+
+    void upsert_agency(const domain::Agency& a) override {
+        auto q = c_.query(
+            "INSERT INTO agencies (id, kind, name, region, parent, services_json, "
+            "accepts_referrals, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, "
+            "region = excluded.region, parent = excluded.parent, "
+            "services_json = excluded.services_json, "
+            "accepts_referrals = excluded.accepts_referrals, updated_at = excluded.updated_at");
+        q->bind_all(a.id, a.kind, a.name, a.region, a.parent, nlohmann::json(a.services).dump(),
+                    a.accepts_referrals);
+        q->run();
+    }
+
+  private:
+    static std::optional<std::string> outcome_text(const std::optional<domain::Outcome>& o) {
+        if (!o) return std::nullopt;
+        return std::string(domain::to_string(*o));
+    }
+
+    Connection& c_;
+};
+
+// --- reads ---------------------------------------------------------------------------------
+
+// Read-only connections, leased one per Reader. A free connection is waited for, but not
+// forever: a request that cannot get one in busy_timeout fails instead of hanging.
+class ReaderPool {
+  public:
+    explicit ReaderPool(std::chrono::milliseconds wait) : wait_(wait) {}
+
+    void add(std::unique_ptr<Connection> c) {
+        {
+            std::lock_guard lock(mutex_);
+            idle_.push_back(std::move(c));
+        }
+        cv_.notify_one();
+    }
+
+    std::unique_ptr<Connection> acquire() {
+        std::unique_lock lock(mutex_);
+        if (!cv_.wait_for(lock, wait_, [&] { return !idle_.empty(); })) {
+            throw StorageError("no read connection became free in time");
+        }
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        return c;
+    }
+
+  private:
+    std::chrono::milliseconds wait_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+class SqliteReader final : public Reader {
+  public:
+    // The pool is shared so that a Reader kept past the store's end still has somewhere to
+    // return its connection to.
+    explicit SqliteReader(std::shared_ptr<ReaderPool> pool)
+        : pool_(std::move(pool)), c_(pool_->acquire()) {}
+    ~SqliteReader() override { pool_->add(std::move(c_)); }
+
+    int schema_version() override { return migrations::current_version(*c_); }
+
+    std::optional<ApiKey> find_api_key_by_hash(const std::string& key_hash) override {
+        auto q = c_->query("SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = ?");
+        q->bind_all(key_hash);
+        if (!q->step()) return std::nullopt;
+        return api_key_row(*q);
+    }
+
+    std::vector<ApiKey> list_api_keys() override {
+        auto q = c_->query("SELECT " API_KEY_COLUMNS " FROM api_keys ORDER BY id");
+        std::vector<ApiKey> out;
+        while (q->step()) out.push_back(api_key_row(*q));
+        return out;
+    }
+
+    std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
+                                                      const std::string& key) override {
+        return select_idempotency(*c_, agency_id, key);
+    }
+
+    std::optional<StoredClue> find_clue(const std::string& id) override {
+        auto q = c_->query("SELECT " CLUE_COLUMNS " FROM clues WHERE id = ?");
+        q->bind_all(id);
+        if (!q->step()) return std::nullopt;
+        return clue_row(*q);
+    }
+
+    std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
+        auto q = c_->query(
+            "SELECT clue_id, criteria_version, score, priority, result_json, created_at "
+            "FROM screenings WHERE clue_id = ? ORDER BY id DESC LIMIT 1");
+        q->bind_all(clue_id);
+        if (!q->step()) return std::nullopt;
+        StoredScreening s;
+        s.clue_id = q->text(0);
+        s.criteria_version = q->text(1);
+        s.score = static_cast<int>(q->int64(2));
+        s.priority = checked(domain::parse_priority(q->text(3)), "screenings.priority");
+        s.result = json_column(*q, 4, "screenings.result_json");
+        s.created_at = time_column(*q, 5, "screenings.created_at");
+        return s;
+    }
+
+    std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {
+        auto q = c_->query("SELECT " TICKET_COLUMNS " FROM tickets WHERE clue_id = ? ORDER BY id");
+        q->bind_all(clue_id);
+        return ticket_rows(q);
+    }
+
+    std::vector<StoredClue> review_queue(const ReviewQuery& query) override {
+        // An absent cursor is the empty string, which sorts before every id.
+        const std::string after = query.after_id.value_or("");
+        const auto status = to_string(ClueStatus::needs_review);
+        if (query.sender_agency) {
+            auto q = c_->query("SELECT " CLUE_COLUMNS
+                               " FROM clues WHERE sender_agency = ? AND status = ? AND id > ? "
+                               "ORDER BY id LIMIT ?");
+            q->bind_all(*query.sender_agency, status, after, clamp_limit(query.limit));
+            return clue_rows(q);
+        }
+        auto q = c_->query("SELECT " CLUE_COLUMNS
+                           " FROM clues WHERE status = ? AND id > ? ORDER BY id LIMIT ?");
+        q->bind_all(status, after, clamp_limit(query.limit));
+        return clue_rows(q);
+    }
+
+    std::optional<domain::Ticket> find_ticket(const std::string& id) override {
+        return select_ticket(*c_, id);
+    }
+
+    std::vector<domain::Ticket> list_tickets(const TicketQuery& query) override {
+        // Four fixed texts rather than one assembled from pieces: each matches one index,
+        // and nothing about the SQL depends on the request.
+        const bool inbox = query.box == Box::inbox;
+        const std::string after = query.after_id.value_or("");
+        const std::int64_t limit = clamp_limit(query.limit);
+        if (query.status) {
+            auto q = c_->query(
+                inbox ? "SELECT " TICKET_COLUMNS
+                        " FROM tickets WHERE recipient_agency = ? AND status = ? AND id > ? "
+                        "ORDER BY id LIMIT ?"
+                      : "SELECT " TICKET_COLUMNS
+                        " FROM tickets WHERE sender_agency = ? AND status = ? AND id > ? "
+                        "ORDER BY id LIMIT ?");
+            q->bind_all(query.agency_id, domain::to_string(*query.status), after, limit);
+            return ticket_rows(q);
+        }
+        auto q = c_->query(inbox ? "SELECT " TICKET_COLUMNS
+                                   " FROM tickets WHERE recipient_agency = ? AND id > ? "
+                                   "ORDER BY id LIMIT ?"
+                                 : "SELECT " TICKET_COLUMNS
+                                   " FROM tickets WHERE sender_agency = ? AND id > ? "
+                                   "ORDER BY id LIMIT ?");
+        q->bind_all(query.agency_id, after, limit);
+        return ticket_rows(q);
+    }
+
+    std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) override {
+        auto q = c_->query(
+            "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
+            "reason, outcome, at FROM ticket_events WHERE ticket_id = ? ORDER BY sequence");
+        q->bind_all(ticket_id);
+        std::vector<domain::TicketEvent> out;
+        while (q->step()) {
+            domain::TicketEvent e;
+            e.sequence = q->int64(0);
+            e.ticket_id = q->text(1);
+            e.type = q->text(2);
+            e.from_status = q->optional_text(3);
+            e.to_status = q->text(4);
+            e.actor_agency = q->text(5);
+            e.actor_key = q->text(6);
+            e.reason = q->optional_text(7);
+            e.outcome = q->optional_text(8);
+            e.at = time_column(*q, 9, "ticket_events.at");
+            out.push_back(std::move(e));
+        }
+        return out;
+    }
+
+    std::vector<domain::Agency> agencies() override {
+        auto q = c_->query(
+            "SELECT id, kind, name, region, parent, services_json, accepts_referrals "
+            "FROM agencies ORDER BY id");
+        std::vector<domain::Agency> out;
+        while (q->step()) {
+            domain::Agency a;
+            a.id = q->text(0);
+            a.kind = q->text(1);
+            a.name = q->text(2);
+            a.region = q->text(3);
+            a.parent = q->optional_text(4);
+            const auto services = json_column(*q, 5, "agencies.services_json");
+            if (!services.is_array()) throw StorageError("stored agencies.services_json is bad");
+            for (const auto& service : services) {
+                if (!service.is_string()) {
+                    throw StorageError("stored agencies.services_json is bad");
+                }
+                a.services.push_back(service.get<std::string>());
+            }
+            a.accepts_referrals = q->int64(6) != 0;
+            out.push_back(std::move(a));
+        }
+        return out;
+    }
+
+  private:
+    static std::vector<StoredClue> clue_rows(sqlite::Query& q) {
+        std::vector<StoredClue> out;
+        while (q->step()) out.push_back(clue_row(*q));
+        return out;
+    }
+
+    std::shared_ptr<ReaderPool> pool_;
+    std::unique_ptr<Connection> c_;
+};
+
+// --- the store -----------------------------------------------------------------------------
+
+std::string checked_synchronous(const std::string& value) {
+    std::string upper = value;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    // OFF and EXTRA are refused: OFF loses acknowledged clues on power loss, and EXTRA buys
+    // nothing over FULL in WAL mode.
+    if (upper != "FULL" && upper != "NORMAL") {
+        throw StorageError("synchronous must be FULL or NORMAL");
+    }
+    return upper;
+}
+
+class SqliteStore final : public Store {
+  public:
+    explicit SqliteStore(const SqliteOptions& options)
+        : max_batch_(options.max_batch),
+          pool_(std::make_shared<ReaderPool>(
+              std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)))) {
+        if (options.path.empty()) throw StorageError("database path is empty");
+        if (options.max_batch < 1) throw StorageError("max_batch must be at least 1");
+        if (options.read_connections < 1) {
+            throw StorageError("read_connections must be at least 1");
+        }
+        const std::string synchronous = checked_synchronous(options.synchronous);
+
+        writer_ = std::make_unique<Connection>(options.path, Connection::Mode::read_write_create,
+                                               options.busy_timeout_ms);
+        {
+            auto q = writer_->query("PRAGMA journal_mode = WAL");
+            // Readers that never wait for the writer rely on WAL; anything else (an in-memory
+            // database, a file system without shared memory) is refused rather than degraded.
+            if (!q->step() || q->text(0) != "wal") {
+                throw StorageError("the database could not be put in WAL mode");
+            }
+        }
+        writer_->exec(synchronous == "FULL" ? "PRAGMA synchronous = FULL"
+                                            : "PRAGMA synchronous = NORMAL");
+        writer_->exec("PRAGMA foreign_keys = ON");
+        migrations::migrate(*writer_);
+
+        for (std::size_t i = 0; i < options.read_connections; ++i) {
+            pool_->add(std::make_unique<Connection>(options.path, Connection::Mode::read_only,
+                                                    options.busy_timeout_ms));
+        }
+        thread_ = std::thread([this] { run(); });
+        thread_id_ = thread_.get_id();
+    }
+
+    ~SqliteStore() override { stop(); }
+
+    void write(Work work, Done done) override {
+        {
+            std::lock_guard lock(mutex_);
+            if (!stopping_) {
+                queue_.push_back(Unit{std::move(work), std::move(done)});
+                cv_.notify_one();
+                return;
+            }
+        }
+        if (done) done(std::make_exception_ptr(StorageError("store is stopping")));
+    }
+
+    std::unique_ptr<Reader> reader() override { return std::make_unique<SqliteReader>(pool_); }
+
+    void stop() override {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        // A Done callback calling stop() runs on the writer thread, which cannot join itself;
+        // it will leave its loop once the queue is empty, and the destructor joins it.
+        if (std::this_thread::get_id() == thread_id_) return;
+        std::lock_guard join_lock(join_mutex_);
+        if (thread_.joinable()) thread_.join();
+    }
+
+    SqliteStats stats() const {
+        std::lock_guard lock(mutex_);
+        return stats_;
+    }
+
+  private:
+    struct Unit {
+        Work work;
+        Done done;
+    };
+
+    void run() {
+        std::vector<Unit> group;
+        for (;;) {
+            group.clear();
+            {
+                std::unique_lock lock(mutex_);
+                cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;  // stopping, and everything queued is done
+                while (!queue_.empty() && group.size() < max_batch_) {
+                    group.push_back(std::move(queue_.front()));
+                    queue_.pop_front();
+                }
+                ++stats_.batches;
+                stats_.units += group.size();
+                stats_.largest_batch = std::max(stats_.largest_batch, group.size());
+            }
+            commit_group(group);
+        }
+    }
+
+    void commit_group(std::vector<Unit>& group) {
+        std::vector<std::exception_ptr> results(group.size());
+        try {
+            sqlite::Transaction tx(*writer_, sqlite::Transaction::Kind::immediate);
+            for (std::size_t i = 0; i < group.size(); ++i) {
+                sqlite::Savepoint savepoint(*writer_, "unit");
+                try {
+                    SqliteWriteTransaction wt(*writer_);
+                    group[i].work(wt);
+                } catch (...) {
+                    results[i] = std::current_exception();
+                }
+                // Outside the catch: if SQLite cannot undo the unit, the whole group is in
+                // doubt, and the outer handler fails every unit of it.
+                if (results[i]) {
+                    savepoint.rollback();
+                } else {
+                    savepoint.release();
+                }
+            }
+            tx.commit();
+        } catch (const std::exception& e) {
+            fail_group(results, std::string("group commit failed: ") + e.what());
+        } catch (...) {
+            fail_group(results, "group commit failed");
+        }
+        // Only now, after COMMIT: a reply sent earlier could promise what a crash then loses.
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (!group[i].done) continue;
+            try {
+                group[i].done(results[i]);
+            } catch (...) {
+                // Done must not throw; the writer thread has nobody to report to and must
+                // keep serving the other requests.
+            }
+        }
+    }
+
+    void fail_group(std::vector<std::exception_ptr>& results, const std::string& message) {
+        {
+            std::lock_guard lock(mutex_);
+            ++stats_.failed_batches;
+        }
+        const auto error = std::make_exception_ptr(StorageError(message));
+        std::fill(results.begin(), results.end(), error);
+    }
+
+    const std::size_t max_batch_;
+    std::shared_ptr<ReaderPool> pool_;
+    std::unique_ptr<Connection> writer_;  // used only by the writer thread once it runs
+
+    mutable std::mutex mutex_;  // guards queue_, stopping_, stats_
+    std::condition_variable cv_;
+    std::deque<Unit> queue_;
+    bool stopping_ = false;
+    SqliteStats stats_;
+
+    std::mutex join_mutex_;
+    std::thread thread_;
+    std::thread::id thread_id_;  // set once at start; read by stop() on any thread
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+    return std::make_unique<SqliteStore>(options);
+}
+
+int latest_schema_version() {
+    return migrations::latest_version();
+}
+
+std::optional<SqliteStats> sqlite_stats(const Store& store) {
+    if (const auto* s = dynamic_cast<const SqliteStore*>(&store)) return s->stats();
+    return std::nullopt;
+}
+
+}  // namespace clue_router::storage
