@@ -5,6 +5,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "clue_router/http/problem.hpp"
 #include "clue_router/http/server.hpp"
 #include "clue_router/service/clock.hpp"
@@ -65,9 +67,10 @@ void Session::read_header() {
 }
 
 void Session::on_header(beast::error_code ec) {
-    if (ec == beast_http::error::header_limit) {
-        return reply_and_close(431,
-                               make_problem_response(headers_too_large(), 11, new_request_id()));
+    if (ec == beast_http::error::header_limit) return reply_and_close(headers_too_large());
+    if (ec == beast_http::error::body_limit) {
+        // Beast checks Content-Length against the limit while reading the header.
+        return reply_and_close(payload_too_large(server_.options().max_body_bytes));
     }
     if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
@@ -77,18 +80,14 @@ void Session::on_header(beast::error_code ec) {
     if (ec) {
         // Anything else is a request we cannot parse: say so once, then hang up, because
         // the stream's framing can no longer be trusted.
-        return reply_and_close(
-            400, make_problem_response(bad_request("the request is not valid HTTP/1.1"), 11,
-                                       new_request_id()));
+        return reply_and_close(bad_request("the request is not valid HTTP/1.1"));
     }
     receiving_ = true;
     const auto& req = parser_->get();
     if (const auto length = parser_->content_length();
         length && *length > server_.options().max_body_bytes) {
         // Refuse before reading a byte of it.
-        return reply_and_close(
-            413, make_problem_response(payload_too_large(server_.options().max_body_bytes),
-                                       req.version(), new_request_id()));
+        return reply_and_close(payload_too_large(server_.options().max_body_bytes));
     }
     if (wants_continue(req) && !parser_->is_done()) {
         // curl and others wait (up to a second) for this before sending a large body.
@@ -115,9 +114,7 @@ void Session::read_body() {
 
 void Session::on_body(beast::error_code ec) {
     if (ec == beast_http::error::body_limit) {
-        return reply_and_close(
-            413, make_problem_response(payload_too_large(server_.options().max_body_bytes), 11,
-                                       new_request_id()));
+        return reply_and_close(payload_too_large(server_.options().max_body_bytes));
     }
     if (ec == beast::error::timeout || ec == beast_http::error::end_of_stream ||
         ec == beast_http::error::partial_message || ec == net::error::eof ||
@@ -126,9 +123,7 @@ void Session::on_body(beast::error_code ec) {
         return close();  // the client went away or stalled mid-body: nothing to answer
     }
     if (ec) {
-        return reply_and_close(
-            400, make_problem_response(bad_request("the request body is not valid HTTP/1.1"), 11,
-                                       new_request_id()));
+        return reply_and_close(bad_request("the request body is not valid HTTP/1.1"));
     }
     dispatch_request();
 }
@@ -171,10 +166,18 @@ void Session::on_write(beast::error_code ec, bool close_after) {
     read_header();
 }
 
-void Session::reply_and_close(int /*status_code_for_log*/, Response&& response) {
+void Session::reply_and_close(const Problem& problem) {
+    // Answered by the session itself, before any handler: still one reply with a request
+    // id and one access-log line, like every other.
     receiving_ = false;
     busy_.emplace(stream_.get_executor());
-    send(std::move(response), true);
+    const std::string id = new_request_id();
+    Response res = make_problem_response(problem, 11, id);
+    res.set("X-Request-Id", id);
+    res.set(beast_http::field::cache_control, "no-store");
+    spdlog::info("request id={} method=- route=- status={} duration_ms=0 agency=-", id,
+                 problem.status);
+    send(std::move(res), true);
 }
 
 void Session::close() {

@@ -9,6 +9,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "clue_router/http/problem.hpp"
 #include "clue_router/http/types.hpp"
 
 namespace clue_router::http {
@@ -34,7 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void dispatch_request();
     void send(Response&& response, bool close_after);
     void on_write(boost::beast::error_code ec, bool close);
-    void reply_and_close(int status_code_for_log, Response&& response);
+    void reply_and_close(const Problem& problem);
     void close();
 
     boost::beast::tcp_stream stream_;
