@@ -1,0 +1,138 @@
+// examples/hotline_submitter.py against a real server: the shared sample file twice; the
+// second run replays every clue and creates nothing new.
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "integration/support/api.hpp"
+#include "integration/support/test_server.hpp"
+
+using namespace clue_router::it;
+
+namespace {
+
+std::string script() {
+    return source_dir() + "/examples/hotline_submitter.py";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!trim(line).empty()) out.push_back(line);
+    }
+    return out;
+}
+
+void check_no_personal_data(const std::string& text, const std::vector<json>& samples) {
+    for (const json& line : samples) {
+        const json& s = line["clue"]["subject"];
+        for (const char* field : {"name", "id_number", "phone"}) {
+            if (!s.contains(field)) continue;
+            INFO("the submitter printed a sample's " << field);
+            CHECK(text.find(s[field].get<std::string>()) == std::string::npos);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the hotline submitter example submits the samples once, however often it runs",
+          "[integration]") {
+    TestServer server;
+    HttpClient& c = server.client();
+    const std::string& key = server.key_for(kHotline, "intake");
+    const std::vector<json> samples = sample_lines();
+
+    // First run: --key on the command line.
+    RunResult first =
+        run({"python3", script(), "--url", server.base_url(), "--key", key, sample_clues_path()},
+            {}, server.dir(), std::chrono::seconds(60));
+    INFO("first run stdout:\n" << first.out << "\nstderr:\n" << first.err);
+    REQUIRE(first.status.has_value());
+    CHECK(first.status->describe() == "exit code 0");
+    std::vector<std::string> out1 = lines_of(first.out);
+    REQUIRE(out1.size() == samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const std::string ref = samples[i]["clue"]["source"]["reference"];
+        CHECK(out1[i].rfind(ref + " 201 ", 0) == 0);
+        CHECK(out1[i].find("[replayed]") == std::string::npos);
+    }
+    CHECK(first.out.find("proc-511702") != std::string::npos);
+    CHECK(first.out.find("no_agency_for_region") != std::string::npos);
+    check_no_personal_data(first.out + first.err, samples);
+
+    const auto outbox1 = list_all(c, key, "/v1/tickets", "box=outbox");
+    const auto queue1 = list_all(c, key, "/v1/review-queue");
+    CHECK(outbox1.size() == 1);
+    CHECK(queue1.size() == samples.size() - 1);
+
+    // Second run: the key from CLUE_ROUTER_KEY; every clue is a replay.
+    RunResult second = run({"python3", script(), "--url", server.base_url(), sample_clues_path()},
+                           {{"CLUE_ROUTER_KEY", key}}, server.dir(), std::chrono::seconds(60));
+    INFO("second run stdout:\n" << second.out << "\nstderr:\n" << second.err);
+    REQUIRE(second.status.has_value());
+    CHECK(second.status->describe() == "exit code 0");
+    std::vector<std::string> out2 = lines_of(second.out);
+    REQUIRE(out2.size() == samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        CHECK(out2[i].find("[replayed]") != std::string::npos);
+        // Same clue ids as the first time.
+        CHECK(out2[i].substr(0, out2[i].find(" [replayed]")) ==
+              out1[i].substr(0, out1[i].find(" [replayed]")));
+    }
+    check_no_personal_data(second.out + second.err, samples);
+
+    const auto outbox2 = list_all(c, key, "/v1/tickets", "box=outbox");
+    const auto queue2 = list_all(c, key, "/v1/review-queue");
+    CHECK(outbox2 == outbox1);
+    CHECK(queue2.size() == queue1.size());
+}
+
+TEST_CASE("the hotline submitter reports refused clues with pointers and exits non-zero",
+          "[integration]") {
+    TestServer server;
+    const std::string& key = server.key_for(kHotline, "intake");
+    const std::vector<json> samples = sample_lines();
+
+    // One good clue (bare, not wrapped), one with a bad ID number, one line that is not JSON.
+    json good = make_clue("511702", "EX-GOOD");
+    json bad = samples[0]["clue"];
+    bad["source"]["reference"] = "EX-BAD";
+    bad["subject"]["id_number"] =
+        with_wrong_check_character(bad["subject"]["id_number"].get<std::string>());
+    const std::string file = server.dir() + "/mixed.jsonl";
+    {
+        std::ofstream out(file);
+        out << good.dump() << "\n" << json{{"clue", bad}}.dump() << "\n{oops\n";
+    }
+    RunResult r = run({"python3", script(), "--url", server.base_url(), "--key", key, file}, {},
+                      server.dir(), std::chrono::seconds(60));
+    INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+    REQUIRE(r.status.has_value());
+    CHECK(r.status->describe() == "exit code 1");
+    std::vector<std::string> out = lines_of(r.out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[0].rfind("EX-GOOD 201 ", 0) == 0);
+    CHECK(out[0].find("proc-511702") != std::string::npos);
+    CHECK(out[1].rfind("EX-BAD 422 validation", 0) == 0);
+    CHECK(out[1].find("/subject/id_number") != std::string::npos);
+    CHECK(out[2].find("not JSON") != std::string::npos);
+    check_no_personal_data(r.out + r.err, samples);
+    CHECK(r.out.find(bad["subject"]["id_number"].get<std::string>()) == std::string::npos);
+
+    // A server that is not there: bounded retries, then a non-zero exit.
+    const unsigned short port = server.port();
+    server.stop();
+    RunResult down = run({"python3", script(), "--url", "http://127.0.0.1:" + std::to_string(port),
+                          "--key", key, "--max-attempts", "3", "--backoff", "0.01", file},
+                         {}, server.dir(), std::chrono::seconds(30));
+    INFO("stdout:\n" << down.out << "\nstderr:\n" << down.err);
+    REQUIRE(down.status.has_value());
+    CHECK(down.status->describe() == "exit code 1");
+    CHECK(down.out.find("after 3 attempts") != std::string::npos);
+}

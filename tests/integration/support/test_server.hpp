@@ -1,0 +1,286 @@
+#pragma once
+// TestServer: the real clue-router binary on a loopback port chosen by the kernel, with its
+// own temporary directory and SQLite database. One per TEST_CASE.
+//
+//   TestServer server;                                   // started, ready
+//   auto key = server.key_for("hotline-12309-sc", "intake");
+//   auto r = server.client().get("/healthz");
+//   server.restart();                                    // SIGTERM, exit 0, same database
+//
+// The server's log (stderr) goes to <dir>/server.log, across restarts; when the test fails
+// the log is printed. Set CLUE_ROUTER_IT_KEEP=1 to keep the directory for a post-mortem.
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include <catch2/catch.hpp>
+
+#include "integration/support/http_client.hpp"
+#include "integration/support/process.hpp"
+
+#ifndef CLUE_ROUTER_BINARY
+#error "CLUE_ROUTER_BINARY must name the clue-router executable"
+#endif
+#ifndef CLUE_ROUTER_SOURCE_DIR
+#error "CLUE_ROUTER_SOURCE_DIR must name the repository"
+#endif
+#ifndef CLUE_ROUTER_SHARED_DIR
+#error "CLUE_ROUTER_SHARED_DIR must name the shared directory"
+#endif
+
+namespace clue_router::it {
+
+// Set by the listener in failure_listener.cpp when an assertion of the current test case
+// fails; TestServer prints its log then.
+inline std::atomic<bool>& current_test_failed() {
+    static std::atomic<bool> failed{false};
+    return failed;
+}
+
+inline std::string source_dir() {
+    return CLUE_ROUTER_SOURCE_DIR;
+}
+inline std::string shared_dir() {
+    return CLUE_ROUTER_SHARED_DIR;
+}
+inline std::string server_binary() {
+    return CLUE_ROUTER_BINARY;
+}
+inline std::string sample_clues_path() {
+    return shared_dir() + "/data/clues/sample.jsonl";
+}
+
+inline std::string trim(std::string s) {
+    auto not_space = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+    return s;
+}
+
+class TestServer {
+  public:
+    static constexpr std::chrono::seconds kStartTimeout{15};
+    static constexpr std::chrono::seconds kStopTimeout{15};
+
+    // extra_env: more CLUE_ROUTER_* overrides (e.g. {"CLUE_ROUTER_MAX_BODY_BYTES", "2048"}).
+    explicit TestServer(Environment extra_env = {}, bool start_now = true)
+        : extra_env_(std::move(extra_env)) {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string pattern =
+            std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/clue-router-it-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
+        }
+        dir_ = pattern;
+        if (start_now) {
+            try {
+                start();
+            } catch (...) {
+                process_.kill_and_reap();
+                remove_dir();
+                throw;
+            }
+        }
+    }
+
+    TestServer(const TestServer&) = delete;
+    TestServer& operator=(const TestServer&) = delete;
+
+    ~TestServer() {
+        const bool failed = current_test_failed().load() || std::uncaught_exceptions() > 0;
+        if (process_.started() && !process_.running() && !stopped_) {
+            // Nobody asked it to stop: it crashed or exited by itself.
+            std::cerr << "[TestServer] clue-router ended on its own: "
+                      << (process_.status() ? process_.status()->describe() : "?") << "\n";
+            if (!failed) print_log("the server ended on its own");
+        }
+        if (process_.running()) {
+            process_.signal(SIGTERM);
+            if (!process_.wait_for(std::chrono::seconds(5))) process_.kill_and_reap();
+        }
+        process_.kill_and_reap();
+        client_.reset();
+        if (failed) print_log("the test failed");
+        remove_dir();
+    }
+
+    const std::string& dir() const { return dir_; }
+    std::string database_path() const { return dir_ + "/db.sqlite"; }
+    std::string log_path() const { return dir_ + "/server.log"; }
+    std::string port_file() const { return dir_ + "/port"; }
+    std::string config_path() const { return source_dir() + "/config/clue-router.json"; }
+    unsigned short port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    bool running() { return process_.running(); }
+
+    // What every clue-router command of this test runs with.
+    Environment env() const {
+        Environment env{
+            {"CLUE_ROUTER_LISTEN_ADDRESS", "127.0.0.1"},
+            {"CLUE_ROUTER_PORT", "0"},
+            {"CLUE_ROUTER_PORT_FILE", port_file()},
+            {"CLUE_ROUTER_DATABASE", database_path()},
+            {"CLUE_ROUTER_DIRECTORY", source_dir() + "/config/demo-directory.json"},
+            {"CLUE_ROUTER_CRITERIA", source_dir() + "/config/criteria.json"},
+        };
+        for (const auto& [k, v] : extra_env_) env[k] = v;
+        return env;
+    }
+
+    // The server's log so far (all runs of this test).
+    std::string log() const { return read_file(log_path()); }
+
+    void start() {
+        REQUIRE_FALSE(process_.running());
+        std::error_code ec;
+        std::filesystem::remove(port_file(), ec);
+        Process::Options o;
+        o.argv = {server_binary(), "serve", "--config", config_path()};
+        o.env = env();
+        o.cwd = source_dir();
+        o.stderr_path = log_path();
+        o.stdout_path = dir_ + "/server.out";
+        o.append_stderr = true;
+        process_ = Process(o);
+        stopped_ = false;
+
+        const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+        while (true) {
+            if (!process_.running()) {
+                print_log("the server ended while starting");
+                FAIL("clue-router serve ended before it was ready: "
+                     << process_.status()->describe());
+            }
+            if (auto port = read_port(); port && can_connect(*port)) {
+                port_ = *port;
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                print_log("the server was not ready in time");
+                FAIL("clue-router serve did not write its port file within "
+                     << kStartTimeout.count() << " s");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (client_) client_->set_port(port_);
+    }
+
+    // SIGTERM (or another signal) and wait; the exit status, or nullopt after the timeout
+    // (the process is then killed).
+    std::optional<ExitStatus> terminate(int sig = SIGTERM) {
+        if (client_) client_->close();
+        stopped_ = true;
+        process_.signal(sig);
+        auto status = process_.wait_for(kStopTimeout);
+        if (!status) process_.kill_and_reap();
+        return status;
+    }
+
+    // Graceful stop: SIGTERM must end the server with exit code 0.
+    void stop() {
+        REQUIRE(process_.running());
+        auto status = terminate(SIGTERM);
+        if (!status || !status->success()) print_log("the server did not stop cleanly");
+        REQUIRE(status.has_value());
+        INFO("exit: " << status->describe());
+        REQUIRE(status->success());
+    }
+
+    // Stop, then start again on the same database (the port may change).
+    void restart() {
+        stop();
+        start();
+    }
+
+    // Runs `clue-router ARGS…` with this server's environment (same database), to the end.
+    RunResult cli(const std::vector<std::string>& args,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) const {
+        std::vector<std::string> argv{server_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv, env(), dir_, timeout, source_dir());
+    }
+
+    // A secret key for the agency and role, made once per test with `keys create`.
+    const std::string& key_for(const std::string& agency, const std::string& role) {
+        auto found = keys_.find({agency, role});
+        if (found != keys_.end()) return found->second;
+        auto r = cli({"keys", "create", "--config", config_path(), "--agency", agency, "--role",
+                      role, "--label", "integration test"});
+        INFO("keys create --agency " << agency << " --role " << role << "\nstdout: " << r.out
+                                     << "\nstderr: " << r.err);
+        REQUIRE(r.status.has_value());
+        REQUIRE(r.status->success());
+        std::string key = trim(r.out);
+        REQUIRE_FALSE(key.empty());
+        REQUIRE(key.find_first_of(" \t\r\n") == std::string::npos);
+        CHECK(key.rfind("crk_", 0) == 0);
+        return keys_.emplace(std::make_pair(agency, role), key).first->second;
+    }
+
+    // A keep-alive client that follows the server across restarts.
+    HttpClient& client() {
+        if (!client_) client_ = std::make_unique<HttpClient>(port_);
+        client_->set_port(port_);
+        return *client_;
+    }
+
+    void print_log(const std::string& why) const {
+        std::string text = log();
+        constexpr std::size_t kMax = 30000;
+        if (text.size() > kMax) text = "…" + text.substr(text.size() - kMax);
+        std::cerr << "\n===== clue-router log (" << why << "; " << log_path() << ") =====\n"
+                  << text << "\n===== end of log =====\n";
+    }
+
+  private:
+    void remove_dir() const {
+        const char* keep = std::getenv("CLUE_ROUTER_IT_KEEP");
+        if (keep != nullptr && std::string(keep) == "1") {
+            std::cerr << "[TestServer] kept " << dir_ << "\n";
+            return;
+        }
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    std::optional<unsigned short> read_port() const {
+        std::string text = trim(read_file(port_file()));
+        if (text.empty() || text.size() > 5) return std::nullopt;
+        if (!std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
+            return std::nullopt;
+        int port = std::stoi(text);
+        if (port <= 0 || port > 65535) return std::nullopt;
+        return static_cast<unsigned short>(port);
+    }
+
+    static bool can_connect(unsigned short port) {
+        asio::io_context ioc;
+        tcp::socket socket(ioc);
+        beast::error_code ec;
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+        if (ec) return false;
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
+        return true;
+    }
+
+    Environment extra_env_;
+    std::string dir_;
+    Process process_;
+    unsigned short port_ = 0;
+    bool stopped_ = false;  // terminate() was called since the last start()
+    std::map<std::pair<std::string, std::string>, std::string> keys_;
+    std::unique_ptr<HttpClient> client_;
+};
+
+}  // namespace clue_router::it
