@@ -19,6 +19,7 @@
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
@@ -107,7 +108,18 @@ int serve(const Config& config) {
     service::ClueService clues(*store, holder, clock,
                                {std::chrono::minutes(config.local_offset_minutes)});
     service::TicketService tickets(*store, clock);
-    http::Api api({*store, keys, clues, tickets});
+    // One reload for SIGHUP and the admin endpoint: both files, checked, then swapped whole.
+    auto reload = [&config, &holder, &store] {
+        auto next = load_runtime_config(config);
+        sync_directory(*store, next->directory);
+        holder.replace(next);
+        spdlog::info("reloaded directory={} criteria={} criteria_version={}", config.directory,
+                     config.criteria, next->criteria.version);
+        return next->criteria.version;
+    };
+    service::ScreeningAdmin screening_admin(
+        *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
+    http::Api api({*store, keys, clues, tickets, screening_admin});
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);
@@ -141,10 +153,7 @@ int serve(const Config& config) {
             if (ec) return;
             if (signo == SIGHUP) {
                 try {
-                    holder.replace(load_runtime_config(config));
-                    sync_directory(*store, holder.get()->directory);
-                    spdlog::info("reloaded directory={} criteria={} criteria_version={}",
-                                 config.directory, config.criteria, holder.get()->criteria.version);
+                    reload();
                 } catch (const std::exception& e) {
                     spdlog::error("reload refused, the previous configuration stays: {}", e.what());
                 }

@@ -13,6 +13,7 @@ Api::Api(ApiServices services) : services_(services) {
     add_health_routes(router_, services_);
     add_clue_routes(router_, services_);
     add_ticket_routes(router_, services_);
+    add_admin_routes(router_, services_);
 }
 
 void Api::handle(Request&& request, Exchange::Sink sink) {

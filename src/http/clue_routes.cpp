@@ -55,6 +55,12 @@ void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     ex->reply_json(beast_http::status::ok, *result);
 }
 
+void clue_screenings(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    auto result = services.clues.screenings(ex->actor(), ex->param("id"));
+    if (!result) return reply_error(*ex, result.error());
+    ex->reply_json(beast_http::status::ok, *result);
+}
+
 void review_queue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     const auto page = read_page_params(*ex);
     if (!page) return;
@@ -72,6 +78,8 @@ void add_clue_routes(Router& router, ApiServices& services) {
                [&services](const std::shared_ptr<Exchange>& ex) { submit_clue(services, ex); });
     router.add(beast_http::verb::get, "/v1/clues/{id}", {},
                [&services](const std::shared_ptr<Exchange>& ex) { get_clue(services, ex); });
+    router.add(beast_http::verb::get, "/v1/clues/{id}/screenings", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { clue_screenings(services, ex); });
     router.add(beast_http::verb::get, "/v1/review-queue", {},
                [&services](const std::shared_ptr<Exchange>& ex) { review_queue(services, ex); });
 }

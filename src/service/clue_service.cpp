@@ -185,38 +185,63 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
         });
 }
 
-Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id,
-                                        bool reveal) {
+Result<ClueService::Visible> ClueService::visible_clue(storage::Reader& reader, const Actor& actor,
+                                                       const std::string& clue_id) {
     if (actor.role == Role::supervisor) {
         return domain::unexpected(
             error(ErrorKind::forbidden, "supervisors see figures, not clues"));
     }
+    auto clue = reader.find_clue(clue_id);
+    if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+    Visible v{std::move(*clue), reader.tickets_of_clue(clue_id), false};
+    v.party = v.clue.sender_agency == actor.agency_id;
+    for (const auto& t : v.tickets) v.party = v.party || t.recipient_agency == actor.agency_id;
+    if (!v.party && actor.role != Role::admin) {
+        return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+    }
+    return v;
+}
+
+Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id,
+                                        bool reveal) {
     try {
         auto reader = store_.reader();
-        const auto clue = reader->find_clue(clue_id);
-        if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
-        const auto tickets = reader->tickets_of_clue(clue_id);
-        bool party = clue->sender_agency == actor.agency_id;
-        for (const auto& t : tickets) party = party || t.recipient_agency == actor.agency_id;
-        if (!party && actor.role != Role::admin) {
-            return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
-        }
-        if (reveal && !party) {
+        auto visible = visible_clue(*reader, actor, clue_id);
+        if (!visible) return domain::unexpected(visible.error());
+        const auto& clue = visible->clue;
+        if (reveal && !visible->party) {
             return domain::unexpected(error(
                 ErrorKind::forbidden, "personal data is shown only to the agencies handling it"));
         }
         nlohmann::json reply = {
-            {"clue", clue_view(*clue, reveal ? PersonalData::clear : PersonalData::masked)},
+            {"clue", clue_view(clue, reveal ? PersonalData::clear : PersonalData::masked)},
             {"tickets", nlohmann::json::array()}};
         if (const auto s = reader->latest_screening(clue_id)) reply["screening"] = s->result;
-        for (const auto& t : tickets) {
+        for (const auto& t : visible->tickets) {
             // A recipient sees its own tickets; the sender and admins see them all.
-            if (actor.role == Role::admin || clue->sender_agency == actor.agency_id ||
+            if (actor.role == Role::admin || clue.sender_agency == actor.agency_id ||
                 t.recipient_agency == actor.agency_id) {
                 reply["tickets"].push_back(domain::to_json(t));
             }
         }
         return reply;
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
+    }
+}
+
+Result<nlohmann::json> ClueService::screenings(const Actor& actor, const std::string& clue_id) {
+    try {
+        auto reader = store_.reader();
+        auto visible = visible_clue(*reader, actor, clue_id);
+        if (!visible) return domain::unexpected(visible.error());
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& s : reader->screenings_of(clue_id)) {
+            nlohmann::json item = s.result;
+            item["screened_at"] = domain::format_rfc3339(s.created_at);
+            items.push_back(std::move(item));
+        }
+        return nlohmann::json{{"items", std::move(items)}};
     } catch (const storage::StorageError&) {
         return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
     }

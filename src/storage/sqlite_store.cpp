@@ -157,6 +157,27 @@ std::optional<domain::Ticket> select_ticket(Connection& c, const std::string& id
     return ticket_row(*q);
 }
 
+#define SCREENING_COLUMNS "clue_id, criteria_version, score, priority, result_json, created_at"
+
+StoredScreening screening_row(const Statement& s) {
+    StoredScreening out;
+    out.clue_id = s.text(0);
+    out.criteria_version = s.text(1);
+    out.score = static_cast<int>(s.int64(2));
+    out.priority = checked(domain::parse_priority(s.text(3)), "screenings.priority");
+    out.result = json_column(s, 4, "screenings.result_json");
+    out.created_at = time_column(s, 5, "screenings.created_at");
+    return out;
+}
+
+std::optional<StoredScreening> select_latest_screening(Connection& c, const std::string& clue_id) {
+    auto q = c.query("SELECT " SCREENING_COLUMNS
+                     " FROM screenings WHERE clue_id = ? ORDER BY id DESC LIMIT 1");
+    q->bind_all(clue_id);
+    if (!q->step()) return std::nullopt;
+    return screening_row(*q);
+}
+
 // --- writes --------------------------------------------------------------------------------
 
 class SqliteWriteTransaction final : public WriteTransaction {
@@ -203,6 +224,29 @@ class SqliteWriteTransaction final : public WriteTransaction {
             "created_at) VALUES (?, ?, ?, ?, ?, ?)");
         q->bind_all(s.clue_id, s.criteria_version, s.score, domain::to_string(s.priority),
                     s.result.dump(), time_text(s.created_at));
+        q->run();
+    }
+
+    std::vector<StoredClue> open_clues(const std::optional<std::string>& after_id,
+                                       int limit) override {
+        // Open: waiting for review, or with a ticket that is not finished yet.
+        auto q = c_.query("SELECT " CLUE_COLUMNS
+                          " FROM clues WHERE id > ? AND (status = 'needs_review' OR EXISTS "
+                          "(SELECT 1 FROM tickets t WHERE t.clue_id = clues.id AND t.status NOT "
+                          "IN ('rejected', 'closed', 'cancelled'))) ORDER BY id LIMIT ?");
+        q->bind_all(after_id.value_or(""), clamp_limit(limit));
+        std::vector<StoredClue> out;
+        while (q->step()) out.push_back(clue_row(*q));
+        return out;
+    }
+
+    std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
+        return select_latest_screening(c_, clue_id);
+    }
+
+    void update_clue_priority(const std::string& clue_id, domain::Priority priority) override {
+        auto q = c_.query("UPDATE clues SET priority = ? WHERE id = ?");
+        q->bind_all(domain::to_string(priority), clue_id);
         q->run();
     }
 
@@ -356,19 +400,16 @@ class SqliteReader final : public Reader {
     }
 
     std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
-        auto q = c_->query(
-            "SELECT clue_id, criteria_version, score, priority, result_json, created_at "
-            "FROM screenings WHERE clue_id = ? ORDER BY id DESC LIMIT 1");
+        return select_latest_screening(*c_, clue_id);
+    }
+
+    std::vector<StoredScreening> screenings_of(const std::string& clue_id) override {
+        auto q =
+            c_->query("SELECT " SCREENING_COLUMNS " FROM screenings WHERE clue_id = ? ORDER BY id");
         q->bind_all(clue_id);
-        if (!q->step()) return std::nullopt;
-        StoredScreening s;
-        s.clue_id = q->text(0);
-        s.criteria_version = q->text(1);
-        s.score = static_cast<int>(q->int64(2));
-        s.priority = checked(domain::parse_priority(q->text(3)), "screenings.priority");
-        s.result = json_column(*q, 4, "screenings.result_json");
-        s.created_at = time_column(*q, 5, "screenings.created_at");
-        return s;
+        std::vector<StoredScreening> out;
+        while (q->step()) out.push_back(screening_row(*q));
+        return out;
     }
 
     std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {

@@ -7,6 +7,7 @@
 #include "clue_router/http/router.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/storage/store.hpp"
 
@@ -17,6 +18,7 @@ struct ApiServices {
     service::ApiKeys& keys;
     service::ClueService& clues;
     service::TicketService& tickets;
+    service::ScreeningAdmin& screening_admin;
 };
 
 class Api {
@@ -37,5 +39,6 @@ class Api {
 void add_clue_routes(Router& router, ApiServices& services);
 void add_ticket_routes(Router& router, ApiServices& services);
 void add_health_routes(Router& router, ApiServices& services);
+void add_admin_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

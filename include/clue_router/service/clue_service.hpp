@@ -49,9 +49,21 @@ class ClueService {
     // {"clue", "screening", "tickets"}; 404 outside the caller's scope.
     Result<nlohmann::json> get(const Actor& actor, const std::string& clue_id, bool reveal);
 
+    // Every screening of a clue, oldest first; same scope as get().
+    Result<nlohmann::json> screenings(const Actor& actor, const std::string& clue_id);
+
     Result<Page> review_queue(const Actor& actor, std::optional<std::string> cursor, int limit);
 
   private:
+    // Loads the clue and its tickets, or not_found when the actor may not see it.
+    struct Visible {
+        storage::StoredClue clue;
+        std::vector<domain::Ticket> tickets;
+        bool party = false;  // the actor's agency sent it or receives one of its tickets
+    };
+    Result<Visible> visible_clue(storage::Reader& reader, const Actor& actor,
+                                 const std::string& clue_id);
+
     bool begin_in_flight(const std::string& slot);
     void end_in_flight(const std::string& slot);
 

@@ -19,14 +19,14 @@ namespace clue_router::storage {
 // A storage failure (I/O error, disk full, constraint broken). The message is technical and
 // never contains record contents.
 class StorageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Operations available inside one unit of work. Everything done through one transaction
 // becomes durable together, or not at all.
 class WriteTransaction {
-public:
+  public:
     virtual ~WriteTransaction() = default;
 
     virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
@@ -37,6 +37,12 @@ public:
 
     virtual void insert_clue(const StoredClue& clue) = 0;
     virtual void insert_screening(const StoredScreening& screening) = 0;
+    // Clues still open (waiting for review, or with an unfinished ticket), by id after the
+    // cursor; at most `limit` (≤ 201).
+    virtual std::vector<StoredClue> open_clues(const std::optional<std::string>& after_id,
+                                               int limit) = 0;
+    virtual std::optional<StoredScreening> latest_screening(const std::string& clue_id) = 0;
+    virtual void update_clue_priority(const std::string& clue_id, domain::Priority priority) = 0;
 
     virtual void insert_ticket(const domain::Ticket& ticket) = 0;
     virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
@@ -55,7 +61,7 @@ public:
 // A read-only view. Each Reader holds one pooled connection until destroyed; hold it for
 // one request, not longer.
 class Reader {
-public:
+  public:
     virtual ~Reader() = default;
 
     virtual int schema_version() = 0;
@@ -68,6 +74,8 @@ public:
 
     virtual std::optional<StoredClue> find_clue(const std::string& id) = 0;
     virtual std::optional<StoredScreening> latest_screening(const std::string& clue_id) = 0;
+    // Every screening of a clue, oldest first: re-screening adds, never replaces.
+    virtual std::vector<StoredScreening> screenings_of(const std::string& clue_id) = 0;
     virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
     virtual std::vector<StoredClue> review_queue(const ReviewQuery& query) = 0;
 
@@ -79,7 +87,7 @@ public:
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     using Work = std::function<void(WriteTransaction&)>;

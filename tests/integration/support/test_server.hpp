@@ -175,6 +175,9 @@ class TestServer {
         if (client_) client_->set_port(port_);
     }
 
+    // A signal that the server handles and keeps running (SIGHUP: reload).
+    void signal(int sig) { process_.signal(sig); }
+
     // SIGTERM (or another signal) and wait; the exit status, or nullopt after the timeout
     // (the process is then killed).
     std::optional<ExitStatus> terminate(int sig = SIGTERM) {
