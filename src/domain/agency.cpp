@@ -1,4 +1,5 @@
 #include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/text_checks.hpp"
 
 #include <algorithm>
 #include <array>
@@ -23,55 +24,6 @@ bool is_agency_id(std::string_view s) {
     });
 }
 
-// Code points of a strictly valid UTF-8 string without control characters, or nullopt.
-// A directory built in code can hold any bytes; names end up in JSON responses and logs.
-std::optional<std::size_t> printable_length(std::string_view s) {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < s.size(); ++count) {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        std::uint32_t cp = 0;
-        std::size_t len = 0;
-        if (b0 < 0x80) {
-            cp = b0, len = 1;
-        } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-            cp = b0 & 0x1Fu, len = 2;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            cp = b0 & 0x0Fu, len = 3;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            cp = b0 & 0x07u, len = 4;
-        } else {
-            return std::nullopt;
-        }
-        if (i + len > s.size()) return std::nullopt;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0u) != 0x80u) return std::nullopt;
-            cp = (cp << 6) | (b & 0x3Fu);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || cp < 0x20 || cp == 0x7F ||
-            (cp >= 0x80 && cp <= 0x9F)) {
-            return std::nullopt;
-        }
-        i += len;
-    }
-    return count;
-}
-
-std::string pointer_token(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 Expected<Agency, FieldErrors> parse_agency(const json& doc, const std::string& pointer) {
@@ -88,7 +40,7 @@ Expected<Agency, FieldErrors> parse_agency(const json& doc, const std::string& p
         "id", "kind", "name", "region", "parent", "services", "accepts_referrals"};
     for (const auto& [key, value] : doc.items()) {
         if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-            fail(pointer_token(key), "unknown member");
+            fail(json_pointer_token(key), "unknown member");
         }
     }
     // A string member, or nullopt having recorded why. JSON null counts as absent.
@@ -121,10 +73,10 @@ Expected<Agency, FieldErrors> parse_agency(const json& doc, const std::string& p
         }
     }
     if (auto name = string_member("name", true)) {
-        const auto len = printable_length(*name);
-        if (!len) {
+        const TextScan scan = scan_text(*name, false);
+        if (!scan.valid_utf8 || scan.has_control) {
             fail("name", "must be valid UTF-8 without control characters");
-        } else if (*len < 1 || *len > kMaxName) {
+        } else if (scan.code_points < 1 || scan.code_points > kMaxName) {
             fail("name", "must be 1 to 128 characters");
         } else {
             agency.name = *name;

@@ -1,4 +1,5 @@
 #include "clue_router/domain/ticket.hpp"
+#include "clue_router/domain/text_checks.hpp"
 
 #include <algorithm>
 #include <array>
@@ -46,62 +47,6 @@ std::optional<E> parse_enum(const std::array<std::string_view, N>& names, std::s
     return std::nullopt;
 }
 
-// Code points in a UTF-8 string, or nullopt if it is not valid UTF-8 (overlongs,
-// surrogates and truncated sequences included). Bodies built in code, not parsed from the
-// wire, have not been through nlohmann's own check.
-std::optional<std::size_t> utf8_length(std::string_view s) {
-    std::size_t count = 0;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        char32_t cp = 0;
-        if (c < 0x80) {
-            len = 1;
-            cp = c;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return std::nullopt;
-        }
-        if (i + len > s.size()) return std::nullopt;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return std::nullopt;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        static constexpr std::array<char32_t, 5> kMin{0, 0, 0x80, 0x800, 0x10000};
-        if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return std::nullopt;
-        }
-        i += len;
-        ++count;
-    }
-    return count;
-}
-
-// RFC 6901: "~" and "/" in a member name are escaped in a pointer.
-std::string pointer_to(std::string_view member) {
-    std::string out = "/";
-    for (char c : member) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 // Checks a free-text member; returns the text when it is acceptable.
 std::optional<std::string> text_member(const json& value, const std::string& pointer,
                                        std::size_t min_length, FieldErrors& errors) {
@@ -110,12 +55,16 @@ std::optional<std::string> text_member(const json& value, const std::string& poi
         return std::nullopt;
     }
     const auto& text = value.get_ref<const std::string&>();
-    auto length = utf8_length(text);
-    if (!length) {
+    const TextScan scan = scan_text(text, true);
+    if (!scan.valid_utf8) {
         errors.push_back({pointer, "must be valid UTF-8"});
         return std::nullopt;
     }
-    if (*length < min_length || *length > kMaxTextCodePoints) {
+    if (scan.has_control) {
+        errors.push_back({pointer, "must not contain control characters"});
+        return std::nullopt;
+    }
+    if (scan.code_points < min_length || scan.code_points > kMaxTextCodePoints) {
         errors.push_back({pointer, min_length > 0 ? "must be 1-2000 characters"
                                                   : "must be at most 2000 characters"});
         return std::nullopt;
@@ -176,7 +125,7 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann
     }
     for (const auto& [key, value] : body.items()) {
         if (key != "action" && key != "reason" && key != "outcome") {
-            errors.push_back({pointer_to(key), "unknown member"});
+            errors.push_back({"/" + json_pointer_token(key), "unknown member"});
         }
     }
 
