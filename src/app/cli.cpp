@@ -8,6 +8,7 @@
 
 #include "clue_router/app/config.hpp"
 #include "clue_router/app/runtime_loader.hpp"
+#include "clue_router/app/screen_command.hpp"
 #include "clue_router/app/serve.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
@@ -105,6 +106,22 @@ int run_cli(int argc, char** argv) {
         cli.add_subcommand("check-config", "validate the configuration, directory and criteria");
     check_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
 
+    auto* screen_cmd = cli.add_subcommand(
+        "screen",
+        "screen a JSONL file of clues offline and, where lines carry 'expect', score "
+        "the criteria (per-group precision/recall/F1, urgent precision/recall)");
+    screen_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    std::string screen_input, screen_criteria, screen_today;
+    screen_cmd
+        ->add_option("file", screen_input,
+                     "clues, one per line: {\"clue\": …, "
+                     "\"expect\": …} or a bare clue")
+        ->required();
+    screen_cmd->add_option("--criteria", screen_criteria,
+                           "criteria file to try (default: the configured one)");
+    screen_cmd->add_option("--today", screen_today,
+                           "the date for age rules, YYYY-MM-DD (default: today, UTC+8)");
+
     auto* keys_cmd = cli.add_subcommand("keys", "manage API keys");
     keys_cmd->require_subcommand(1);
     std::string agency, role, label, key_id;
@@ -146,6 +163,20 @@ int run_cli(int argc, char** argv) {
             std::cerr << "configuration is valid: " << runtime->directory.all().size()
                       << " agencies, criteria " << runtime->criteria.version << "\n";
             return 0;
+        }
+        if (*screen_cmd) {
+            domain::CivilDate today = domain::civil_date_of(
+                service::SystemClock{}.now() + std::chrono::minutes(config.local_offset_minutes));
+            if (!screen_today.empty()) {
+                const auto parsed = domain::parse_rfc3339(screen_today + "T00:00:00Z");
+                if (!parsed) {
+                    std::cerr << "error: --today must be a date written YYYY-MM-DD\n";
+                    return 2;
+                }
+                today = domain::civil_date_of(*parsed);
+            }
+            return screen_file(screen_criteria.empty() ? config.criteria : screen_criteria,
+                               screen_input, std::cout, std::cerr, today);
         }
         if (*create_cmd) return keys_create(config, agency, role, label, expires_in_days);
         if (*list_cmd) return keys_list(config);

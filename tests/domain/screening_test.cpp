@@ -262,18 +262,38 @@ TEST_CASE("screening JSON shape", "[domain][screening]") {
       "key_groups": [{"group": "crime_victim", "score": 85,
                       "reasons": [{"kind": "term", "value": "打我", "weight": 30,
                                    "evidence": {"begin": 3, "end": 9}}]}],
-      "urgency_reasons": [{"kind": "indicator", "value": "threat_to_life", "weight": 0}]
+      "urgency_reasons": [{"kind": "indicator", "value": "threat_to_life", "weight": 0}],
+      "negated": [], "weak_groups": []
     })");
     CHECK(to_json(s) == expected);
+
+    // Lexicon reasons name their set; notes appear when there is something to say.
+    s.negated.push_back(
+        {"negated", "家暴", 0, Evidence{6, 12}, "crime_victim.dv", "negated by '没有'"});
+    s.weak_groups.push_back(
+        {"lost_breadwinner",
+         25,
+         {{"term", "顶梁柱", 25, Evidence{0, 9}, "lost_breadwinner.income_lost", ""}}});
+    auto j = to_json(s);
+    CHECK(j["negated"][0] == json::parse(R"({"kind": "negated", "value": "家暴", "weight": 0,
+        "evidence": {"begin": 6, "end": 12}, "set": "crime_victim.dv",
+        "note": "negated by '没有'"})"));
+    CHECK(j["weak_groups"][0]["group"] == "lost_breadwinner");
+    CHECK(j["weak_groups"][0]["reasons"][0]["set"] == "lost_breadwinner.income_lost");
+    CHECK_FALSE(j["weak_groups"][0]["reasons"][0].contains("note"));
 
     auto empty = to_json(Screening{});
     CHECK(empty["key_groups"] == json::array());
     CHECK(empty["urgency_reasons"] == json::array());
+    CHECK(empty["negated"] == json::array());
+    CHECK(empty["weak_groups"] == json::array());
     CHECK(empty["priority"] == "low");
 }
 
 TEST_CASE("parse_criteria reads a valid document", "[domain][screening]") {
     auto c = test_criteria();
+    CHECK(c.match_threshold == 1);  // default: any evidence matches
+    CHECK_FALSE(c.lexicon);         // no lexicon, negation or cues: indicators only
     CHECK(c.version == "test-1");
     CHECK(c.elderly_age == 60);
     CHECK(c.high_threshold == 60);
@@ -395,7 +415,10 @@ TEST_CASE("parse_criteria rejects broken documents with a message naming the pla
 TEST_CASE("config/criteria.json loads and maps every indicator", "[domain][screening]") {
     auto c = parse_criteria(read_json("config/criteria.json"));
     REQUIRE(c.has_value());
-    CHECK(c->version == "2026.11-indicators-1");
+    CHECK(c->version == "2026.11-lexicon-1");
+    CHECK(c->match_threshold == 30);
+    REQUIRE(c->lexicon);
+    CHECK(c->lexicon->term_count() >= 300);
     CHECK(c->elderly_age == 60);
     CHECK(c->high_threshold == 60);
     CHECK(c->normal_threshold == 30);

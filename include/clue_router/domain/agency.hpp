@@ -22,7 +22,8 @@ struct Agency {
     bool operator==(const Agency&) const = default;
 };
 
-Expected<Agency, FieldErrors> parse_agency(const nlohmann::json& doc, const std::string& pointer = "");
+Expected<Agency, FieldErrors> parse_agency(const nlohmann::json& doc,
+                                           const std::string& pointer = "");
 nlohmann::json to_json(const Agency& agency);
 
 }  // namespace clue_router::domain

@@ -14,10 +14,10 @@
 namespace clue_router::domain {
 
 struct ClueSource {
-    std::string channel;             // one of vocabulary::channels()
-    std::string reference;           // the sender's own reference, 1-128 printable chars
-    std::string received_at_text;    // as sent (RFC 3339), kept for display
-    Timestamp received_at;           // the same instant in UTC
+    std::string channel;           // one of vocabulary::channels()
+    std::string reference;         // the sender's own reference, 1-128 printable chars
+    std::string received_at_text;  // as sent (RFC 3339), kept for display
+    Timestamp received_at;         // the same instant in UTC
 };
 
 struct ClueSubject {
@@ -33,7 +33,7 @@ struct ClueSubject {
 };
 
 struct ClueReporter {
-    std::string relation;  // self, family, neighbour, social_worker, official, other
+    std::string relation;              // self, family, neighbour, social_worker, official, other
     std::optional<std::string> name;   // personal data of the reporter
     std::optional<std::string> phone;  // E.164
 };

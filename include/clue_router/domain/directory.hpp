@@ -17,7 +17,7 @@
 namespace clue_router::domain {
 
 class Directory {
-public:
+  public:
     // Checks: ids unique, kinds known, region codes valid, parents exist, no parent cycles.
     static Expected<Directory, std::string> build(std::vector<Agency> agencies);
     // Reads {"agencies": [ … ]} (the format of config/demo-directory.json).
@@ -28,7 +28,7 @@ public:
     std::vector<const Agency*> at(std::string_view kind, std::string_view region) const;
     const std::vector<Agency>& all() const { return agencies_; }
 
-private:
+  private:
     std::vector<Agency> agencies_;
     std::unordered_map<std::string, std::size_t> by_id_;
     std::unordered_map<std::string, std::vector<std::size_t>> by_kind_region_;  // "kind|region"

@@ -13,7 +13,7 @@ namespace clue_router::domain {
 enum class RegionLevel { province, prefecture, county };
 
 class RegionCode {
-public:
+  public:
     // Valid structure: six digits, a real province prefix, and no "county without its
     // prefecture" shape such as PP00DD.
     static Expected<RegionCode, std::string> parse(std::string_view text);
@@ -26,7 +26,7 @@ public:
     std::optional<RegionCode> prefecture() const;  // nullopt for a province code
     bool operator==(const RegionCode&) const = default;
 
-private:
+  private:
     explicit RegionCode(std::string code) : code_(std::move(code)) {}
     std::string code_;
 };

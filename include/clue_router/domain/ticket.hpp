@@ -62,8 +62,8 @@ struct TransitionRequest {
 Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body);
 
 enum class TransitionError {
-    wrong_party,       // this party may not take this action (403)
-    not_allowed_now,   // the current status does not allow it (409)
+    wrong_party,      // this party may not take this action (403)
+    not_allowed_now,  // the current status does not allow it (409)
 };
 
 struct TransitionRule {
