@@ -24,8 +24,6 @@ constexpr std::array kPriorities{"low"sv, "normal"sv, "high"sv, "urgent"sv};
 
 // Fixed weights for the two reasons that do not come from an indicator or the narrative.
 // They only ever strengthen a group that something else already matched.
-constexpr int kAgeWeight = 10;
-constexpr int kRuralWeight = 10;
 constexpr int kMaxScore = 100;
 constexpr int kMaxWindow = 50;
 
@@ -723,9 +721,10 @@ nlohmann::json to_json(const Screening& s) {
 
 Expected<Criteria, std::string> parse_criteria(const nlohmann::json& doc) {
     if (!doc.is_object()) return unexpected(std::string("criteria: must be an object"));
-    if (auto e = unknown_member(doc, "criteria",
-                                {"version", "indicators", "thresholds", "elderly_age",
-                                 "match_threshold", "negation", "cues", "lexicon"})) {
+    if (auto e =
+            unknown_member(doc, "criteria",
+                           {"version", "indicators", "thresholds", "elderly_age", "adjustments",
+                            "region_effects", "match_threshold", "negation", "cues", "lexicon"})) {
         return unexpected(*e);
     }
     Criteria criteria;
@@ -763,6 +762,64 @@ Expected<Criteria, std::string> parse_criteria(const nlohmann::json& doc) {
         return unexpected(std::string("elderly_age: must be an integer 40-100"));
     }
     criteria.elderly_age = static_cast<int>(*age);
+
+    if (auto a = doc.find("adjustments"); a != doc.end()) {
+        if (!a->is_object()) return unexpected(std::string("adjustments: must be an object"));
+        if (auto e = unknown_member(*a, "adjustments", {"age_weight", "rural_weight"})) {
+            return unexpected(*e);
+        }
+        for (const auto& [name, target] : {std::pair{"age_weight", &criteria.age_weight},
+                                           std::pair{"rural_weight", &criteria.rural_weight}}) {
+            if (auto it = a->find(name); it != a->end()) {
+                auto v = as_integer(*it);
+                if (!v || *v < 0 || *v > kMaxScore) {
+                    return unexpected("adjustments." + std::string(name) +
+                                      ": must be an integer 0-100");
+                }
+                *target = static_cast<int>(*v);
+            }
+        }
+    }
+
+    if (auto r = doc.find("region_effects"); r != doc.end()) {
+        if (!r->is_array()) return unexpected(std::string("region_effects: must be an array"));
+        for (std::size_t i = 0; i < r->size(); ++i) {
+            const json& e = (*r)[i];
+            const std::string place = "region_effects[" + std::to_string(i) + "]";
+            if (!e.is_object()) return unexpected(place + ": must be an object");
+            if (auto bad = unknown_member(e, place, {"region", "group", "weight", "note"})) {
+                return unexpected(*bad);
+            }
+            RegionEffect effect;
+            auto region = e.find("region");
+            const bool digits = region != e.end() && region->is_string() &&
+                                std::all_of(region->get_ref<const std::string&>().begin(),
+                                            region->get_ref<const std::string&>().end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
+            const std::size_t len = digits ? region->get_ref<const std::string&>().size() : 0;
+            if (len != 2 && len != 4 && len != 6) {
+                return unexpected(place + ".region: must be 2, 4 or 6 digits");
+            }
+            effect.region = region->get<std::string>();
+            auto group = e.find("group");
+            if (group == e.end() || !group->is_string() ||
+                !vocabulary::is_key_group(group->get_ref<const std::string&>())) {
+                return unexpected(place + ".group: must be a known key group");
+            }
+            effect.group = group->get<std::string>();
+            auto weight = e.find("weight");
+            auto w = weight == e.end() ? std::nullopt : as_integer(*weight);
+            if (!w || *w < 1 || *w > kMaxScore) {
+                return unexpected(place + ".weight: must be an integer 1-100");
+            }
+            effect.weight = static_cast<int>(*w);
+            if (auto note = e.find("note"); note != e.end()) {
+                if (!note->is_string()) return unexpected(place + ".note: must be a string");
+                effect.note = note->get<std::string>();
+            }
+            criteria.region_effects.push_back(std::move(effect));
+        }
+    }
 
     if (auto m = doc.find("match_threshold"); m != doc.end()) {
         auto v = as_integer(*m);
@@ -930,10 +987,10 @@ Screening screen(const Clue& clue, const Criteria& criteria, CivilDate today) {
         if (matched(group) || ticked_elderly) {
             auto& g = groups[group];
             if (ticked_elderly) g.indicator_backed = true;
-            g.score += kAgeWeight;
+            g.score += criteria.age_weight;
             g.extra.push_back(Reason{"age",
                                      "age>=" + std::to_string(criteria.elderly_age),
-                                     kAgeWeight,
+                                     criteria.age_weight,
                                      std::nullopt,
                                      {},
                                      {}});
@@ -943,8 +1000,17 @@ Screening screen(const Clue& clue, const Criteria& criteria, CivilDate today) {
     // Likewise living in the countryside strengthens, but never creates, the poverty group.
     if (clue.subject.rural && matched(std::string(kRuralGroup))) {
         auto& g = groups[std::string(kRuralGroup)];
-        g.score += kRuralWeight;
-        g.extra.push_back(Reason{"rural", "rural", kRuralWeight, std::nullopt, {}, {}});
+        g.score += criteria.rural_weight;
+        g.extra.push_back(Reason{"rural", "rural", criteria.rural_weight, std::nullopt, {}, {}});
+    }
+
+    // Region effects strengthen a matched group, once each, most specific listed first.
+    for (const auto& effect : criteria.region_effects) {
+        if (!clue.subject.region.starts_with(effect.region) || !matched(effect.group)) continue;
+        auto& g = groups[effect.group];
+        g.score += effect.weight;
+        g.extra.push_back(
+            Reason{"region", effect.region, effect.weight, std::nullopt, {}, effect.note});
     }
 
     for (auto& [id, g] : groups) {

@@ -1,5 +1,6 @@
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -468,4 +469,57 @@ TEST_CASE("the shipped criteria treat family burdens as aggravating", "[domain][
     CHECK(criteria->indicators.at("raising_minors").aggravating);
     CHECK(criteria->indicators.at("supporting_elders").aggravating);
     CHECK(screen(clue_with({"supporting_elders"}), *criteria, kToday).groups.empty());
+}
+
+TEST_CASE("rural, age and region weights are criteria data and only strengthen",
+          "[domain][screening]") {
+    auto doc = test_criteria_doc();
+    doc["adjustments"] = {{"age_weight", 5}, {"rural_weight", 20}};
+    doc["region_effects"] = json::array(
+        {{{"region", "5117"}, {"group", "rural_poverty_risk"}, {"weight", 7}, {"note", "test"}},
+         {{"region", "51"}, {"group", "crime_victim"}, {"weight", 3}}});
+    auto criteria = parse_criteria(doc);
+    REQUIRE(criteria);
+
+    Clue poor = clue_with({"minimum_living_allowance"});
+    poor.subject.rural = true;
+    poor.subject.region = "511702";
+    auto s = screen(poor, *criteria, kToday);
+    REQUIRE(group_ids(s) == std::vector<std::string>{"rural_poverty_risk"});
+    CHECK(s.groups[0].score == 50 + 20 + 7);
+    const auto& reasons = s.groups[0].reasons;
+    REQUIRE(reasons.size() == 3);
+    CHECK(reasons[1].kind == "rural");
+    CHECK(reasons[1].weight == 20);
+    CHECK(reasons[2].kind == "region");
+    CHECK(reasons[2].value == "5117");
+    CHECK(reasons[2].note == "test");
+
+    // Elsewhere, or with nothing matched, the region adds nothing.
+    poor.subject.region = "110105";
+    CHECK(screen(poor, *criteria, kToday).groups[0].score == 70);
+    Clue nothing = clue_with({});
+    nothing.subject.region = "511702";
+    nothing.subject.rural = true;
+    CHECK(screen(nothing, *criteria, kToday).groups.empty());
+
+    for (const auto& [member, bad, message] :
+         std::vector<std::tuple<std::string, json, std::string>>{
+             {"adjustments", {{"rural_weight", -1}}, "adjustments.rural_weight"},
+             {"adjustments", {{"speed", 1}}, "adjustments"},
+             {"region_effects",
+              json::array({{{"region", "511"}, {"group", "crime_victim"}, {"weight", 5}}}),
+              "region_effects[0].region"},
+             {"region_effects", json::array({{{"region", "51"}, {"group", "nope"}, {"weight", 5}}}),
+              "region_effects[0].group"},
+             {"region_effects",
+              json::array({{{"region", "51"}, {"group", "crime_victim"}, {"weight", 0}}}),
+              "region_effects[0].weight"},
+         }) {
+        auto broken = test_criteria_doc();
+        broken[member] = bad;
+        auto refused = parse_criteria(broken);
+        REQUIRE_FALSE(refused);
+        CHECK_THAT(refused.error(), Catch::Contains(message));
+    }
 }

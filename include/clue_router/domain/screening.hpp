@@ -134,10 +134,23 @@ struct Lexicon {
     std::size_t term_count() const;
 };
 
+// A region whose circumstances strengthen a group already matched, e.g. the counties named
+// for priority help under rural revitalisation strengthening rural_poverty_risk. `region` is
+// a prefix of the subject's code: 2 digits (province), 4 (prefecture) or 6 (county).
+struct RegionEffect {
+    std::string region;
+    std::string group;
+    int weight = 0;
+    std::string note;  // why, shown in the reason
+};
+
 struct Criteria {
     std::string version;
     std::map<std::string, IndicatorRule> indicators;  // indicator id → rule
     int elderly_age = 60;
+    int age_weight = 10;  // added to elderly_unsupported when it is matched and age ≥ elderly_age
+    int rural_weight = 10;  // added to rural_poverty_risk when it is matched and rural is set
+    std::vector<RegionEffect> region_effects;
     int high_threshold = 60;    // score at or above → high
     int normal_threshold = 30;  // score at or above → normal, below → low
     // A group backed only by the narrative (no indicator) is matched when its score reaches
@@ -154,6 +167,8 @@ struct Criteria {
 // automaton, so build a Criteria once and share it.
 //
 // The document (config/criteria.json); members other than these are refused:
+//   adjustments {age_weight, rural_weight} and region_effects [{region: 2/4/6-digit prefix,
+//   group, weight, note}] (both optional, both strengthen only groups already matched),
 //   version, elderly_age, thresholds {high, normal}, indicators {id: {groups, urgent,
 //   aggravating}}                                          as in the first version;
 //   match_threshold  1-100, optional (default 1);
