@@ -416,7 +416,7 @@ TEST_CASE("parse_criteria rejects broken documents with a message naming the pla
 TEST_CASE("config/criteria.json loads and maps every indicator", "[domain][screening]") {
     auto c = parse_criteria(read_json("config/criteria.json"));
     REQUIRE(c.has_value());
-    CHECK(c->version == "2026.11-lexicon-1");
+    CHECK_FALSE(c->version.empty());  // bumped with every change of the file
     CHECK(c->match_threshold == 30);
     REQUIRE(c->lexicon);
     CHECK(c->lexicon->term_count() >= 300);
