@@ -66,9 +66,7 @@ void review_queue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     if (!page) return;
     auto result = services.clues.review_queue(ex->actor(), page->cursor, page->limit);
     if (!result) return reply_error(*ex, result.error());
-    nlohmann::json body = {{"items", std::move(result->items)}};
-    if (result->next_cursor) body["next_cursor"] = *result->next_cursor;
-    ex->reply_json(beast_http::status::ok, body);
+    reply_page(*ex, std::move(*result));
 }
 
 }  // namespace

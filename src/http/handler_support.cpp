@@ -114,6 +114,12 @@ std::string etag_of(std::int64_t version) {
     return "\"" + std::to_string(version) + "\"";
 }
 
+void reply_page(Exchange& ex, service::Page page) {
+    nlohmann::json body = {{"items", std::move(page.items)}};
+    if (page.next_cursor) body["next_cursor"] = *page.next_cursor;
+    ex.reply_json(beast_http::status::ok, body);
+}
+
 void reply_error(Exchange& ex, const service::ServiceError& e) {
     ex.reply_problem(to_problem(e));
 }

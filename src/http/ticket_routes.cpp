@@ -41,9 +41,7 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     }
     auto result = services.tickets.list(ex->actor(), query);
     if (!result) return reply_error(*ex, result.error());
-    nlohmann::json body = {{"items", std::move(result->items)}};
-    if (result->next_cursor) body["next_cursor"] = *result->next_cursor;
-    ex->reply_json(beast_http::status::ok, body);
+    reply_page(*ex, std::move(*result));
 }
 
 void get_ticket(ApiServices& services, const std::shared_ptr<Exchange>& ex) {

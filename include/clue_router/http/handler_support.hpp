@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/http/exchange.hpp"
+#include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/service_error.hpp"
 
 namespace clue_router::http {
@@ -30,6 +31,9 @@ std::optional<PageParams> read_page_params(Exchange& ex);
 // "\"3\"" → 3. nullopt when absent; an unparseable header is reported through `bad`.
 std::optional<std::int64_t> parse_if_match(const std::string& header, bool& bad);
 std::string etag_of(std::int64_t version);
+
+// {"items": […], "next_cursor": "…"} (no next_cursor on the last page).
+void reply_page(Exchange& ex, service::Page page);
 
 // Replies with the problem for a service error.
 void reply_error(Exchange& ex, const service::ServiceError& e);
