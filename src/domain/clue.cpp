@@ -1,5 +1,4 @@
 #include "clue_router/domain/clue.hpp"
-#include "clue_router/domain/text_checks.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
+#include <stdexcept>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +14,7 @@
 #include "clue_router/domain/id_number.hpp"
 #include "clue_router/domain/phone.hpp"
 #include "clue_router/domain/region_code.hpp"
+#include "clue_router/domain/text_checks.hpp"
 #include "clue_router/domain/vocabulary.hpp"
 
 namespace clue_router::domain {
@@ -388,6 +389,51 @@ json to_json(const Clue& clue) {
                 {"narrative", clue.narrative},
                 {"reporter", std::move(reporter)},
                 {"consent", {{"share_with_partners", clue.consent.share_with_partners}}}};
+}
+
+Clue clue_from_json(const json& doc) {
+    try {
+        Clue clue;
+        const json& source = doc.at("source");
+        clue.source.channel = source.at("channel").get<std::string>();
+        clue.source.reference = source.at("reference").get<std::string>();
+        clue.source.received_at_text = source.at("received_at").get<std::string>();
+        const auto received = parse_rfc3339(clue.source.received_at_text);
+        if (!received) throw std::invalid_argument("source.received_at is not RFC 3339");
+        clue.source.received_at = *received;
+
+        const json& subject = doc.at("subject");
+        const auto text = [](const json& object, const char* member) {
+            const auto it = object.find(member);
+            return it == object.end() ? std::nullopt
+                                      : std::optional<std::string>(it->get<std::string>());
+        };
+        ClueSubject& s = clue.subject;
+        s.name = text(subject, "name");
+        s.id_number = text(subject, "id_number");
+        s.phone = text(subject, "phone");
+        s.address = text(subject, "address");
+        s.sex = subject.at("sex").get<std::string>();
+        if (const auto birth = text(subject, "birth_date")) {
+            s.birth_date = parse_date(*birth);
+            if (!s.birth_date) throw std::invalid_argument("subject.birth_date is not a date");
+        }
+        if (const auto age = subject.find("age"); age != subject.end()) s.age = age->get<int>();
+        s.region = subject.at("region").get<std::string>();
+        s.rural = subject.at("rural").get<bool>();
+
+        clue.indicators = doc.at("indicators").get<std::vector<std::string>>();
+        clue.narrative = doc.at("narrative").get<std::string>();
+        const json& reporter = doc.at("reporter");
+        clue.reporter.relation = reporter.at("relation").get<std::string>();
+        clue.reporter.name = text(reporter, "name");
+        clue.reporter.phone = text(reporter, "phone");
+        clue.consent.share_with_partners = doc.at("consent").at("share_with_partners").get<bool>();
+        return clue;
+    } catch (const json::exception& e) {
+        // nlohmann's message names the member or type, never a value.
+        throw std::invalid_argument(e.what());
+    }
 }
 
 std::optional<int> subject_age(const ClueSubject& subject, CivilDate today) {

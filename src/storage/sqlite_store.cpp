@@ -111,9 +111,13 @@ StoredClue clue_row(const Statement& s) {
     c.status = checked(parse_clue_status(s.text(3)), "clues.status");
     c.review_reason = s.optional_text(4);
     c.priority = checked(domain::parse_priority(s.text(5)), "clues.priority");
-    auto parsed = domain::parse_clue(json_column(s, 6, "clues.body_json"));
-    if (!parsed) throw StorageError("stored clue " + c.id + " no longer validates");
-    c.clue = std::move(parsed.value());
+    // Stored clues are mapped back, not validated again: they were valid when they came
+    // in, and must stay readable whatever intake rules become.
+    try {
+        c.clue = domain::clue_from_json(json_column(s, 6, "clues.body_json"));
+    } catch (const std::invalid_argument&) {
+        throw StorageError("stored clue " + c.id + " has a broken body_json");
+    }
     c.created_at = time_column(s, 7, "clues.created_at");
     return c;
 }

@@ -480,3 +480,37 @@ TEST_CASE("clue: subject_age", "[clue][domain]") {
     s.age = 50;  // a stated age wins
     CHECK(subject_age(s, {2026, 11, 20}) == 50);
 }
+
+TEST_CASE("clue: stored clues map back exactly, without being judged again", "[clue][domain]") {
+    for (const auto& sample : sample_clues()) {
+        auto parsed = parse_clue(sample);
+        REQUIRE(parsed);
+        const json stored = to_json(*parsed);
+        const Clue back = clue_from_json(stored);
+        CHECK(to_json(back) == stored);
+        CHECK(back.source.received_at == parsed->source.received_at);
+        CHECK(back.subject.birth_date.has_value() == parsed->subject.birth_date.has_value());
+    }
+
+    // A clue accepted under older, looser rules: today's intake would refuse it (unknown
+    // indicator, broken check character), but a stored record must still read.
+    json older = to_json(*parse_clue(valid_body()));
+    older["indicators"] = {"retired_indicator"};
+    older["subject"]["id_number"] = "511702198103120241";
+    REQUIRE_FALSE(parse_clue(older));
+    const Clue kept = clue_from_json(older);
+    CHECK(kept.indicators == std::vector<std::string>{"retired_indicator"});
+    CHECK(kept.subject.id_number == "511702198103120241");
+
+    // A broken shape, which only a hand-edited database produces, is an error that names
+    // no value.
+    json broken = older;
+    broken["subject"].erase("region");
+    CHECK_THROWS_AS(clue_from_json(broken), std::invalid_argument);
+    broken = older;
+    broken["source"]["received_at"] = "yesterday";
+    CHECK_THROWS_AS(clue_from_json(broken), std::invalid_argument);
+    broken = older;
+    broken["consent"] = "yes";
+    CHECK_THROWS_AS(clue_from_json(broken), std::invalid_argument);
+}

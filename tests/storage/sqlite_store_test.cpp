@@ -810,3 +810,18 @@ TEST_CASE("clue status names round-trip", "[storage]") {
     CHECK_FALSE(parse_clue_status("Routed"));
     CHECK_FALSE(parse_clue_status(""));
 }
+
+TEST_CASE("a stored clue stays readable when intake rules tighten", "[storage]") {
+    TempDir dir;
+    auto store = open_sqlite_store(options_for(dir));
+    StoredClue older = stored_clue("c-old", "hotline-a");
+    // Values today's parse_clue would refuse: reading must not judge them again.
+    older.clue.indicators = {"retired_indicator"};
+    older.clue.subject.id_number = "511702198103120241";
+    write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(older); });
+    const auto read = store->reader()->find_clue("c-old");
+    REQUIRE(read);
+    CHECK(read->clue.indicators == std::vector<std::string>{"retired_indicator"});
+    CHECK(read->clue.subject.id_number == "511702198103120241");
+    CHECK(domain::to_json(read->clue) == domain::to_json(older.clue));
+}

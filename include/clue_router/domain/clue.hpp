@@ -61,6 +61,12 @@ Expected<Clue, FieldErrors> parse_clue(const nlohmann::json& body);
 // The clue in the API's JSON shape (the same shape parse_clue accepts, normalised).
 nlohmann::json to_json(const Clue& clue);
 
+// The inverse of to_json, for records this service stored itself. It maps and does not
+// judge: a clue accepted under yesterday's rules must stay readable when intake rules are
+// tightened tomorrow. Throws std::invalid_argument if the shape itself is broken (a member
+// missing or of the wrong type), which only a hand-edited database can produce.
+Clue clue_from_json(const nlohmann::json& doc);
+
 // Age on a given date: the given age, else computed from the birth date.
 std::optional<int> subject_age(const ClueSubject& subject, CivilDate today);
 
