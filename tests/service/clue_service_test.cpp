@@ -167,3 +167,26 @@ TEST_CASE("clues are visible to the agencies handling them only", "[service][clu
     REQUIRE_FALSE(supervisor_submits);
     CHECK(supervisor_submits.error().kind == ErrorKind::forbidden);
 }
+
+TEST_CASE("a write the store refuses is 503, keeps nothing, and frees the key for a retry",
+          "[service][clues][idempotency]") {
+    ServiceFixture f;
+    auto before = f.submit(f.hotline, clue_body("BEFORE"));
+    REQUIRE(before);
+    const auto ticket = ServiceFixture::only_ticket(*before);
+
+    f.store->stop();  // from now on every unit of work fails with a StorageError
+    auto refused = f.submit(f.hotline, clue_body("AFTER"), "k-down");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::unavailable);
+    // The key is not left "in flight": a retry is refused for the same reason, not as 409.
+    auto retried = f.submit(f.hotline, clue_body("AFTER"), "k-down");
+    REQUIRE_FALSE(retried);
+    CHECK(retried.error().kind == ErrorKind::unavailable);
+    CHECK_FALSE(f.store->reader()->find_idempotency("hotline-12309-sc", "k-down"));
+
+    auto moved = f.transition(f.procuratorate, ticket, 1, {{"action", "accept"}});
+    REQUIRE_FALSE(moved);
+    CHECK(moved.error().kind == ErrorKind::unavailable);
+    CHECK(f.store->reader()->find_ticket(ticket)->status == domain::TicketStatus::pending);
+}
