@@ -7,10 +7,13 @@
 #include <CLI/CLI.hpp>
 
 #include "clue_router/app/config.hpp"
+#include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/app/screen_command.hpp"
 #include "clue_router/app/serve.hpp"
 #include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/retention.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
@@ -18,14 +21,93 @@ namespace clue_router::app {
 
 namespace {
 
-std::unique_ptr<storage::Store> open_store(const Config& config) {
+// cipher: only for commands that read or write personal data; the rest run without the
+// data keyring, so key management needs no access to it.
+std::unique_ptr<storage::Store> open_store(
+    const Config& config, std::shared_ptr<const storage::PersonalDataCipher> cipher = nullptr) {
     const auto parent = std::filesystem::path(config.database).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     storage::SqliteOptions options;
     options.path = config.database;
     options.synchronous = config.synchronous;
     options.read_connections = 1;
+    options.cipher = std::move(cipher);
     return storage::open_sqlite_store(options);
+}
+
+// Re-encrypts every clue not sealed under the keyring's current key, a batch per
+// transaction so the running service keeps writing in between.
+// Removes the personal data of clues closed longer than the retention period, or (dry run)
+// lists what would go. Needs no data key: nothing is decrypted, the envelopes are dropped.
+int purge(const Config& config, bool dry_run) {
+    auto store = open_store(config);
+    service::SystemClock clock;
+    service::Retention retention(*store, clock, std::chrono::days(config.retention_days_after_close));
+    const auto report = dry_run
+                            ? retention.dry_run()
+                            : retention.purge(service::command_line_actor(clock.now()));
+    store->stop();
+    std::cout << "clue\tclosed_at\n";
+    for (const auto& c : report.due) {
+        std::cout << c.clue_id << '\t' << domain::format_rfc3339(c.closed_at) << '\n';
+    }
+    std::cerr << (dry_run ? "would purge " : "purged ")
+              << (dry_run ? report.due.size() : static_cast<std::size_t>(report.purged))
+              << " clue(s) closed more than " << config.retention_days_after_close
+              << " day(s) ago; their anonymised records stay\n";
+    return 0;
+}
+
+// Walks the audit chain; exit 0 when intact, 1 at the first broken link.
+int audit_verify(const Config& config) {
+    auto store = open_store(config);
+    const auto v = service::verify_audit(*store->reader());
+    store->stop();
+    if (v.intact) {
+        std::cout << "audit trail intact: " << v.rows << " row(s), head " << v.head_hash << "\n";
+        return 0;
+    }
+    std::cout << "audit trail BROKEN at row " << *v.broken_at << ": " << v.problem << " ("
+              << v.rows << " row(s) before it are sound, last sound hash " << v.head_hash
+              << ")\n";
+    return 1;
+}
+
+int keys_rotate_data_key(const Config& config) {
+    auto keyring = require_data_keyring(config);
+    auto store = open_store(config, keyring);
+    const auto now = service::SystemClock{}.now();
+    const auto actor = service::command_line_actor(now);
+    int total = 0;
+    for (;;) {
+        int n = 0;
+        storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
+            n = tx.reseal_clues(200);
+            if (n > 0) {
+                service::append_audit(tx, actor, now,
+                                      {"data_key.rotated", "data_key", keyring->current_key_id(),
+                                       {{"clues", n}}});
+            }
+        });
+        total += n;
+        if (n == 0) break;
+    }
+    store->stop();
+    std::cerr << "re-encrypted " << total << " clue(s) under data key "
+              << keyring->current_key_id() << "\n";
+    return 0;
+}
+
+// Prints a keyring with a fresh current data key: the configured keyring plus the new key
+// when there is one (older keys stay, to read what they sealed), else a new keyring.
+int keys_new_data_key(const Config& config) {
+    const auto existing = read_data_keyring_text(config);
+    std::cout << service::DataKeyring::with_new_data_key(existing.value_or(""),
+                                                         service::SystemClock{}.now());
+    std::cerr << "a keyring with a new current data key is on stdout: store it where "
+                 "data_keys_file or data_keys_env points, restart, then run "
+                 "'clue-router keys rotate-data-key'\n";
+    return 0;
 }
 
 int keys_create(const Config& config, const std::string& agency, const std::string& role_text,
@@ -48,7 +130,8 @@ int keys_create(const Config& config, const std::string& agency, const std::stri
     service::ApiKeys keys(*store, clock);
     std::optional<domain::Timestamp> expires;
     if (expires_in_days > 0) expires = clock.now() + std::chrono::days(expires_in_days);
-    const auto created = keys.create(agency, *role, label, expires);
+    const auto created =
+        keys.create(service::command_line_actor(clock.now()), agency, *role, label, expires);
     store->stop();
     // The secret alone on stdout, so that KEY=$(clue-router keys create …) works.
     std::cerr << "created " << created.key.id << " for " << agency << " (" << role_text
@@ -61,12 +144,14 @@ int keys_list(const Config& config) {
     auto store = open_store(config);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
-    std::cout << "id\tagency\trole\tcreated_at\texpires_at\trevoked_at\tlabel\n";
+    std::cout << "id\tagency\trole\tcreated_at\texpires_at\trevoked_at\tlast_used_at\tlabel\n";
     for (const auto& k : keys.list()) {
         std::cout << k.id << '\t' << k.agency_id << '\t' << k.role << '\t'
                   << domain::format_rfc3339(k.created_at) << '\t'
                   << (k.expires_at ? domain::format_rfc3339(*k.expires_at) : "-") << '\t'
-                  << (k.revoked_at ? domain::format_rfc3339(*k.revoked_at) : "-") << '\t' << k.label
+                  << (k.revoked_at ? domain::format_rfc3339(*k.revoked_at) : "-") << '\t'
+                  << (k.last_used_at ? domain::format_rfc3339(*k.last_used_at) : "-") << '\t'
+                  << k.label
                   << '\n';
     }
     store->stop();
@@ -77,7 +162,7 @@ int keys_revoke(const Config& config, const std::string& key_id) {
     auto store = open_store(config);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
-    const bool revoked = keys.revoke(key_id);
+    const bool revoked = keys.revoke(service::command_line_actor(clock.now()), key_id);
     store->stop();
     if (!revoked) {
         std::cerr << "error: no active key " << key_id << "\n";
@@ -138,6 +223,26 @@ int run_cli(int argc, char** argv) {
     auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "revoke a key at once");
     revoke_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
     revoke_cmd->add_option("key_id", key_id, "the key's id (key_…)")->required();
+    auto* new_data_key_cmd = keys_cmd->add_subcommand(
+        "new-data-key",
+        "print the configured data keyring with a fresh current data key added (or a new "
+        "keyring when none is configured)");
+    new_data_key_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    auto* rotate_cmd = keys_cmd->add_subcommand(
+        "rotate-data-key", "re-encrypt all personal data under the keyring's current data key");
+    rotate_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+
+    auto* purge_cmd = cli.add_subcommand(
+        "purge", "remove the personal data of clues closed longer than retention_days_after_close");
+    purge_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    bool dry_run = false;
+    purge_cmd->add_flag("--dry-run", dry_run, "list what would be purged; change nothing");
+
+    auto* audit_cmd = cli.add_subcommand("audit", "the audit trail");
+    audit_cmd->require_subcommand(1);
+    auto* verify_cmd = audit_cmd->add_subcommand(
+        "verify", "check the hash chain; exit 1 and name the first broken row if it is not intact");
+    verify_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
 
     try {
         cli.parse(argc, argv);
@@ -181,6 +286,10 @@ int run_cli(int argc, char** argv) {
         if (*create_cmd) return keys_create(config, agency, role, label, expires_in_days);
         if (*list_cmd) return keys_list(config);
         if (*revoke_cmd) return keys_revoke(config, key_id);
+        if (*new_data_key_cmd) return keys_new_data_key(config);
+        if (*rotate_cmd) return keys_rotate_data_key(config);
+        if (*verify_cmd) return audit_verify(config);
+        if (*purge_cmd) return purge(config, dry_run);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;

@@ -65,6 +65,12 @@ const std::vector<Setting>& settings() {
         {"local_offset_minutes",
          integer(&Config::local_offset_minutes, -14 * 60, 14 * 60, "local_offset_minutes")},
         {"log_level", text(&Config::log_level, "log_level")},
+        {"data_keys_file", text(&Config::data_keys_file, "data_keys_file")},
+        {"data_keys_env", text(&Config::data_keys_env, "data_keys_env")},
+        {"tls_certificate_file", text(&Config::tls_certificate_file, "tls_certificate_file")},
+        {"tls_private_key_file", text(&Config::tls_private_key_file, "tls_private_key_file")},
+        {"retention_days_after_close", integer(&Config::retention_days_after_close, 1, 3650,
+                                               "retention_days_after_close")},
     };
     return all;
 }
@@ -96,6 +102,10 @@ void validate(const Config& c) {
             "critical, off");
     }
     if (c.database.empty()) throw std::runtime_error("database: must not be empty");
+    if (c.tls_certificate_file.empty() != c.tls_private_key_file.empty()) {
+        throw std::runtime_error(
+            "tls_certificate_file and tls_private_key_file: set both for HTTPS, or neither");
+    }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "clue_router/app/serve.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -10,15 +11,20 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/crypto.hpp"
+#include "clue_router/service/retention.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
@@ -38,8 +44,10 @@ void setup_logging(const std::string& level) {
 
 namespace {
 
-storage::SqliteOptions store_options(const Config& config) {
+storage::SqliteOptions store_options(const Config& config,
+                                     std::shared_ptr<const storage::PersonalDataCipher> cipher) {
     storage::SqliteOptions options;
+    options.cipher = std::move(cipher);
     options.path = config.database;
     options.synchronous = config.synchronous;
     options.read_connections = static_cast<std::size_t>(config.read_connections);
@@ -76,6 +84,61 @@ class IdempotencyPurger {
     std::chrono::hours retention_;
 };
 
+// Personal data of clues closed longer than the retention period goes, a batch an hour (and
+// a batch more at once while a batch comes back full).
+class RetentionPurger {
+  public:
+    RetentionPurger(net::io_context& ioc, service::Retention& retention,
+                    const service::Clock& clock)
+        : timer_(ioc), retention_(retention), clock_(clock) {}
+
+    void start() { schedule(std::chrono::seconds(10)); }
+    void stop() {
+        stopped_ = true;
+        timer_.cancel();
+    }
+
+  private:
+    static constexpr int kBatch = 200;
+
+    void schedule(std::chrono::steady_clock::duration after) {
+        if (stopped_) return;
+        timer_.expires_after(after);
+        timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            const auto now = clock_.now();
+            const service::Actor actor{"system", "", service::Role::admin,
+                                       "retention-" + service::new_uuid_v7(now)};
+            retention_.purge_batch_async(actor, kBatch, [this](int purged) {
+                if (purged < 0) spdlog::warn("retention purge failed");
+                if (purged > 0) spdlog::info("retention purged clues={}", purged);
+                // Back to the timer's executor: this runs on the storage writer thread.
+                net::post(timer_.get_executor(), [this, purged] {
+                    schedule(purged == kBatch ? std::chrono::steady_clock::duration(
+                                                    std::chrono::seconds(1))
+                                              : std::chrono::hours(1));
+                });
+            });
+        });
+    }
+
+    net::steady_timer timer_;
+    service::Retention& retention_;
+    const service::Clock& clock_;
+    std::atomic<bool> stopped_{false};
+};
+
+// TLS 1.2 and 1.3 only, the certificate chain and key from PEM files.
+std::shared_ptr<net::ssl::context> tls_context(const Config& config) {
+    auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                     net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    ctx->use_certificate_chain_file(config.tls_certificate_file);
+    ctx->use_private_key_file(config.tls_private_key_file, net::ssl::context::pem);
+    return ctx;
+}
+
 void write_port_file(const std::string& path, std::uint16_t port) {
     // Write then rename, so a reader never sees a half-written number.
     const std::string tmp = path + ".tmp";
@@ -91,11 +154,14 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 int serve(const Config& config) {
     std::shared_ptr<const service::RuntimeConfig> runtime;
     std::unique_ptr<storage::Store> store;
+    std::shared_ptr<const service::DataKeyring> data_keys;
     try {
         runtime = load_runtime_config(config);
+        // No keyring, no service: refusing to start beats storing someone's story in clear.
+        data_keys = require_data_keyring(config);
         const auto parent = std::filesystem::path(config.database).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent);
-        store = storage::open_sqlite_store(store_options(config));
+        store = storage::open_sqlite_store(store_options(config, data_keys));
         sync_directory(*store, runtime->directory);
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
@@ -119,7 +185,8 @@ int serve(const Config& config) {
     };
     service::ScreeningAdmin screening_admin(
         *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
-    http::Api api({*store, keys, clues, tickets, screening_admin});
+    service::AuditService audit(*store);
+    http::Api api({*store, keys, clues, tickets, screening_admin, audit});
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);
@@ -131,6 +198,16 @@ int serve(const Config& config) {
     options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
     options.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
     options.max_connections = static_cast<std::size_t>(config.max_connections);
+    if (!config.tls_certificate_file.empty()) {
+        try {
+            options.tls = tls_context(config);
+        } catch (const std::exception& e) {
+            spdlog::critical("cannot start: the TLS certificate or key is not usable: {}",
+                             e.what());
+            store->stop();
+            return 1;
+        }
+    }
     http::Server server(ioc, options, [&api](http::Request&& req, http::Exchange::Sink sink) {
         api.handle(std::move(req), std::move(sink));
     });
@@ -146,6 +223,10 @@ int serve(const Config& config) {
     IdempotencyPurger purger(ioc, *store, clock,
                              std::chrono::hours(config.idempotency_retention_hours));
     purger.start();
+    service::Retention retention(*store, clock,
+                                 std::chrono::days(config.retention_days_after_close));
+    RetentionPurger retention_purger(ioc, retention, clock);
+    retention_purger.start();
 
     net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
     std::function<void()> wait_for_signal = [&] {
@@ -162,6 +243,7 @@ int serve(const Config& config) {
             }
             spdlog::info("shutting down signal={} grace_ms={}", signo, config.shutdown_grace_ms);
             purger.stop();
+            retention_purger.stop();
             // When the last connection is gone nothing is left to run and ioc.run() returns.
             server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&] {
                 signals.cancel();
@@ -172,9 +254,11 @@ int serve(const Config& config) {
     wait_for_signal();
 
     if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
-    spdlog::info("listening address={} port={} threads={} database={} criteria_version={}",
-                 config.listen_address, server.port(), config.threads, config.database,
-                 runtime->criteria.version);
+    spdlog::info(
+        "listening address={} port={} tls={} threads={} database={} criteria_version={} "
+        "data_key={}",
+        config.listen_address, server.port(), options.tls ? "on" : "off", config.threads,
+        config.database, runtime->criteria.version, data_keys->current_key_id());
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

@@ -14,6 +14,8 @@ Api::Api(ApiServices services) : services_(services) {
     add_clue_routes(router_, services_);
     add_ticket_routes(router_, services_);
     add_admin_routes(router_, services_);
+    add_key_routes(router_, services_);
+    add_audit_routes(router_, services_);
 }
 
 void Api::handle(Request&& request, Exchange::Sink sink) {
@@ -68,6 +70,7 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
         ex->reply_problem(unauthenticated("the key is unknown, expired or revoked"));
         return;
     }
+    actor->request_id = ex->request_id();
     ex->set_actor(std::move(*actor));
     handler(ex);
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
 
@@ -50,9 +52,32 @@ void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
         }
         reveal = it->second == "true";
     }
-    auto result = services.clues.get(ex->actor(), ex->param("id"), reveal);
-    if (!result) return reply_error(*ex, result.error());
-    ex->reply_json(beast_http::status::ok, *result);
+    if (!reveal) {
+        auto result = services.clues.get(ex->actor(), ex->param("id"));
+        if (!result) return reply_error(*ex, result.error());
+        ex->reply_json(beast_http::status::ok, *result);
+        return;
+    }
+    // An admin's emergency read names its reason; it goes into the audit trail.
+    std::optional<std::string> reason;
+    if (const auto h = ex->request().find("Break-Glass-Reason"); h != ex->request().end()) {
+        const std::string_view value = h->value();
+        const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
+            return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+        });
+        if (value.empty() || value.size() > 200 || !printable) {
+            ex->reply_problem(bad_request(
+                "Break-Glass-Reason must be 1 to 200 printable characters",
+                {{"/headers/break-glass-reason", "must be 1 to 200 printable characters"}}));
+            return;
+        }
+        reason = std::string(value);
+    }
+    services.clues.reveal(ex->actor(), ex->param("id"), std::move(reason),
+                          [ex](service::Result<nlohmann::json> result) {
+                              if (!result) return reply_error(*ex, result.error());
+                              ex->reply_json(beast_http::status::ok, *result);
+                          });
 }
 
 void clue_screenings(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
@@ -78,6 +103,24 @@ void add_clue_routes(Router& router, ApiServices& services) {
                [&services](const std::shared_ptr<Exchange>& ex) { get_clue(services, ex); });
     router.add(beast_http::verb::get, "/v1/clues/{id}/screenings", {},
                [&services](const std::shared_ptr<Exchange>& ex) { clue_screenings(services, ex); });
+    router.add(beast_http::verb::post, "/v1/clues/{id}/links", {},
+               [&services](const std::shared_ptr<Exchange>& ex) {
+                   auto body = read_json_object(*ex);
+                   if (!body) return;
+                   services.clues.link(ex->actor(), ex->param("id"), *body,
+                                       [ex](service::Result<nlohmann::json> result) {
+                                           if (!result) return reply_error(*ex, result.error());
+                                           ex->reply_json(beast_http::status::ok, *result);
+                                       });
+               });
+    router.add(beast_http::verb::delete_, "/v1/clues/{id}/links/{other}", {},
+               [&services](const std::shared_ptr<Exchange>& ex) {
+                   services.clues.unlink(ex->actor(), ex->param("id"), ex->param("other"),
+                                         [ex](service::Result<nlohmann::json> result) {
+                                             if (!result) return reply_error(*ex, result.error());
+                                             ex->reply_json(beast_http::status::ok, *result);
+                                         });
+               });
     router.add(beast_http::verb::get, "/v1/review-queue", {},
                [&services](const std::shared_ptr<Exchange>& ex) { review_queue(services, ex); });
 }

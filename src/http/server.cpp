@@ -45,7 +45,12 @@ void Server::do_accept() {
                     boost::system::error_code ignored;
                     socket.close(ignored);
                 } else {
-                    std::make_shared<Session>(std::move(socket), *this)->run();
+                    if (options_.tls) {
+                        std::make_shared<TlsSession>(*this, std::move(socket), *options_.tls)
+                            ->run();
+                    } else {
+                        std::make_shared<PlainSession>(*this, std::move(socket))->run();
+                    }
                 }
             } else {
                 // EMFILE and friends: keep accepting; a transient error must not stop the server.

@@ -1,7 +1,11 @@
 #include "clue_router/http/session.hpp"
 
+#include <type_traits>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -28,45 +32,66 @@ bool wants_continue(const Request& req) {
     return beast::iequals(expect, "100-continue");
 }
 
-}  // namespace
+template <class Stream>
+constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-Session::Session(net::ip::tcp::socket&& socket, Server& server)
-    : stream_(std::move(socket)), server_(server) {}
+}  // namespace
 
 Session::~Session() {
     server_.session_ended(this);
 }
 
-void Session::run() {
+template <class Stream>
+void StreamSession<Stream>::run() {
     server_.session_started(this, weak_from_this());
     // The socket was accepted on a strand (see Server::do_accept); start there.
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+    net::dispatch(stream_.get_executor(), [self = shared_self()] { self->start(); });
 }
 
-void Session::close_when_idle() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void StreamSession<Stream>::start() {
+    if constexpr (kTls<Stream>) {
+        // The handshake gets the header timeout: a client that connects and says nothing
+        // costs no more over TLS than over plain TCP.
+        beast::get_lowest_layer(stream_).expires_after(server_.options().header_timeout);
+        stream_.async_handshake(net::ssl::stream_base::server,
+                                [self = shared_self()](beast::error_code ec) {
+                                    if (ec) return self->close();
+                                    self->read_header();
+                                });
+    } else {
+        read_header();
+    }
+}
+
+template <class Stream>
+void StreamSession<Stream>::close_when_idle() {
+    net::dispatch(stream_.get_executor(), [self = shared_self()] {
         self->close_requested_ = true;
         // A request whose body is arriving is in flight too: let it finish.
         if (!self->busy_ && !self->receiving_) self->close();
     });
 }
 
-void Session::force_close() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+template <class Stream>
+void StreamSession<Stream>::force_close() {
+    net::dispatch(stream_.get_executor(), [self = shared_self()] { self->close(); });
 }
 
-void Session::read_header() {
+template <class Stream>
+void StreamSession<Stream>::read_header() {
     if (close_requested_) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
     parser_->body_limit(server_.options().max_body_bytes);
-    stream_.expires_after(server_.options().header_timeout);
+    beast::get_lowest_layer(stream_).expires_after(server_.options().header_timeout);
     beast_http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+        [self = shared_self()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
-void Session::on_header(beast::error_code ec) {
+template <class Stream>
+void StreamSession<Stream>::on_header(beast::error_code ec) {
     if (ec == beast_http::error::header_limit) return reply_and_close(headers_too_large());
     if (ec == beast_http::error::body_limit) {
         // Beast checks Content-Length against the limit while reading the header.
@@ -74,7 +99,7 @@ void Session::on_header(beast::error_code ec) {
     }
     if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
+        ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
         return close();
     }
     if (ec) {
@@ -92,10 +117,10 @@ void Session::on_header(beast::error_code ec) {
     if (wants_continue(req) && !parser_->is_done()) {
         // curl and others wait (up to a second) for this before sending a large body.
         auto interim = std::make_shared<Response>(beast_http::status::continue_, req.version());
-        stream_.expires_after(server_.options().write_timeout);
+        beast::get_lowest_layer(stream_).expires_after(server_.options().write_timeout);
         beast_http::async_write(
             stream_, *interim,
-            [self = shared_from_this(), interim](beast::error_code wec, std::size_t) {
+            [self = shared_self(), interim](beast::error_code wec, std::size_t) {
                 if (wec) return self->close();
                 self->read_body();
             });
@@ -104,21 +129,24 @@ void Session::on_header(beast::error_code ec) {
     read_body();
 }
 
-void Session::read_body() {
+template <class Stream>
+void StreamSession<Stream>::read_body() {
     if (parser_->is_done()) return dispatch_request();
-    stream_.expires_after(server_.options().body_timeout);
+    beast::get_lowest_layer(stream_).expires_after(server_.options().body_timeout);
     beast_http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+        [self = shared_self()](beast::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
-void Session::on_body(beast::error_code ec) {
+template <class Stream>
+void StreamSession<Stream>::on_body(beast::error_code ec) {
     if (ec == beast_http::error::body_limit) {
         return reply_and_close(payload_too_large(server_.options().max_body_bytes));
     }
     if (ec == beast::error::timeout || ec == beast_http::error::end_of_stream ||
         ec == beast_http::error::partial_message || ec == net::error::eof ||
-        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+        ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+        ec == net::ssl::error::stream_truncated) {
         receiving_ = false;
         return close();  // the client went away or stalled mid-body: nothing to answer
     }
@@ -128,13 +156,14 @@ void Session::on_body(beast::error_code ec) {
     dispatch_request();
 }
 
-void Session::dispatch_request() {
+template <class Stream>
+void StreamSession<Stream>::dispatch_request() {
     receiving_ = false;
     busy_.emplace(stream_.get_executor());
-    stream_.expires_never();  // the handler may wait for a commit; the write has its own timeout
+    beast::get_lowest_layer(stream_).expires_never();  // the handler may wait for a commit; the write has its own timeout
     Request req = parser_->release();
     const bool keep_alive = req.keep_alive();
-    auto sink = [self = shared_from_this(), keep_alive](Response&& res) {
+    auto sink = [self = shared_self(), keep_alive](Response&& res) {
         auto shared = std::make_shared<Response>(std::move(res));
         net::post(self->stream_.get_executor(),
                   [self, shared, keep_alive] { self->send(std::move(*shared), !keep_alive); });
@@ -147,26 +176,29 @@ void Session::dispatch_request() {
     }
 }
 
-void Session::send(Response&& response, bool close_after) {
+template <class Stream>
+void StreamSession<Stream>::send(Response&& response, bool close_after) {
     const bool close = close_after || close_requested_ || server_.stopping();
     response.keep_alive(!close);
     response.prepare_payload();
     in_write_ = std::make_shared<Response>(std::move(response));
-    stream_.expires_after(server_.options().write_timeout);
+    beast::get_lowest_layer(stream_).expires_after(server_.options().write_timeout);
     beast_http::async_write(stream_, *in_write_,
-                            [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+                            [self = shared_self(), close](beast::error_code ec, std::size_t) {
                                 self->on_write(ec, close);
                             });
 }
 
-void Session::on_write(beast::error_code ec, bool close_after) {
+template <class Stream>
+void StreamSession<Stream>::on_write(beast::error_code ec, bool close_after) {
     in_write_.reset();
     busy_.reset();
     if (ec || close_after) return close();
     read_header();
 }
 
-void Session::reply_and_close(const Problem& problem) {
+template <class Stream>
+void StreamSession<Stream>::reply_and_close(const Problem& problem) {
     // Answered by the session itself, before any handler: still one reply with a request
     // id and one access-log line, like every other.
     receiving_ = false;
@@ -180,12 +212,18 @@ void Session::reply_and_close(const Problem& problem) {
     send(std::move(res), true);
 }
 
-void Session::close() {
+template <class Stream>
+void StreamSession<Stream>::close() {
     if (closed_) return;
     closed_ = true;
     beast::error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    // Over TLS this skips close_notify: the HTTP framing already says where a reply ends.
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
 }
+
+template class StreamSession<beast::tcp_stream>;
+template class StreamSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace clue_router::http

@@ -1,19 +1,41 @@
 #include "clue_router/service/api_keys.hpp"
 
+#include <memory>
+
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 
 namespace clue_router::service {
 
 namespace {
 constexpr std::string_view kSecretPrefix = "crk_";
+
+ServiceError admins_only() {
+    return error(ErrorKind::forbidden, "only admins manage keys");
 }
+}  // namespace
 
 std::string hash_api_key(std::string_view secret) {
     return sha256_hex(secret);
 }
 
-CreatedKey ApiKeys::create(const std::string& agency_id, Role role, const std::string& label,
-                           std::optional<domain::Timestamp> expires_at) {
+nlohmann::json to_json(const storage::ApiKey& k) {
+    auto time_or_null = [](const std::optional<domain::Timestamp>& t) -> nlohmann::json {
+        if (!t) return nullptr;
+        return domain::format_rfc3339(*t);
+    };
+    return {{"id", k.id},
+            {"agency", k.agency_id},
+            {"role", k.role},
+            {"label", k.label},
+            {"created_at", domain::format_rfc3339(k.created_at)},
+            {"expires_at", time_or_null(k.expires_at)},
+            {"revoked_at", time_or_null(k.revoked_at)},
+            {"last_used_at", time_or_null(k.last_used_at)}};
+}
+
+CreatedKey ApiKeys::make(const std::string& agency_id, Role role, const std::string& label,
+                         std::optional<domain::Timestamp> expires_at) const {
     const auto now = clock_.now();
     CreatedKey created;
     created.key.id = "key_" + new_uuid_v7(now);
@@ -23,9 +45,20 @@ CreatedKey ApiKeys::create(const std::string& agency_id, Role role, const std::s
     created.key.created_at = now;
     created.key.expires_at = expires_at;
     created.secret = std::string(kSecretPrefix) + base64url(random_bytes(32));
+    return created;
+}
+
+CreatedKey ApiKeys::create(const Actor& by, const std::string& agency_id, Role role,
+                           const std::string& label,
+                           std::optional<domain::Timestamp> expires_at) {
+    CreatedKey created = make(agency_id, role, label, expires_at);
     const std::string hash = hash_api_key(created.secret);
-    storage::write_and_wait(
-        store_, [&](storage::WriteTransaction& tx) { tx.insert_api_key(created.key, hash); });
+    storage::write_and_wait(store_, [&](storage::WriteTransaction& tx) {
+        tx.insert_api_key(created.key, hash);
+        append_audit(tx, by, created.key.created_at,
+                     {"api_key.created", "api_key", created.key.id,
+                      {{"agency", agency_id}, {"role", created.key.role}}});
+    });
     return created;
 }
 
@@ -33,15 +66,130 @@ std::vector<storage::ApiKey> ApiKeys::list() {
     return store_.reader()->list_api_keys();
 }
 
-bool ApiKeys::revoke(const std::string& key_id) {
+bool ApiKeys::revoke(const Actor& by, const std::string& key_id) {
     bool revoked = false;
     const auto now = clock_.now();
-    storage::write_and_wait(
-        store_, [&](storage::WriteTransaction& tx) { revoked = tx.revoke_api_key(key_id, now); });
+    storage::write_and_wait(store_, [&](storage::WriteTransaction& tx) {
+        revoked = tx.revoke_api_key(key_id, now);
+        if (revoked) append_audit(tx, by, now, {"api_key.revoked", "api_key", key_id, {}});
+    });
     return revoked;
 }
 
-std::optional<Actor> ApiKeys::authenticate(storage::Reader& reader, std::string_view secret) const {
+void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
+                          Completion<CreatedKey> done) {
+    if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
+    domain::FieldErrors errors;
+    auto text = [&](const char* member, bool required, std::size_t max) -> std::string {
+        const std::string pointer = std::string("/") + member;
+        if (!body.contains(member)) {
+            if (required) errors.push_back({pointer, "is required"});
+            return {};
+        }
+        const auto& v = body[member];
+        if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > max) {
+            errors.push_back({pointer, "must be a string of 1 to " + std::to_string(max) +
+                                           " characters"});
+            return {};
+        }
+        return v.get<std::string>();
+    };
+    for (const auto& [member, value] : body.items()) {
+        if (member != "agency" && member != "role" && member != "label" && member != "expires_at") {
+            errors.push_back({"/" + member, "is not a known member"});
+        }
+    }
+    const std::string agency = text("agency", true, 64);
+    const std::string role_text = text("role", true, 16);
+    const std::string label = text("label", false, 200);
+    const std::string expires_text = text("expires_at", false, 64);
+    const auto role = parse_role(role_text);
+    if (!role_text.empty() && !role) {
+        errors.push_back({"/role", "must be intake, staff, supervisor or admin"});
+    }
+    std::optional<domain::Timestamp> expires_at;
+    if (!expires_text.empty()) {
+        expires_at = domain::parse_rfc3339(expires_text);
+        if (!expires_at) {
+            errors.push_back({"/expires_at", "must be an RFC 3339 time"});
+        } else if (*expires_at <= clock_.now()) {
+            errors.push_back({"/expires_at", "must be in the future"});
+        }
+    }
+    if (errors.empty() && !agency.empty()) {
+        try {
+            bool known = false;
+            for (const auto& a : store_.reader()->agencies()) known = known || a.id == agency;
+            if (!known) errors.push_back({"/agency", "is not an agency in the directory"});
+        } catch (const storage::StorageError&) {
+            return done(domain::unexpected(
+                error(ErrorKind::unavailable, "the database is unavailable")));
+        }
+    }
+    if (!errors.empty()) {
+        const auto n = errors.size();
+        return done(domain::unexpected(error(
+            ErrorKind::validation,
+            std::to_string(n) + (n == 1 ? " field needs" : " fields need") + " attention",
+            std::move(errors))));
+    }
+    auto created = std::make_shared<CreatedKey>(make(agency, *role, label, expires_at));
+    store_.write(
+        [created, actor, hash = hash_api_key(created->secret)](storage::WriteTransaction& tx) {
+            tx.insert_api_key(created->key, hash);
+            append_audit(tx, actor, created->key.created_at,
+                         {"api_key.created", "api_key", created->key.id,
+                          {{"agency", created->key.agency_id}, {"role", created->key.role}}});
+        },
+        [created, done = std::move(done)](std::exception_ptr failure) {
+            if (failure) {
+                return done(domain::unexpected(
+                    error(ErrorKind::unavailable, "the key could not be stored; none was made")));
+            }
+            done(std::move(*created));
+        });
+}
+
+Result<nlohmann::json> ApiKeys::list_for(const Actor& actor) {
+    if (actor.role != Role::admin) return domain::unexpected(admins_only());
+    try {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& k : list()) items.push_back(to_json(k));
+        return nlohmann::json{{"items", std::move(items)}, {"next_cursor", nullptr}};
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
+    }
+}
+
+void ApiKeys::revoke_from(const Actor& actor, const std::string& key_id,
+                          Completion<storage::ApiKey> done) {
+    if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
+    const auto now = clock_.now();
+    auto result = std::make_shared<std::optional<storage::ApiKey>>();
+    store_.write(
+        [=](storage::WriteTransaction& tx) {
+            if (tx.revoke_api_key(key_id, now)) {
+                append_audit(tx, actor, now, {"api_key.revoked", "api_key", key_id, {}});
+            }
+        },
+        [this, key_id, done = std::move(done)](std::exception_ptr failure) {
+            if (failure) {
+                return done(domain::unexpected(
+                    error(ErrorKind::unavailable, "the revocation could not be stored")));
+            }
+            // Revoking a revoked key answers with the key as it is: the first time stands.
+            try {
+                for (auto& k : store_.reader()->list_api_keys()) {
+                    if (k.id == key_id) return done(std::move(k));
+                }
+                done(domain::unexpected(error(ErrorKind::not_found, "no such key")));
+            } catch (const storage::StorageError&) {
+                done(domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+            }
+        });
+}
+
+std::optional<Actor> ApiKeys::authenticate(storage::Reader& reader, std::string_view secret) {
     // Refuse obviously malformed secrets before touching the database.
     if (secret.size() < kSecretPrefix.size() + 16 || secret.size() > 128 ||
         secret.substr(0, kSecretPrefix.size()) != kSecretPrefix) {
@@ -54,7 +202,22 @@ std::optional<Actor> ApiKeys::authenticate(storage::Reader& reader, std::string_
     if (key->expires_at && *key->expires_at <= now) return std::nullopt;
     const auto role = parse_role(key->role);
     if (!role) return std::nullopt;
-    return Actor{key->id, key->agency_id, *role};
+    note_use(key->id, now);
+    return Actor{key->id, key->agency_id, *role, {}};
+}
+
+void ApiKeys::note_use(const std::string& key_id, domain::Timestamp now) {
+    {
+        std::lock_guard lock(last_used_mutex_);
+        auto [it, fresh] = last_used_written_.try_emplace(key_id, now);
+        if (!fresh) {
+            if (now - it->second < kLastUsedResolution) return;
+            it->second = now;
+        }
+    }
+    // Fire and forget: a lost "last used" is not worth failing or delaying a request for.
+    store_.write([key_id, now](storage::WriteTransaction& tx) { tx.touch_api_key(key_id, now); },
+                 nullptr);
 }
 
 }  // namespace clue_router::service

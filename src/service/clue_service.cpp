@@ -1,8 +1,10 @@
 #include "clue_router/service/clue_service.hpp"
 
+#include <map>
 #include <memory>
 
 #include "clue_router/domain/routing.hpp"
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/views.hpp"
 
@@ -122,15 +124,17 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
         tickets->push_back(std::move(t));
     }
 
-    nlohmann::json reply = {{"clue", clue_view(*clue, PersonalData::masked)},
-                            {"screening", domain::to_json(screening)},
-                            {"tickets", nlohmann::json::array()}};
-    for (const auto& t : *tickets) reply["tickets"].push_back(domain::to_json(t));
+    // The reply is completed inside the unit of work, once same-person links are known.
+    auto reply = std::make_shared<nlohmann::json>(
+        nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)},
+                       {"screening", domain::to_json(screening)},
+                       {"tickets", nlohmann::json::array()},
+                       {"possible_duplicates", nlohmann::json::array()},
+                       {"existing_tickets", nlohmann::json::array()}});
 
     auto record = std::make_shared<storage::IdempotencyRecord>();
     record->status = 201;
     record->location = "/v1/clues/" + clue->id;
-    record->body = reply.dump();
     record->agency_id = actor.agency_id;
     record->key = idempotency_key.value_or("");
     record->request_hash = request_hash;
@@ -138,11 +142,11 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 
     storage::StoredScreening stored_screening{clue->id,           screening.criteria_version,
                                               screening.score,    screening.priority,
-                                              reply["screening"], now};
+                                              (*reply)["screening"], now};
     auto outcome = std::make_shared<SubmitOutcome>();
 
     store_.write(
-        [clue, tickets, record, stored_screening, outcome, actor,
+        [clue, tickets, record, reply, stored_screening, outcome, actor,
          keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
             if (keyed) {
                 // Another process sharing the file may have committed the same key.
@@ -151,7 +155,34 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
             }
             tx.insert_clue(*clue);
             tx.insert_screening(stored_screening);
+
+            // Same person: link to the open clues that share her ID number or phone (by blind
+            // index), and send no second ticket where one is already open to the same agency
+            // for the same purpose.
+            std::map<std::pair<std::string, std::string>, std::string> open_elsewhere;
+            for (const auto& match : tx.open_clue_matches(clue->id)) {
+                std::string basis;
+                for (const auto& kind : match.kinds) basis += (basis.empty() ? "" : ",") + kind;
+                tx.link_clues({clue->id, match.clue_id, basis, clue->created_at, actor.key_id});
+                (*reply)["possible_duplicates"].push_back(
+                    {{"clue_id", match.clue_id}, {"matched_on", match.kinds}});
+                for (const auto& t : tx.tickets_of_clue(match.clue_id)) {
+                    if (!domain::is_terminal(t.status)) {
+                        open_elsewhere.try_emplace({t.recipient_agency, t.purpose}, t.id);
+                    }
+                }
+            }
+            int created_tickets = 0;
             for (const auto& t : *tickets) {
+                if (auto it = open_elsewhere.find({t.recipient_agency, t.purpose});
+                    it != open_elsewhere.end()) {
+                    (*reply)["existing_tickets"].push_back({{"ticket_id", it->second},
+                                                            {"recipient_agency", t.recipient_agency},
+                                                            {"purpose", t.purpose}});
+                    continue;
+                }
+                ++created_tickets;
+                (*reply)["tickets"].push_back(domain::to_json(t));
                 tx.insert_ticket(t);
                 domain::TicketEvent created;
                 created.ticket_id = t.id;
@@ -162,7 +193,13 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                 created.at = t.created_at;
                 tx.append_event(created);
             }
+            record->body = reply->dump();
             if (keyed) tx.insert_idempotency(*record);
+            append_audit(tx, actor, clue->created_at,
+                         {"clue.submitted", "clue", clue->id,
+                          {{"status", storage::to_string(clue->status)},
+                           {"tickets", created_tickets},
+                           {"possible_duplicates", (*reply)["possible_duplicates"].size()}}});
         },
         [record, outcome, release, done = std::move(done)](std::exception_ptr failure) {
             release();
@@ -187,9 +224,10 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 
 Result<ClueService::Visible> ClueService::visible_clue(storage::Reader& reader, const Actor& actor,
                                                        const std::string& clue_id) {
+    // Supervisors see figures, never a clue: to them every clue is outside scope, and a
+    // record outside scope is 404, so that ids reveal nothing.
     if (actor.role == Role::supervisor) {
-        return domain::unexpected(
-            error(ErrorKind::forbidden, "supervisors see figures, not clues"));
+        return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
     }
     auto clue = reader.find_clue(clue_id);
     if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
@@ -202,20 +240,65 @@ Result<ClueService::Visible> ClueService::visible_clue(storage::Reader& reader, 
     return v;
 }
 
-Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id,
-                                        bool reveal) {
+Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id) {
+    return view(actor, clue_id, PersonalData::masked);
+}
+
+void ClueService::reveal(const Actor& actor, const std::string& clue_id,
+                         std::optional<std::string> break_glass_reason,
+                         Completion<nlohmann::json> done) {
+    auto reply = view(actor, clue_id, PersonalData::clear);
+    if (!reply) return done(std::move(reply));
+    const bool party = (*reply)["party"].get<bool>();
+    reply->erase("party");
+    AuditRecord record{"clue.personal_data_read", "clue", clue_id, nlohmann::json::object()};
+    if (actor.role == Role::admin) {
+        // Admins run the system, they do not handle cases, even for their own agency: they
+        // see personal data through a break-glass read, with a reason, or not at all.
+        if (!break_glass_reason) {
+            return done(domain::unexpected(
+                error(ErrorKind::forbidden,
+                      "personal data is shown only to the agencies handling it; an admin may "
+                      "read it in an emergency with a Break-Glass-Reason header, which is "
+                      "audited")));
+        }
+        record.action = "clue.break_glass_read";
+        record.detail["reason"] = *break_glass_reason;
+    } else if (!party) {
+        // Unreachable today (outside the clue's agencies is a 404 above); kept as the rule.
+        return done(domain::unexpected(error(ErrorKind::not_found, "no such clue")));
+    }
+    // The clear values leave only once the audit row that records their reading is durable.
+    auto shared = std::make_shared<nlohmann::json>(std::move(*reply));
+    const auto now = clock_.now();
+    store_.write([actor, now, record](storage::WriteTransaction& tx) {
+                     append_audit(tx, actor, now, record);
+                 },
+                 [shared, done = std::move(done)](std::exception_ptr failure) {
+                     if (failure) {
+                         done(domain::unexpected(
+                             error(ErrorKind::unavailable,
+                                   "the read could not be audited, so it was not served")));
+                     } else {
+                         done(std::move(*shared));
+                     }
+                 });
+}
+
+Result<nlohmann::json> ClueService::view(const Actor& actor, const std::string& clue_id,
+                                         PersonalData mode) {
     try {
         auto reader = store_.reader();
         auto visible = visible_clue(*reader, actor, clue_id);
         if (!visible) return domain::unexpected(visible.error());
         const auto& clue = visible->clue;
-        if (reveal && !visible->party) {
-            return domain::unexpected(error(
-                ErrorKind::forbidden, "personal data is shown only to the agencies handling it"));
+        nlohmann::json reply = {{"clue", clue_view(clue, mode)},
+                                {"tickets", nlohmann::json::array()}};
+        if (mode == PersonalData::clear) reply["party"] = visible->party;
+        reply["linked_clues"] = nlohmann::json::array();
+        for (const auto& l : reader->clue_links(clue_id)) {
+            reply["linked_clues"].push_back({{"clue_id", l.linked_clue_id}, {"basis", l.basis}});
         }
-        nlohmann::json reply = {
-            {"clue", clue_view(clue, reveal ? PersonalData::clear : PersonalData::masked)},
-            {"tickets", nlohmann::json::array()}};
         if (const auto s = reader->latest_screening(clue_id)) reply["screening"] = s->result;
         for (const auto& t : visible->tickets) {
             // A recipient sees its own tickets; the sender and admins see them all.
@@ -249,6 +332,7 @@ Result<nlohmann::json> ClueService::screenings(const Actor& actor, const std::st
 
 Result<Page> ClueService::review_queue(const Actor& actor, std::optional<std::string> cursor,
                                        int limit) {
+    // A list, not a record: refusing it says nothing about any id, so 403 is honest here.
     if (actor.role == Role::supervisor) {
         return domain::unexpected(
             error(ErrorKind::forbidden, "supervisors see figures, not clues"));
@@ -268,6 +352,80 @@ Result<Page> ClueService::review_queue(const Actor& actor, std::optional<std::st
     } catch (const storage::StorageError&) {
         return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
     }
+}
+
+std::optional<ServiceError> ClueService::may_link(const Actor& actor, const std::string& clue_id,
+                                                  const std::string& other_id) {
+    try {
+        auto reader = store_.reader();
+        for (const std::string* id : {&clue_id, &other_id}) {
+            auto visible = visible_clue(*reader, actor, *id);
+            if (!visible) return visible.error();
+            if (actor.role != Role::staff) {
+                return error(ErrorKind::forbidden, "only staff link clues about the same person");
+            }
+            // Staff see only clues their agency handles, so visible means party here.
+        }
+    } catch (const storage::StorageError&) {
+        return error(ErrorKind::unavailable, "the database is unavailable");
+    }
+    if (clue_id == other_id) {
+        return error(ErrorKind::validation, "a clue cannot be linked to itself",
+                     {{"/clue_id", "must be another clue"}});
+    }
+    return std::nullopt;
+}
+
+void ClueService::link(const Actor& actor, const std::string& clue_id, const nlohmann::json& body,
+                       Completion<nlohmann::json> done) {
+    if (!body.contains("clue_id") || !body["clue_id"].is_string() || body.size() != 1) {
+        return done(domain::unexpected(error(ErrorKind::validation, "send {\"clue_id\": …}",
+                                             {{"/clue_id", "is required, and alone"}})));
+    }
+    change_link(actor, clue_id, body["clue_id"].get<std::string>(), true, std::move(done));
+}
+
+void ClueService::unlink(const Actor& actor, const std::string& clue_id,
+                         const std::string& other_id, Completion<nlohmann::json> done) {
+    change_link(actor, clue_id, other_id, false, std::move(done));
+}
+
+void ClueService::change_link(const Actor& actor, const std::string& clue_id,
+                              const std::string& other_id, bool add,
+                              Completion<nlohmann::json> done) {
+    if (auto refused = may_link(actor, clue_id, other_id)) {
+        return done(domain::unexpected(std::move(*refused)));
+    }
+    const auto now = clock_.now();
+    auto changed = std::make_shared<bool>(false);
+    store_.write(
+        [=](storage::WriteTransaction& tx) {
+            *changed = add ? tx.link_clues({clue_id, other_id, "manual", now, actor.key_id})
+                           : tx.unlink_clues(clue_id, other_id);
+            if (*changed) {
+                append_audit(tx, actor, now,
+                             {add ? "clue.linked" : "clue.unlinked", "clue", clue_id,
+                              {{"linked_clue_id", other_id}}});
+            }
+        },
+        [this, clue_id, add, changed, done = std::move(done)](std::exception_ptr failure) {
+            if (failure) {
+                return done(domain::unexpected(
+                    error(ErrorKind::unavailable, "the change could not be stored")));
+            }
+            if (!add && !*changed) {
+                return done(domain::unexpected(error(ErrorKind::not_found, "no such link")));
+            }
+            try {
+                nlohmann::json links = nlohmann::json::array();
+                for (const auto& l : store_.reader()->clue_links(clue_id)) {
+                    links.push_back({{"clue_id", l.linked_clue_id}, {"basis", l.basis}});
+                }
+                done(nlohmann::json{{"clue_id", clue_id}, {"linked_clues", std::move(links)}});
+            } catch (const storage::StorageError&) {
+                done(domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+            }
+        });
 }
 
 }  // namespace clue_router::service

@@ -33,8 +33,13 @@ nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
         {"priority", domain::to_string(stored.priority)},
         {"sender_agency", stored.sender_agency},
         {"created_at", domain::format_rfc3339(stored.created_at)},
-        {"personal_data", mode == PersonalData::masked ? "masked" : "clear"},
+        {"personal_data", stored.personal_data_purged_at
+                              ? "purged"
+                              : (mode == PersonalData::masked ? "masked" : "clear")},
     };
+    if (stored.personal_data_purged_at) {
+        view["personal_data_purged_at"] = domain::format_rfc3339(*stored.personal_data_purged_at);
+    }
     if (stored.review_reason) view["review_reason"] = *stored.review_reason;
     for (auto& [member, value] : body.items()) view[member] = std::move(value);
     return view;

@@ -116,6 +116,64 @@ CREATE TABLE idempotency (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX idempotency_by_created ON idempotency (created_at);
 )sql"},
+    {2, R"sql(
+-- Issue 6: personal data encrypted at rest, same-person links, the audit chain, retention.
+
+-- The key id the row's personal values are sealed with (each envelope names it too); NULL
+-- for a row written before encryption, whose values are clear until rotate-data-key seals
+-- them. Rotation finds the rows to re-encrypt by this column alone.
+ALTER TABLE clues ADD COLUMN sealed_with TEXT;
+-- When retention removed the row's personal data; the anonymised rest stays for figures.
+ALTER TABLE clues ADD COLUMN personal_data_purged_at TEXT;
+CREATE INDEX clues_by_sealed_with ON clues (sealed_with);
+
+-- The blind index: HMAC-SHA256 of each normalised identifier of the subject, under a key
+-- that is not in the database. Exact lookups without decrypting anything.
+CREATE TABLE clue_identifiers (
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    kind TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (clue_id, kind)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX clue_identifiers_by_digest ON clue_identifiers (digest, clue_id);
+
+-- Same person, same case. Kept in both directions so either clue finds the other with one
+-- index lookup.
+CREATE TABLE clue_links (
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    linked_clue_id TEXT NOT NULL REFERENCES clues (id),
+    basis TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (clue_id, linked_clue_id)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+
+-- Who read or changed what. Each row's hash covers the previous row's hash and the row's
+-- canonical form (service/audit_trail), so an edit, a deletion or a reordering breaks the
+-- chain where it happened. The triggers keep honest code from changing history; the chain
+-- catches everyone else.
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    actor_key TEXT NOT NULL,
+    actor_agency TEXT NOT NULL,
+    actor_role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    detail_json TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_by_record ON audit_log (record_type, record_id, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

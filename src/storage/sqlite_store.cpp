@@ -18,6 +18,10 @@
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/domain/time.hpp"
 #include "clue_router/storage/migrations.hpp"
+#include "clue_router/storage/sealed_clues.hpp"
+#include "clue_router/storage/sqlite_audit.hpp"
+#include "clue_router/storage/sqlite_links.hpp"
+#include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite.hpp"
 
 namespace clue_router::storage {
@@ -100,10 +104,12 @@ std::vector<domain::Ticket> ticket_rows(sqlite::Query& q) {
     return out;
 }
 
-#define CLUE_COLUMNS \
-    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, created_at"
+#define CLUE_COLUMNS                                                                         \
+    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, created_at, " \
+    "sealed_with, personal_data_purged_at"
 
-StoredClue clue_row(const Statement& s) {
+// Personal values are opened here, on the way out of storage (storage/sealed_clues).
+StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
     StoredClue c;
     c.id = s.text(0);
     c.sender_agency = s.text(1);
@@ -113,16 +119,15 @@ StoredClue clue_row(const Statement& s) {
     c.priority = checked(domain::parse_priority(s.text(5)), "clues.priority");
     // Stored clues are mapped back, not validated again: they were valid when they came
     // in, and must stay readable whatever intake rules become.
-    try {
-        c.clue = domain::clue_from_json(json_column(s, 6, "clues.body_json"));
-    } catch (const std::invalid_argument&) {
-        throw StorageError("stored clue " + c.id + " has a broken body_json");
-    }
+    c.clue = open_clue_document(json_column(s, 6, "clues.body_json"), c.id, s.optional_text(8),
+                                cipher);
     c.created_at = time_column(s, 7, "clues.created_at");
+    c.personal_data_purged_at = optional_time_column(s, 9, "clues.personal_data_purged_at");
     return c;
 }
 
-#define API_KEY_COLUMNS "id, agency_id, role, label, created_at, expires_at, revoked_at"
+#define API_KEY_COLUMNS \
+    "id, agency_id, role, label, created_at, expires_at, revoked_at, last_used_at"
 
 ApiKey api_key_row(const Statement& s) {
     ApiKey k;
@@ -133,6 +138,7 @@ ApiKey api_key_row(const Statement& s) {
     k.created_at = time_column(s, 4, "api_keys.created_at");
     k.expires_at = optional_time_column(s, 5, "api_keys.expires_at");
     k.revoked_at = optional_time_column(s, 6, "api_keys.revoked_at");
+    k.last_used_at = optional_time_column(s, 7, "api_keys.last_used_at");
     return k;
 }
 
@@ -186,7 +192,8 @@ std::optional<StoredScreening> select_latest_screening(Connection& c, const std:
 
 class SqliteWriteTransaction final : public WriteTransaction {
   public:
-    explicit SqliteWriteTransaction(Connection& c) : c_(c) {}
+    SqliteWriteTransaction(Connection& c, const PersonalDataCipher* cipher)
+        : c_(c), cipher_(cipher) {}
 
     std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
                                                       const std::string& key) override {
@@ -210,16 +217,39 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
 
     void insert_clue(const StoredClue& c) override {
+        // Personal data is never stored in clear: without a data key there is no clue row.
+        const PersonalDataCipher& cipher = required_cipher();
         auto q = c_.query(
             "INSERT INTO clues (id, sender_agency, submitted_by_key, channel, reference, "
-            "received_at, region, status, review_reason, priority, body_json, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "received_at, region, status, review_reason, priority, body_json, created_at, "
+            "sealed_with) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(c.id, c.sender_agency, c.submitted_by_key, c.clue.source.channel,
                     c.clue.source.reference, time_text(c.clue.source.received_at),
                     c.clue.subject.region, to_string(c.status), c.review_reason,
-                    domain::to_string(c.priority), domain::to_json(c.clue).dump(),
-                    time_text(c.created_at));
+                    domain::to_string(c.priority), seal_clue_document(c.clue, c.id, cipher).dump(),
+                    time_text(c.created_at), cipher.current_key_id());
         q->run();
+        insert_identifiers(c.id, c.clue, cipher);
+    }
+
+    int reseal_clues(int limit) override {
+        const PersonalDataCipher& cipher = required_cipher();
+        const std::string current = cipher.current_key_id();
+        std::vector<StoredClue> batch;
+        {
+            auto q = c_.query("SELECT " CLUE_COLUMNS
+                              " FROM clues WHERE personal_data_purged_at IS NULL AND "
+                              "(sealed_with IS NULL OR sealed_with != ?) ORDER BY id LIMIT ?");
+            q->bind_all(current, clamp_limit(limit));
+            while (q->step()) batch.push_back(clue_row(*q, &cipher));
+        }
+        for (const StoredClue& c : batch) {
+            auto q = c_.query("UPDATE clues SET body_json = ?, sealed_with = ? WHERE id = ?");
+            q->bind_all(seal_clue_document(c.clue, c.id, cipher).dump(), current, c.id);
+            q->run();
+            insert_identifiers(c.id, c.clue, cipher);
+        }
+        return static_cast<int>(batch.size());
     }
 
     void insert_screening(const StoredScreening& s) override {
@@ -240,7 +270,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
                           "IN ('rejected', 'closed', 'cancelled'))) ORDER BY id LIMIT ?");
         q->bind_all(after_id.value_or(""), clamp_limit(limit));
         std::vector<StoredClue> out;
-        while (q->step()) out.push_back(clue_row(*q));
+        while (q->step()) out.push_back(clue_row(*q, cipher_));
         return out;
     }
 
@@ -297,9 +327,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     void insert_api_key(const ApiKey& k, const std::string& key_hash) override {
         auto q = c_.query("INSERT INTO api_keys (" API_KEY_COLUMNS
-                          ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                          ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(k.id, k.agency_id, k.role, k.label, time_text(k.created_at),
-                    time_text(k.expires_at), time_text(k.revoked_at), key_hash);
+                    time_text(k.expires_at), time_text(k.revoked_at), time_text(k.last_used_at),
+                    key_hash);
         q->run();
     }
 
@@ -309,6 +340,16 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->bind_all(time_text(at), key_id);
         q->run();
         return c_.changes() == 1;
+    }
+
+    void touch_api_key(const std::string& key_id, Timestamp at) override {
+        // Never moves backwards: two servers sharing the file may touch out of order.
+        auto q = c_.query(
+            "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND "
+            "(last_used_at IS NULL OR last_used_at < ?)");
+        const std::string when = time_text(at);
+        q->bind_all(when, key_id, when);
+        q->run();
     }
 
     void upsert_agency(const domain::Agency& a) override {
@@ -325,13 +366,68 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->run();
     }
 
+    std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) override {
+        return sqlite_links::open_matches(c_, clue_id);
+    }
+    bool link_clues(const ClueLink& link) override { return sqlite_links::link(c_, link); }
+    bool unlink_clues(const std::string& clue_id, const std::string& other_id) override {
+        return sqlite_links::unlink(c_, clue_id, other_id);
+    }
+    std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {
+        auto q = c_.query("SELECT " TICKET_COLUMNS " FROM tickets WHERE clue_id = ? ORDER BY id");
+        q->bind_all(clue_id);
+        return ticket_rows(q);
+    }
+    std::optional<StoredClue> find_clue(const std::string& id) override {
+        auto q = c_.query("SELECT " CLUE_COLUMNS " FROM clues WHERE id = ?");
+        q->bind_all(id);
+        if (!q->step()) return std::nullopt;
+        return clue_row(*q, cipher_);
+    }
+
+    std::vector<PurgeCandidate> purge_candidates(Timestamp closed_before, int limit) override {
+        return sqlite_retention::candidates(c_, closed_before, limit);
+    }
+    bool purge_personal_data(const std::string& clue_id, Timestamp at) override {
+        return sqlite_retention::purge(c_, clue_id, at);
+    }
+
+    std::optional<domain::AuditEntry> last_audit_entry() override {
+        return sqlite_audit::last_entry(c_);
+    }
+    void append_audit(const domain::AuditEntry& entry) override {
+        sqlite_audit::append(c_, entry);
+    }
+
   private:
     static std::optional<std::string> outcome_text(const std::optional<domain::Outcome>& o) {
         if (!o) return std::nullopt;
         return std::string(domain::to_string(*o));
     }
 
+    const PersonalDataCipher& required_cipher() const {
+        if (cipher_ == nullptr) {
+            throw StorageError("no data key is configured; personal data is never stored in clear");
+        }
+        return *cipher_;
+    }
+
+    // The blind index of the subject's identifiers (replacing any earlier digests, which a
+    // re-keyed index would make stale).
+    void insert_identifiers(const std::string& clue_id, const domain::Clue& clue,
+                            const PersonalDataCipher& cipher) {
+        auto del = c_.query("DELETE FROM clue_identifiers WHERE clue_id = ?");
+        del->bind_all(clue_id);
+        del->run();
+        for (const auto& [kind, digest] : identifier_digests(clue, cipher)) {
+            auto q = c_.query("INSERT INTO clue_identifiers (clue_id, kind, digest) VALUES (?, ?, ?)");
+            q->bind_all(clue_id, kind, digest);
+            q->run();
+        }
+    }
+
     Connection& c_;
+    const PersonalDataCipher* cipher_;
 };
 
 // --- reads ---------------------------------------------------------------------------------
@@ -371,8 +467,8 @@ class SqliteReader final : public Reader {
   public:
     // The pool is shared so that a Reader kept past the store's end still has somewhere to
     // return its connection to.
-    explicit SqliteReader(std::shared_ptr<ReaderPool> pool)
-        : pool_(std::move(pool)), c_(pool_->acquire()) {}
+    SqliteReader(std::shared_ptr<ReaderPool> pool, const PersonalDataCipher* cipher)
+        : pool_(std::move(pool)), c_(pool_->acquire()), cipher_(cipher) {}
     ~SqliteReader() override { pool_->add(std::move(c_)); }
 
     int schema_version() override { return migrations::current_version(*c_); }
@@ -400,7 +496,7 @@ class SqliteReader final : public Reader {
         auto q = c_->query("SELECT " CLUE_COLUMNS " FROM clues WHERE id = ?");
         q->bind_all(id);
         if (!q->step()) return std::nullopt;
-        return clue_row(*q);
+        return clue_row(*q, cipher_);
     }
 
     std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
@@ -519,15 +615,28 @@ class SqliteReader final : public Reader {
         return out;
     }
 
+    std::vector<PurgeCandidate> purge_candidates(Timestamp closed_before, int limit) override {
+        return sqlite_retention::candidates(*c_, closed_before, limit);
+    }
+
+    std::vector<ClueLink> clue_links(const std::string& clue_id) override {
+        return sqlite_links::links_of(*c_, clue_id);
+    }
+
+    std::vector<domain::AuditEntry> audit_entries(std::int64_t after_seq, int limit) override {
+        return sqlite_audit::entries(*c_, after_seq, limit);
+    }
+
   private:
-    static std::vector<StoredClue> clue_rows(sqlite::Query& q) {
+    std::vector<StoredClue> clue_rows(sqlite::Query& q) const {
         std::vector<StoredClue> out;
-        while (q->step()) out.push_back(clue_row(*q));
+        while (q->step()) out.push_back(clue_row(*q, cipher_));
         return out;
     }
 
     std::shared_ptr<ReaderPool> pool_;
     std::unique_ptr<Connection> c_;
+    const PersonalDataCipher* cipher_;
 };
 
 // --- the store -----------------------------------------------------------------------------
@@ -548,6 +657,7 @@ class SqliteStore final : public Store {
   public:
     explicit SqliteStore(const SqliteOptions& options)
         : max_batch_(options.max_batch),
+          cipher_(options.cipher),
           pool_(std::make_shared<ReaderPool>(
               std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)))) {
         if (options.path.empty()) throw StorageError("database path is empty");
@@ -570,6 +680,9 @@ class SqliteStore final : public Store {
         writer_->exec(synchronous == "FULL" ? "PRAGMA synchronous = FULL"
                                             : "PRAGMA synchronous = NORMAL");
         writer_->exec("PRAGMA foreign_keys = ON");
+        // Deleted content is overwritten, not left in free pages: purged records must not be
+        // recoverable from the file.
+        writer_->exec("PRAGMA secure_delete = ON");
         migrations::migrate(*writer_);
 
         for (std::size_t i = 0; i < options.read_connections; ++i) {
@@ -594,7 +707,9 @@ class SqliteStore final : public Store {
         if (done) done(std::make_exception_ptr(StorageError("store is stopping")));
     }
 
-    std::unique_ptr<Reader> reader() override { return std::make_unique<SqliteReader>(pool_); }
+    std::unique_ptr<Reader> reader() override {
+        return std::make_unique<SqliteReader>(pool_, cipher_.get());
+    }
 
     void stop() override {
         {
@@ -647,7 +762,7 @@ class SqliteStore final : public Store {
             for (std::size_t i = 0; i < group.size(); ++i) {
                 sqlite::Savepoint savepoint(*writer_, "unit");
                 try {
-                    SqliteWriteTransaction wt(*writer_);
+                    SqliteWriteTransaction wt(*writer_, cipher_.get());
                     group[i].work(wt);
                 } catch (...) {
                     results[i] = std::current_exception();
@@ -688,6 +803,7 @@ class SqliteStore final : public Store {
     }
 
     const std::size_t max_batch_;
+    std::shared_ptr<const PersonalDataCipher> cipher_;  // null: clues can be neither written nor read
     std::shared_ptr<ReaderPool> pool_;
     std::unique_ptr<Connection> writer_;  // used only by the writer thread once it runs
 

@@ -22,7 +22,8 @@ TEST_CASE("healthz and readyz answer without a key, and connections are kept ali
 
     Response ready = c.get("/readyz");
     REQUIRE_STATUS(ready, 200);
-    CHECK(ready.json() == json{{"status", "ready"}, {"schema_version", 1}});
+    CHECK(ready.json()["status"] == "ready");
+    CHECK(ready.json()["schema_version"].get<int>() >= 2);
 
     // Many requests on one connection, each with its own request id.
     std::set<std::string> ids;

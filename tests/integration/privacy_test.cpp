@@ -47,6 +47,8 @@ TEST_CASE("sample personal data never appears in problem replies or in the log",
         secrets.add(s.value("phone", ""));
         secrets.add(e164(s.value("phone", "")));
         secrets.add(with_wrong_check_character(s.value("id_number", "")));
+        secrets.add(s.value("address", ""));
+        secrets.add(line["clue"].value("narrative", ""));
     }
 
     for (const json& line : lines) {
@@ -98,7 +100,14 @@ TEST_CASE("sample personal data never appears in problem replies or in the log",
         check_no_secret(reused.body, secrets, "an idempotency problem");
     }
 
+    // At rest: the database file and its write-ahead log hold the data sealed, never clear.
+    // Read while the server runs (the WAL holds the recent writes) and again after it ends
+    // (everything checkpointed into the main file).
+    check_no_secret(read_file(server.database_path()), secrets, "the database file");
+    check_no_secret(read_file(server.database_path() + "-wal"), secrets, "the database WAL");
     server.stop();  // the log is complete once the server has ended
+    check_no_secret(read_file(server.database_path()), secrets, "the database file at rest");
+    check_no_secret(read_file(server.database_path() + "-wal"), secrets, "the WAL at rest");
     const std::string log = server.log();
     CHECK_FALSE(log.empty());
     check_no_secret(log, secrets, "the server log");

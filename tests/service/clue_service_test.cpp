@@ -136,33 +136,41 @@ TEST_CASE("clues are visible to the agencies handling them only", "[service][clu
     REQUIRE(submitted);
     const std::string id = nlohmann::json::parse(submitted->body)["clue"]["id"];
 
-    auto as_sender = f.clues.get(f.hotline, id, false);
+    auto as_sender = f.clues.get(f.hotline, id);
     REQUIRE(as_sender);
     CHECK((*as_sender)["clue"]["personal_data"] == "masked");
-    auto as_recipient = f.clues.get(f.procuratorate, id, true);
+    auto as_recipient = f.reveal(f.procuratorate, id);
     REQUIRE(as_recipient);
     CHECK((*as_recipient)["clue"]["personal_data"] == "clear");
     CHECK((*as_recipient)["clue"]["subject"]["id_number"] == "51170219810312024X");
     CHECK((*as_recipient)["clue"]["narrative"] == "我丈夫经常喝酒后打我");
 
-    auto outsider = f.clues.get(f.other_procuratorate, id, false);
+    auto outsider = f.clues.get(f.other_procuratorate, id);
     REQUIRE_FALSE(outsider);
     CHECK(outsider.error().kind == ErrorKind::not_found);
-    auto missing = f.clues.get(f.hotline, "01a20685-0000-7000-8000-000000000000", false);
+    outsider = f.reveal(f.other_procuratorate, id);
+    REQUIRE_FALSE(outsider);
+    CHECK(outsider.error().kind == ErrorKind::not_found);
+    auto missing = f.clues.get(f.hotline, "01a20685-0000-7000-8000-000000000000");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().kind == ErrorKind::not_found);
 
     Actor admin{"key_admin", "proc-510000", Role::admin};
-    auto as_admin = f.clues.get(admin, id, false);
+    auto as_admin = f.clues.get(admin, id);
     REQUIRE(as_admin);
-    auto admin_reveal = f.clues.get(admin, id, true);
+    CHECK((*as_admin)["clue"]["personal_data"] == "masked");
+    auto admin_reveal = f.reveal(admin, id);
     REQUIRE_FALSE(admin_reveal);
     CHECK(admin_reveal.error().kind == ErrorKind::forbidden);
+    auto break_glass = f.reveal(admin, id, "court order 2026-17");
+    REQUIRE(break_glass);
+    CHECK((*break_glass)["clue"]["personal_data"] == "clear");
+    CHECK_FALSE(break_glass->contains("party"));
 
     Actor supervisor{"key_sup", "proc-510000", Role::supervisor};
-    auto as_supervisor = f.clues.get(supervisor, id, false);
+    auto as_supervisor = f.clues.get(supervisor, id);
     REQUIRE_FALSE(as_supervisor);
-    CHECK(as_supervisor.error().kind == ErrorKind::forbidden);
+    CHECK(as_supervisor.error().kind == ErrorKind::not_found);
     auto supervisor_submits = f.submit(supervisor, clue_body("S"));
     REQUIRE_FALSE(supervisor_submits);
     CHECK(supervisor_submits.error().kind == ErrorKind::forbidden);

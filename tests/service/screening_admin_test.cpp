@@ -60,7 +60,7 @@ TEST_CASE("re-screening adds a screening to open clues and keeps the old one",
     CHECK((*history)["items"][1]["criteria_version"] == "test-stricter");
     CHECK((*history)["items"][1]["priority"] == "urgent");
     CHECK(f.store->reader()->find_clue(open_id)->priority == domain::Priority::urgent);
-    CHECK(f.clues.get(f.hotline, open_id, false)->at("screening")["priority"] == "urgent");
+    CHECK(f.clues.get(f.hotline, open_id)->at("screening")["priority"] == "urgent");
     CHECK((*f.clues.screenings(f.hotline, finished_id))["items"].size() == 1);
 
     // Running it again changes nothing: those clues are already under these criteria.

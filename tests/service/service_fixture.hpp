@@ -2,12 +2,15 @@
 // A service stack over a real SQLite file in a temporary directory, the repository's demo
 // directory and criteria, and a manual clock.
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/id_number.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
@@ -29,17 +32,35 @@ inline std::shared_ptr<const RuntimeConfig> demo_runtime() {
         RuntimeConfig{std::move(*directory), std::move(*criteria)});
 }
 
+// A different woman for every reference (ID number and phone derived from it), so that
+// clues in a test are not linked as the same person unless the test means them to be.
+// "REF-1" is the woman with the well-known sample identifiers.
+inline std::pair<std::string, std::string> identifiers_for(const std::string& reference) {
+    if (reference == "REF-1") return {"51170219810312024X", "13800130001"};
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (unsigned char c : reference) h = (h ^ c) * 1099511628211ULL;
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "511702%04d%02d%02d%03d",
+                  static_cast<int>(1960 + h % 40), static_cast<int>(1 + (h / 40) % 12),
+                  static_cast<int>(1 + (h / 480) % 28), static_cast<int>(2 * ((h / 13440) % 500)));
+    const std::string id = std::string(first17) + domain::id_number_check_character(first17);
+    char phone[12];
+    std::snprintf(phone, sizeof phone, "139%08d", static_cast<int>((h >> 24) % 100000000));
+    return {id, phone};
+}
+
 // A clue body as a hotline sends it, for region 511702 (a county with its own agencies).
 inline nlohmann::json clue_body(const std::string& reference = "REF-1",
                                 const std::string& region = "511702", bool consent = true) {
+    const auto [id_number, phone] = identifiers_for(reference);
     return {{"source",
              {{"channel", "hotline_12309"},
               {"reference", reference},
               {"received_at", "2026-11-20T09:12:00+08:00"}}},
             {"subject",
              {{"name", "王某"},
-              {"id_number", "51170219810312024X"},
-              {"phone", "13800130001"},
+              {"id_number", id_number},
+              {"phone", phone},
               {"sex", "female"},
               {"region", region},
               {"rural", true}}},
@@ -61,6 +82,7 @@ struct ServiceFixture {
     Actor hotline{"key_hotline", "hotline-12309-sc", Role::intake};
     Actor procuratorate{"key_proc", "proc-511702", Role::staff};
     Actor other_procuratorate{"key_other", "proc-510104", Role::staff};
+    Actor cli{"cli", "", Role::admin, "cli-test"};
 
     // Runs an asynchronous use case and waits for its completion.
     template <class T, class Call>
@@ -82,6 +104,12 @@ struct ServiceFixture {
                                       const nlohmann::json& body) {
         return wait_for<domain::Ticket>(
             [&](auto done) { tickets.transition(actor, id, version, body, std::move(done)); });
+    }
+
+    Result<nlohmann::json> reveal(const Actor& actor, const std::string& clue_id,
+                                  std::optional<std::string> reason = std::nullopt) {
+        return wait_for<nlohmann::json>(
+            [&](auto done) { clues.reveal(actor, clue_id, reason, std::move(done)); });
     }
 
     // The id of the single ticket a submission created.

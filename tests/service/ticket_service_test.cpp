@@ -156,7 +156,7 @@ TEST_CASE("inbox and outbox list an agency's tickets page by page", "[service][t
 
 TEST_CASE("API keys authenticate until revoked or expired", "[service][keys]") {
     ServiceFixture f;
-    auto created = f.keys.create("proc-511702", Role::staff, "case system",
+    auto created = f.keys.create(f.cli, "proc-511702", Role::staff, "case system",
                                  f.clock.now() + std::chrono::hours(24));
     CHECK(created.secret.starts_with("crk_"));
     auto reader = f.store->reader();
@@ -176,9 +176,9 @@ TEST_CASE("API keys authenticate until revoked or expired", "[service][keys]") {
     f.clock.advance(std::chrono::hours(25));
     CHECK_FALSE(f.keys.authenticate(*reader, created.secret));
 
-    auto other = f.keys.create("hotline-12309-sc", Role::intake, "", std::nullopt);
+    auto other = f.keys.create(f.cli, "hotline-12309-sc", Role::intake, "", std::nullopt);
     CHECK(f.keys.authenticate(*reader, other.secret));
-    CHECK(f.keys.revoke(other.key.id));
+    CHECK(f.keys.revoke(f.cli, other.key.id));
     CHECK_FALSE(f.keys.authenticate(*reader, other.secret));
-    CHECK_FALSE(f.keys.revoke("key_nonexistent"));
+    CHECK_FALSE(f.keys.revoke(f.cli, "key_nonexistent"));
 }

@@ -83,7 +83,8 @@ TEST_CASE("migrations create the schema and are idempotent on reopen", "[storage
     }
     const auto tables = names_in(dir.db(), "table");
     for (const char* t : {"agencies", "api_keys", "clues", "screenings", "tickets", "ticket_events",
-                          "idempotency", "schema_migrations"}) {
+                          "idempotency", "schema_migrations", "clue_identifiers", "clue_links",
+                          "audit_log"}) {
         INFO(t);
         CHECK(contains(tables, t));
     }

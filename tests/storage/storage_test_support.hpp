@@ -14,6 +14,7 @@
 #include "clue_router/domain/clue.hpp"
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/domain/time.hpp"
+#include "clue_router/service/data_keys.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
 namespace clue_router::storage::test {
@@ -40,9 +41,17 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+// A fresh keyring per process: the tests exercise the real cipher, never a stand-in.
+inline std::shared_ptr<const service::DataKeyring> test_keyring() {
+    static const auto ring = service::DataKeyring::parse(
+        service::DataKeyring::with_new_data_key("", domain::Timestamp{}));
+    return ring;
+}
+
 inline SqliteOptions options_for(const TempDir& dir) {
     SqliteOptions o;
     o.path = dir.db();
+    o.cipher = test_keyring();
     return o;
 }
 

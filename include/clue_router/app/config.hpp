@@ -27,6 +27,16 @@ struct Config {
     int idempotency_retention_hours = 48;
     int local_offset_minutes = 8 * 60;  // China Standard Time, for "today" in age rules
     std::string log_level = "info";
+    // Where the data keyring is (service/data_keys): a file, or the name of an environment
+    // variable holding it. Exactly one; the service refuses to start without a keyring.
+    std::string data_keys_file;
+    std::string data_keys_env;
+    // Personal data is removed this many days after a clue's loop closes (all its tickets
+    // finished); the anonymised record stays.
+    int retention_days_after_close = 180;
+    // HTTPS: both set, or neither (plain HTTP, e.g. behind a TLS-terminating proxy). PEM files.
+    std::string tls_certificate_file;
+    std::string tls_private_key_file;
 };
 
 // Reads the file (when path is non-empty), then the environment. Throws std::runtime_error

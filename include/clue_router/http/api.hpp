@@ -6,6 +6,7 @@
 #include "clue_router/http/exchange.hpp"
 #include "clue_router/http/router.hpp"
 #include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
@@ -19,6 +20,7 @@ struct ApiServices {
     service::ClueService& clues;
     service::TicketService& tickets;
     service::ScreeningAdmin& screening_admin;
+    service::AuditService& audit;
 };
 
 class Api {
@@ -40,5 +42,7 @@ void add_clue_routes(Router& router, ApiServices& services);
 void add_ticket_routes(Router& router, ApiServices& services);
 void add_health_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
+void add_key_routes(Router& router, ApiServices& services);
+void add_audit_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "clue_router/http/exchange.hpp"
@@ -32,6 +33,8 @@ struct ServerOptions {
     std::chrono::milliseconds body_timeout{30'000};
     std::chrono::milliseconds write_timeout{30'000};
     std::size_t max_connections = 10'000;
+    // When set, every connection speaks TLS (HTTPS) with this context's certificate.
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // Called for every well-formed request, on the connection's strand. The sink may be called

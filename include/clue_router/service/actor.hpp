@@ -15,6 +15,9 @@ struct Actor {
     std::string key_id;
     std::string agency_id;
     Role role = Role::intake;
+    // For the audit trail: which request acted. Defaulted, so Actor{key, agency, role} stays
+    // valid where no request exists.
+    std::string request_id{};
 };
 
 }  // namespace clue_router::service

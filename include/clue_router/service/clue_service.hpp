@@ -13,6 +13,7 @@
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/runtime_config.hpp"
 #include "clue_router/service/service_error.hpp"
+#include "clue_router/service/views.hpp"
 #include "clue_router/storage/store.hpp"
 
 namespace clue_router::service {
@@ -46,13 +47,27 @@ class ClueService {
     void submit(const Actor& actor, std::optional<std::string> idempotency_key,
                 const nlohmann::json& body, Completion<SubmittedClue> done);
 
-    // {"clue", "screening", "tickets"}; 404 outside the caller's scope.
-    Result<nlohmann::json> get(const Actor& actor, const std::string& clue_id, bool reveal);
+    // {"clue", "screening", "tickets"}, personal data masked; 404 outside the caller's scope.
+    Result<nlohmann::json> get(const Actor& actor, const std::string& clue_id);
+
+    // The same with personal data in clear, for the agencies handling the clue (sender or a
+    // recipient; intake or staff), or for an admin with a break-glass reason. Every such
+    // read is an audit row, committed before the reply is handed over.
+    void reveal(const Actor& actor, const std::string& clue_id,
+                std::optional<std::string> break_glass_reason, Completion<nlohmann::json> done);
 
     // Every screening of a clue, oldest first; same scope as get().
     Result<nlohmann::json> screenings(const Actor& actor, const std::string& clue_id);
 
     Result<Page> review_queue(const Actor& actor, std::optional<std::string> cursor, int limit);
+
+    // Same person, by hand: staff of an agency handling both clues link them ({"clue_id"})
+    // or undo a link. Either clue outside the caller's scope is 404. Replies with the clue's
+    // links as they are after the change.
+    void link(const Actor& actor, const std::string& clue_id, const nlohmann::json& body,
+              Completion<nlohmann::json> done);
+    void unlink(const Actor& actor, const std::string& clue_id, const std::string& other_id,
+                Completion<nlohmann::json> done);
 
   private:
     // Loads the clue and its tickets, or not_found when the actor may not see it.
@@ -63,6 +78,15 @@ class ClueService {
     };
     Result<Visible> visible_clue(storage::Reader& reader, const Actor& actor,
                                  const std::string& clue_id);
+
+    // The reply for get/reveal; with clear data it also carries "party" for reveal().
+    Result<nlohmann::json> view(const Actor& actor, const std::string& clue_id, PersonalData mode);
+
+    // Checks that both clues are the actor's (staff, party to each) for link/unlink.
+    std::optional<ServiceError> may_link(const Actor& actor, const std::string& clue_id,
+                                         const std::string& other_id);
+    void change_link(const Actor& actor, const std::string& clue_id, const std::string& other_id,
+                     bool add, Completion<nlohmann::json> done);
 
     bool begin_in_flight(const std::string& slot);
     void end_in_flight(const std::string& slot);

@@ -25,6 +25,9 @@ struct ApiKey {
     Timestamp created_at{};
     std::optional<Timestamp> expires_at;
     std::optional<Timestamp> revoked_at;
+    // Updated at most once a minute per key (service/api_keys), so a busy key does not turn
+    // every read into a write.
+    std::optional<Timestamp> last_used_at;
 };
 
 enum class ClueStatus { routed, needs_review };
@@ -40,6 +43,8 @@ struct StoredClue {
     std::optional<std::string> review_reason;  // set when status is needs_review
     domain::Priority priority = domain::Priority::low;
     Timestamp created_at{};
+    // Set once retention removed the personal data; the clue then carries none.
+    std::optional<Timestamp> personal_data_purged_at;
 };
 
 struct StoredScreening {
@@ -60,6 +65,28 @@ struct IdempotencyRecord {
     std::string location;  // the Location header of the reply, if any
     std::string body;      // the reply body
     Timestamp created_at{};
+};
+
+// An open clue whose subject shares identifiers with another's (by blind index).
+struct ClueMatch {
+    std::string clue_id;
+    std::vector<std::string> kinds;  // "id_number", "phone"
+};
+
+// Two clues about the same person. basis: the identifier kinds that matched
+// ("id_number,phone"), or "manual" for a link made by staff.
+struct ClueLink {
+    std::string clue_id;
+    std::string linked_clue_id;
+    std::string basis;
+    Timestamp created_at{};
+    std::string created_by;  // key id
+};
+
+// A clue whose loop closed: its personal data is due for removal after the retention period.
+struct PurgeCandidate {
+    std::string clue_id;
+    Timestamp closed_at{};
 };
 
 enum class Box { inbox, outbox };

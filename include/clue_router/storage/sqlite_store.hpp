@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "clue_router/storage/personal_data_cipher.hpp"
 #include "clue_router/storage/store.hpp"
 
 namespace clue_router::storage {
@@ -18,6 +19,10 @@ struct SqliteOptions {
     std::size_t max_batch = 256;       // units of work per group commit
     std::size_t read_connections = 4;  // pooled read-only connections
     int busy_timeout_ms = 5000;
+    // Seals and opens personal data. Without one the store still serves keys, tickets and
+    // the audit trail (the command line needs no data key for those), but refuses to write
+    // or read a clue: personal data is never stored in clear.
+    std::shared_ptr<const PersonalDataCipher> cipher;
 };
 
 // Opens (creating if needed), applies pending migrations, starts the writer thread.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/audit_entry.hpp"
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/storage/records.hpp"
 
@@ -43,6 +44,16 @@ class WriteTransaction {
                                                int limit) = 0;
     virtual std::optional<StoredScreening> latest_screening(const std::string& clue_id) = 0;
     virtual void update_clue_priority(const std::string& clue_id, domain::Priority priority) = 0;
+    // Re-encrypts up to `limit` clues whose personal data is not sealed under the current
+    // data key (or not sealed at all: rows from before encryption); returns how many.
+    virtual int reseal_clues(int limit) = 0;
+
+    // Same person: open clues matching this (already inserted) clue's identifiers, and links.
+    virtual std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) = 0;
+    virtual bool link_clues(const ClueLink& link) = 0;
+    virtual bool unlink_clues(const std::string& clue_id, const std::string& other_id) = 0;
+    virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
+    virtual std::optional<StoredClue> find_clue(const std::string& id) = 0;
 
     virtual void insert_ticket(const domain::Ticket& ticket) = 0;
     virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
@@ -54,8 +65,18 @@ class WriteTransaction {
 
     virtual void insert_api_key(const ApiKey& key, const std::string& key_hash) = 0;
     virtual bool revoke_api_key(const std::string& key_id, Timestamp at) = 0;
+    virtual void touch_api_key(const std::string& key_id, Timestamp at) = 0;
 
     virtual void upsert_agency(const domain::Agency& agency) = 0;
+
+    // Retention: clues closed before the cutoff, and the removal of one's personal data
+    // (false when already purged).
+    virtual std::vector<PurgeCandidate> purge_candidates(Timestamp closed_before, int limit) = 0;
+    virtual bool purge_personal_data(const std::string& clue_id, Timestamp at) = 0;
+
+    // The audit trail (append only; service/audit_trail computes the chain).
+    virtual std::optional<domain::AuditEntry> last_audit_entry() = 0;
+    virtual void append_audit(const domain::AuditEntry& entry) = 0;
 };
 
 // A read-only view. Each Reader holds one pooled connection until destroyed; hold it for
@@ -77,6 +98,7 @@ class Reader {
     // Every screening of a clue, oldest first: re-screening adds, never replaces.
     virtual std::vector<StoredScreening> screenings_of(const std::string& clue_id) = 0;
     virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
+    virtual std::vector<ClueLink> clue_links(const std::string& clue_id) = 0;
     virtual std::vector<StoredClue> review_queue(const ReviewQuery& query) = 0;
 
     virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
@@ -84,6 +106,11 @@ class Reader {
     virtual std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) = 0;
 
     virtual std::vector<domain::Agency> agencies() = 0;
+
+    virtual std::vector<PurgeCandidate> purge_candidates(Timestamp closed_before, int limit) = 0;
+
+    // Audit rows with seq > after_seq, oldest first, at most `limit` (≤ 1000).
+    virtual std::vector<domain::AuditEntry> audit_entries(std::int64_t after_seq, int limit) = 0;
 };
 
 class Store {

@@ -2,6 +2,8 @@
 // Helpers that speak docs/api.md: valid clues, the sample file, requests with a key, and
 // checks for RFC 9457 problem replies.
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -47,8 +49,19 @@ inline std::string with_wrong_check_character(const std::string& id) {
     return out;
 }
 
-// A valid clue for a woman in `region`, consent given.
+// A valid clue for a woman in `region`, consent given. Each reference is a different woman
+// (ID number and phone derived from it), so clues are linked as the same person only when
+// a test means them to be.
 inline json make_clue(const std::string& region, const std::string& reference) {
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (unsigned char c : reference) h = (h ^ c) * 1099511628211ULL;
+    char birth[9];
+    char sequence[4];
+    char phone[12];
+    std::snprintf(birth, sizeof birth, "%04d%02d%02d", static_cast<int>(1960 + h % 40),
+                  static_cast<int>(1 + (h / 40) % 12), static_cast<int>(1 + (h / 480) % 28));
+    std::snprintf(sequence, sizeof sequence, "%03d", static_cast<int>(2 * ((h / 13440) % 500)));
+    std::snprintf(phone, sizeof phone, "138%08d", static_cast<int>((h >> 24) % 100000000));
     return json{
         {"source",
          {{"channel", "hotline_12309"},
@@ -56,8 +69,8 @@ inline json make_clue(const std::string& region, const std::string& reference) {
           {"received_at", "2026-11-20T09:12:00+08:00"}}},
         {"subject",
          {{"name", "集成测试人"},
-          {"id_number", make_id_number("511702", "19810312", "024")},
-          {"phone", "13800139999"},
+          {"id_number", make_id_number("511702", birth, sequence)},
+          {"phone", phone},
           {"sex", "female"},
           {"region", region},
           {"rural", true}}},

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -82,6 +83,7 @@ class TestServer {
             throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
         }
         dir_ = pattern;
+        write_data_keyring(data_keys_path());
         if (start_now) {
             try {
                 start();
@@ -118,6 +120,8 @@ class TestServer {
     std::string database_path() const { return dir_ + "/db.sqlite"; }
     std::string log_path() const { return dir_ + "/server.log"; }
     std::string port_file() const { return dir_ + "/port"; }
+    // The data keyring (fresh random keys, mode 600) this server encrypts personal data with.
+    std::string data_keys_path() const { return dir_ + "/data-keys"; }
     std::string config_path() const { return source_dir() + "/config/clue-router.json"; }
     unsigned short port() const { return port_; }
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -132,6 +136,7 @@ class TestServer {
             {"CLUE_ROUTER_DATABASE", database_path()},
             {"CLUE_ROUTER_DIRECTORY", source_dir() + "/config/demo-directory.json"},
             {"CLUE_ROUTER_CRITERIA", source_dir() + "/config/criteria.json"},
+            {"CLUE_ROUTER_DATA_KEYS_FILE", data_keys_path()},
         };
         for (const auto& [k, v] : extra_env_) env[k] = v;
         return env;
@@ -243,6 +248,27 @@ class TestServer {
         if (text.size() > kMax) text = "…" + text.substr(text.size() - kMax);
         std::cerr << "\n===== clue-router log (" << why << "; " << log_path() << ") =====\n"
                   << text << "\n===== end of log =====\n";
+    }
+
+    // Writes a keyring with random keys, as `openssl rand -hex 32` would make them.
+    static void write_data_keyring(const std::string& path) {
+        std::ifstream random("/dev/urandom", std::ios::binary);
+        auto hex_key = [&] {
+            static constexpr char kHex[] = "0123456789abcdef";
+            std::string out;
+            for (int i = 0; i < 32; ++i) {
+                const auto c = static_cast<unsigned char>(random.get());
+                out += kHex[c >> 4];
+                out += kHex[c & 0x0f];
+            }
+            return out;
+        };
+        {
+            std::ofstream out(path, std::ios::trunc);
+            out << "current=test-1\ndata.test-1=" << hex_key() << "\nindex=" << hex_key() << "\n";
+        }
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                               std::filesystem::perms::owner_write);
     }
 
   private:

@@ -1,0 +1,21 @@
+#pragma once
+// Same person, same case: clues linked by the blind index of the subject's identifiers or by
+// hand. Functions over a connection, called from the SQLite store.
+#include <string>
+#include <vector>
+
+#include "clue_router/storage/records.hpp"
+#include "clue_router/storage/sqlite.hpp"
+
+namespace clue_router::storage::sqlite_links {
+
+// Open clues (waiting for review, or with an unfinished ticket) other than clue_id whose
+// subject shares a blind-indexed identifier with clue_id's, with the kinds that matched.
+std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& clue_id);
+// Records the link both ways; false when it was already there.
+bool link(sqlite::Connection& c, const ClueLink& link);
+// Removes it both ways; false when there was none.
+bool unlink(sqlite::Connection& c, const std::string& clue_id, const std::string& other_id);
+std::vector<ClueLink> links_of(sqlite::Connection& c, const std::string& clue_id);
+
+}  // namespace clue_router::storage::sqlite_links

@@ -1,0 +1,66 @@
+#include "clue_router/storage/sqlite_links.hpp"
+
+#include <map>
+
+namespace clue_router::storage::sqlite_links {
+
+std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& clue_id) {
+    auto q = c.query(
+        "SELECT other.clue_id, other.kind FROM clue_identifiers me "
+        "JOIN clue_identifiers other ON other.digest = me.digest AND other.kind = me.kind "
+        "AND other.clue_id != me.clue_id "
+        "JOIN clues ON clues.id = other.clue_id "
+        "WHERE me.clue_id = ? AND clues.personal_data_purged_at IS NULL AND "
+        "(clues.status = 'needs_review' OR EXISTS (SELECT 1 FROM tickets t WHERE t.clue_id = "
+        "clues.id AND t.status NOT IN ('rejected', 'closed', 'cancelled'))) "
+        "ORDER BY other.clue_id, other.kind LIMIT 200");
+    q->bind_all(clue_id);
+    std::map<std::string, std::vector<std::string>> by_clue;
+    while (q->step()) by_clue[q->text(0)].push_back(q->text(1));
+    std::vector<ClueMatch> out;
+    for (auto& [id, kinds] : by_clue) out.push_back({id, std::move(kinds)});
+    return out;
+}
+
+bool link(sqlite::Connection& c, const ClueLink& l) {
+    int added = 0;
+    for (const auto& [from, to] : {std::pair{l.clue_id, l.linked_clue_id},
+                                   std::pair{l.linked_clue_id, l.clue_id}}) {
+        auto q = c.query(
+            "INSERT OR IGNORE INTO clue_links (clue_id, linked_clue_id, basis, created_at, "
+            "created_by) VALUES (?, ?, ?, ?, ?)");
+        q->bind_all(from, to, l.basis, domain::format_rfc3339(l.created_at), l.created_by);
+        q->run();
+        added += c.changes();
+    }
+    return added > 0;
+}
+
+bool unlink(sqlite::Connection& c, const std::string& clue_id, const std::string& other_id) {
+    auto q = c.query(
+        "DELETE FROM clue_links WHERE (clue_id = ? AND linked_clue_id = ?) OR "
+        "(clue_id = ? AND linked_clue_id = ?)");
+    q->bind_all(clue_id, other_id, other_id, clue_id);
+    q->run();
+    return c.changes() > 0;
+}
+
+std::vector<ClueLink> links_of(sqlite::Connection& c, const std::string& clue_id) {
+    auto q = c.query(
+        "SELECT clue_id, linked_clue_id, basis, created_at, created_by FROM clue_links "
+        "WHERE clue_id = ? ORDER BY linked_clue_id");
+    q->bind_all(clue_id);
+    std::vector<ClueLink> out;
+    while (q->step()) {
+        ClueLink l;
+        l.clue_id = q->text(0);
+        l.linked_clue_id = q->text(1);
+        l.basis = q->text(2);
+        if (auto t = domain::parse_rfc3339(q->text(3))) l.created_at = *t;
+        l.created_by = q->text(4);
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+}  // namespace clue_router::storage::sqlite_links

@@ -1,0 +1,70 @@
+#include "clue_router/storage/sqlite_retention.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/domain/personal_data.hpp"
+#include "clue_router/storage/store.hpp"
+
+namespace clue_router::storage::sqlite_retention {
+
+std::vector<PurgeCandidate> candidates(sqlite::Connection& c, Timestamp closed_before, int limit) {
+    auto q = c.query(
+        "SELECT id, closed_at FROM ("
+        "  SELECT c.id AS id, coalesce((SELECT max(t.updated_at) FROM tickets t "
+        "    WHERE t.clue_id = c.id), c.created_at) AS closed_at "
+        "  FROM clues c "
+        "  WHERE c.personal_data_purged_at IS NULL AND c.status != 'needs_review' "
+        "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.clue_id = c.id "
+        "    AND t.status NOT IN ('rejected', 'closed', 'cancelled')) "
+        "  AND NOT EXISTS (SELECT 1 FROM clue_links l JOIN tickets t ON t.clue_id = "
+        "    l.linked_clue_id WHERE l.clue_id = c.id "
+        "    AND t.status NOT IN ('rejected', 'closed', 'cancelled'))"
+        ") WHERE closed_at < ? ORDER BY id LIMIT ?");
+    q->bind_all(domain::format_rfc3339(closed_before),
+                static_cast<std::int64_t>(std::clamp(limit, 1, 1000)));
+    std::vector<PurgeCandidate> out;
+    while (q->step()) {
+        PurgeCandidate p;
+        p.clue_id = q->text(0);
+        if (auto t = domain::parse_rfc3339(q->text(1))) p.closed_at = *t;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+bool purge(sqlite::Connection& c, const std::string& clue_id, Timestamp at) {
+    std::string body;
+    {
+        auto q = c.query(
+            "SELECT body_json FROM clues WHERE id = ? AND personal_data_purged_at IS NULL");
+        q->bind_all(clue_id);
+        if (!q->step()) return false;
+        body = q->text(0);
+    }
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_discarded()) throw StorageError("stored clue " + clue_id + " has a broken body_json");
+    for (const std::string& pointer : domain::personal_data_pointers()) {
+        const nlohmann::json::json_pointer at_pointer(pointer);
+        if (!doc.contains(at_pointer)) continue;
+        if (pointer == "/narrative") {
+            doc[at_pointer] = "";  // the document keeps its shape: a narrative is required
+        } else {
+            doc[at_pointer.parent_pointer()].erase(at_pointer.back());
+        }
+    }
+    {
+        auto q = c.query(
+            "UPDATE clues SET body_json = ?, sealed_with = NULL, personal_data_purged_at = ? "
+            "WHERE id = ?");
+        q->bind_all(doc.dump(), domain::format_rfc3339(at), clue_id);
+        q->run();
+    }
+    auto q = c.query("DELETE FROM clue_identifiers WHERE clue_id = ?");
+    q->bind_all(clue_id);
+    q->run();
+    return true;
+}
+
+}  // namespace clue_router::storage::sqlite_retention
