@@ -59,6 +59,9 @@ const std::vector<Setting>& settings() {
         {"write_timeout_ms", integer(&Config::write_timeout_ms, 100, 600'000, "write_timeout_ms")},
         {"shutdown_grace_ms", integer(&Config::shutdown_grace_ms, 0, 600'000, "shutdown_grace_ms")},
         {"max_connections", integer(&Config::max_connections, 1, 1'000'000, "max_connections")},
+        {"rate_limit_per_minute",
+         integer(&Config::rate_limit_per_minute, 0, 10'000'000, "rate_limit_per_minute")},
+        {"rate_limit_burst", integer(&Config::rate_limit_burst, 1, 1'000'000, "rate_limit_burst")},
         // Partners retry for a day at most; keys must outlive that (DESIGN: at least 24 h).
         {"idempotency_retention_hours", integer(&Config::idempotency_retention_hours, 24, 24 * 365,
                                                 "idempotency_retention_hours")},
@@ -119,13 +122,15 @@ Config load_config(const std::string& path) {
         if (doc.is_discarded() || !doc.is_object()) {
             throw std::runtime_error(path + ": not a JSON object");
         }
-        for (auto& [member, value] : doc.items()) {
+        for (const auto& item : doc.items()) {
+            // Not a structured binding: clang 14 (the CI build) cannot capture one in a lambda.
+            const std::string& member = item.key();
             if (member.starts_with("_")) continue;  // "_comment" and the like
             const auto& all = settings();
             const auto it = std::find_if(all.begin(), all.end(),
                                          [&](const Setting& s) { return member == s.name; });
             if (it == all.end()) throw std::runtime_error(path + ": unknown setting " + member);
-            it->from_json(config, value);
+            it->from_json(config, item.value());
         }
     }
     for (const auto& s : settings()) {

@@ -24,6 +24,7 @@
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/retention.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
@@ -186,7 +187,8 @@ int serve(const Config& config) {
     service::ScreeningAdmin screening_admin(
         *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
     service::AuditService audit(*store);
-    http::Api api({*store, keys, clues, tickets, screening_admin, audit});
+    service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
+    http::Api api({*store, keys, clues, tickets, screening_admin, audit}, &limiter);
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);

@@ -9,7 +9,8 @@
 
 namespace clue_router::http {
 
-Api::Api(ApiServices services) : services_(services) {
+Api::Api(ApiServices services, service::RateLimiter* limiter)
+    : services_(services), limiter_(limiter) {
     add_health_routes(router_, services_);
     add_clue_routes(router_, services_);
     add_ticket_routes(router_, services_);
@@ -72,6 +73,14 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
     }
     actor->request_id = ex->request_id();
     ex->set_actor(std::move(*actor));
+    if (limiter_ != nullptr) {
+        const auto decision =
+            limiter_->take(ex->actor().key_id, service::RateLimiter::Clock::now());
+        if (!decision.allowed) {
+            ex->reply_problem(too_many_requests(decision.retry_after_seconds));
+            return;
+        }
+    }
     handler(ex);
 }
 

@@ -55,6 +55,14 @@ Problem to_problem(const service::ServiceError& e) {
     return internal_error();
 }
 
+Problem too_many_requests(int retry_after_seconds) {
+    Problem p = make(429, "rate-limited", "Too many requests for this key",
+                     "this key has used its request allowance; retry after " +
+                         std::to_string(retry_after_seconds) + " s");
+    p.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    return p;
+}
+
 Problem bad_request(std::string detail, domain::FieldErrors errors) {
     return make(400, "bad-request", "The request is not valid", std::move(detail),
                 std::move(errors));

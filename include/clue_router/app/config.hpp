@@ -24,6 +24,8 @@ struct Config {
     int write_timeout_ms = 30'000;
     int shutdown_grace_ms = 10'000;
     int max_connections = 10'000;
+    int rate_limit_per_minute = 6000;  // per API key; 0: no limit
+    int rate_limit_burst = 600;
     int idempotency_retention_hours = 48;
     int local_offset_minutes = 8 * 60;  // China Standard Time, for "today" in age rules
     std::string log_level = "info";

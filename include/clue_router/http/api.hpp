@@ -8,6 +8,7 @@
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/storage/store.hpp"
@@ -25,7 +26,8 @@ struct ApiServices {
 
 class Api {
   public:
-    explicit Api(ApiServices services);
+    // limiter: per-key rate limits, applied after authentication; nullptr for none.
+    explicit Api(ApiServices services, service::RateLimiter* limiter = nullptr);
 
     // The server's RequestHandler.
     void handle(Request&& request, Exchange::Sink sink);
@@ -34,6 +36,7 @@ class Api {
     void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
 
     ApiServices services_;
+    service::RateLimiter* limiter_;
     Router router_;
 };
 

@@ -30,6 +30,8 @@ Problem method_not_allowed(const std::string& allow);
 Problem payload_too_large(std::size_t limit);
 Problem unsupported_media_type();
 Problem headers_too_large();
+// 429 with Retry-After, for a key over its rate limit (service/rate_limiter.hpp).
+Problem too_many_requests(int retry_after_seconds);
 Problem internal_error();
 
 // The problem+json reply; request_id becomes the "instance".
