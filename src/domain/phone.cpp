@@ -60,7 +60,10 @@ Expected<std::string, std::string> normalize_phone(std::string_view text) {
         return unexpected(std::string("is not a valid Chinese phone number"));
     }
     if (is_mobile(n)) return "+86" + std::string(n);
-    if (n.size() >= 10 && n.size() <= 12 && n[0] == '0' && n[1] != '0') {
+    // A trunk 0, then what the international form accepts: the same number must be valid
+    // written either way (found by fuzz_validators: "0117…" of 12 digits once became an
+    // E.164 number that did not normalise again).
+    if (n.size() >= 10 && n.size() <= 12 && n[0] == '0' && is_fixed_national(n.substr(1))) {
         return "+86" + std::string(n.substr(1));
     }
     return unexpected(std::string("is not a valid Chinese phone number"));

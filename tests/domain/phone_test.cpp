@@ -67,3 +67,18 @@ TEST_CASE("broken phone numbers", "[phone][domain]") {
     CHECK(error_of("") == "must contain digits");
     CHECK(error_of(" - ") == "must contain digits");
 }
+
+TEST_CASE("a number valid in one form is valid in the other (fuzz_validators finding)",
+          "[phone][domain]") {
+    // 0 + 11 digits starting with 1 is neither a fixed line nor a mobile number: accepting it
+    // gave "+8611702002177", which the same function then refused.
+    CHECK(error_of("011702002177") == "is not a valid Chinese phone number");
+    for (const char* ok : {"010-12345678", "0818-2123456", "13800130001", "0086 10 1234 5678"}) {
+        INFO(ok);
+        const auto once = normalize_phone(ok);
+        REQUIRE(once.has_value());
+        const auto twice = normalize_phone(*once);
+        REQUIRE(twice.has_value());
+        CHECK(*twice == *once);
+    }
+}
