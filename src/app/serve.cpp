@@ -269,6 +269,11 @@ int serve(const Config& config) {
 
     // Every reply has been sent; commit whatever is still queued (the purge) and stop.
     store->stop();
+    if (const auto stats = storage::sqlite_stats(*store)) {
+        // How well group commit grouped: bench/run_load reads this line.
+        spdlog::info("storage batches={} units={} largest_batch={} failed_batches={}",
+                     stats->batches, stats->units, stats->largest_batch, stats->failed_batches);
+    }
     spdlog::info("stopped");
     return 0;
 }
