@@ -41,6 +41,47 @@ std::function<void(Config&, const json&)> text(std::string Config::*member, cons
     };
 }
 
+// A list of whole seconds: a JSON array, or "5,300,1800" from the environment.
+std::function<void(Config&, const json&)> schedule(std::vector<int> Config::*member,
+                                                   const char* name) {
+    return [=](Config& c, const json& v) {
+        const auto fail = [&] {
+            throw std::runtime_error(std::string(name) +
+                                     ": must be 1-50 whole numbers of seconds, each 1-172800");
+        };
+        std::vector<int> out;
+        auto add = [&](long long n) {
+            if (n < 1 || n > 172'800) fail();
+            out.push_back(static_cast<int>(n));
+        };
+        if (v.is_array()) {
+            for (const auto& n : v) {
+                if (!n.is_number_integer()) fail();
+                add(n.get<long long>());
+            }
+        } else if (v.is_string() || v.is_number_integer()) {
+            const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+            std::size_t at = 0;
+            while (at <= text.size()) {
+                const auto comma = text.find(',', at);
+                const std::string part =
+                    text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+                if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos ||
+                    part.size() > 9) {
+                    fail();
+                }
+                add(std::stoll(part));
+                if (comma == std::string::npos) break;
+                at = comma + 1;
+            }
+        } else {
+            fail();
+        }
+        if (out.empty() || out.size() > 50) fail();
+        c.*member = std::move(out);
+    };
+}
+
 const std::vector<Setting>& settings() {
     static const std::vector<Setting> all = {
         {"listen_address", text(&Config::listen_address, "listen_address")},
@@ -52,6 +93,7 @@ const std::vector<Setting>& settings() {
         {"read_connections", integer(&Config::read_connections, 1, 64, "read_connections")},
         {"directory", text(&Config::directory, "directory")},
         {"criteria", text(&Config::criteria, "criteria")},
+        {"relief_standards", text(&Config::relief_standards, "relief_standards")},
         {"max_body_bytes", integer(&Config::max_body_bytes, 1024, 64LL << 20, "max_body_bytes")},
         {"header_timeout_ms",
          integer(&Config::header_timeout_ms, 100, 600'000, "header_timeout_ms")},
@@ -74,6 +116,17 @@ const std::vector<Setting>& settings() {
         {"tls_private_key_file", text(&Config::tls_private_key_file, "tls_private_key_file")},
         {"retention_days_after_close", integer(&Config::retention_days_after_close, 1, 3650,
                                                "retention_days_after_close")},
+        {"webhook_timeout_ms",
+         integer(&Config::webhook_timeout_ms, 100, 120'000, "webhook_timeout_ms")},
+        {"webhook_poll_interval_ms",
+         integer(&Config::webhook_poll_interval_ms, 10, 60'000, "webhook_poll_interval_ms")},
+        {"webhook_retry_schedule_seconds",
+         schedule(&Config::webhook_retry_schedule_seconds, "webhook_retry_schedule_seconds")},
+        {"webhook_max_in_flight",
+         integer(&Config::webhook_max_in_flight, 1, 10'000, "webhook_max_in_flight")},
+        {"webhook_max_in_flight_per_endpoint",
+         integer(&Config::webhook_max_in_flight_per_endpoint, 1, 1000,
+                 "webhook_max_in_flight_per_endpoint")},
     };
     return all;
 }

@@ -31,8 +31,14 @@ std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& 
     if (!criteria) {
         throw std::runtime_error("criteria " + config.criteria + ": " + criteria.error());
     }
+    auto relief = domain::ReliefStandards::from_json(
+        read_json_file(config.relief_standards, "relief standards"));
+    if (!relief) {
+        throw std::runtime_error("relief standards " + config.relief_standards + ": " +
+                                 relief.error());
+    }
     return std::make_shared<const service::RuntimeConfig>(
-        service::RuntimeConfig{std::move(*directory), std::move(*criteria)});
+        service::RuntimeConfig{std::move(*directory), std::move(*criteria), std::move(*relief)});
 }
 
 void sync_directory(storage::Store& store, const domain::Directory& directory) {

@@ -20,6 +20,7 @@
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
+#include "clue_router/http/webhook_dispatcher.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
@@ -28,6 +29,8 @@
 #include "clue_router/service/retention.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/webhook_retry.hpp"
+#include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
 namespace clue_router::app {
@@ -174,7 +177,7 @@ int serve(const Config& config) {
     service::ApiKeys keys(*store, clock);
     service::ClueService clues(*store, holder, clock,
                                {std::chrono::minutes(config.local_offset_minutes)});
-    service::TicketService tickets(*store, clock);
+    service::TicketService tickets(*store, holder, clock);
     // One reload for SIGHUP and the admin endpoint: both files, checked, then swapped whole.
     auto reload = [&config, &holder, &store] {
         auto next = load_runtime_config(config);
@@ -188,7 +191,8 @@ int serve(const Config& config) {
         *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
     service::AuditService audit(*store);
     service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
-    http::Api api({*store, keys, clues, tickets, screening_admin, audit}, &limiter);
+    service::WebhookService webhooks(*store, holder, clock);
+    http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks}, &limiter);
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);
@@ -230,6 +234,20 @@ int serve(const Config& config) {
     RetentionPurger retention_purger(ioc, retention, clock);
     retention_purger.start();
 
+    http::WebhookDispatcherOptions dispatch;
+    dispatch.poll_interval = std::chrono::milliseconds(config.webhook_poll_interval_ms);
+    dispatch.attempt_timeout = std::chrono::milliseconds(config.webhook_timeout_ms);
+    for (int s : config.webhook_retry_schedule_seconds) {
+        dispatch.retry_schedule.push_back(std::chrono::seconds(s));
+    }
+    if (dispatch.retry_schedule.empty())
+        dispatch.retry_schedule = service::default_retry_schedule();
+    dispatch.max_in_flight = static_cast<std::size_t>(config.webhook_max_in_flight);
+    dispatch.max_in_flight_per_endpoint =
+        static_cast<std::size_t>(config.webhook_max_in_flight_per_endpoint);
+    auto dispatcher = std::make_shared<http::WebhookDispatcher>(ioc, *store, clock, dispatch);
+    dispatcher->start();
+
     net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
     std::function<void()> wait_for_signal = [&] {
         signals.async_wait([&](boost::system::error_code ec, int signo) {
@@ -246,6 +264,7 @@ int serve(const Config& config) {
             spdlog::info("shutting down signal={} grace_ms={}", signo, config.shutdown_grace_ms);
             purger.stop();
             retention_purger.stop();
+            dispatcher->stop();
             // When the last connection is gone nothing is left to run and ioc.run() returns.
             server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&] {
                 signals.cancel();

@@ -1,5 +1,6 @@
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/domain/text_checks.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 
 #include <algorithm>
 #include <array>
@@ -114,17 +115,26 @@ nlohmann::json to_json(const Ticket& t) {
            {"updated_at", format_rfc3339(t.updated_at)}};
     if (t.outcome) j["outcome"] = to_string(*t.outcome);
     if (t.reason) j["reason"] = *t.reason;
+    if (!t.measures.empty()) j["measures"] = to_json(t.measures);
+    if (t.follow_up_ticket) j["follow_up_ticket"] = *t.follow_up_ticket;
     return j;
 }
 
-Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body) {
+bool is_transition_member(std::string_view member) {
+    return member == "action" || member == "reason" || member == "outcome" ||
+           member == "measures" || member == "referral";
+}
+
+Expected<TransitionRequest, FieldErrors> parse_transition_request(
+    const nlohmann::json& body, std::span<const std::string_view> extra_members) {
     FieldErrors errors;
     if (!body.is_object()) {
         errors.push_back({"", "must be a JSON object"});
         return unexpected(std::move(errors));
     }
     for (const auto& [key, value] : body.items()) {
-        if (key != "action" && key != "reason" && key != "outcome") {
+        if (!is_transition_member(key) &&
+            std::find(extra_members.begin(), extra_members.end(), key) == extra_members.end()) {
             errors.push_back({"/" + json_pointer_token(key), "unknown member"});
         }
     }
@@ -161,8 +171,62 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann
         errors.push_back({"/outcome", "is required to close"});
     }
 
+    std::vector<AidMeasure> measures;
+    if (auto it = body.find("measures"); it != body.end()) {
+        if (action && action != TicketAction::close) {
+            errors.push_back({"/measures", "is only allowed with close"});
+        } else if (auto parsed = parse_measures(*it, "/measures"); !parsed) {
+            errors.insert(errors.end(), parsed.error().begin(), parsed.error().end());
+        } else {
+            measures = std::move(*parsed);
+        }
+    }
+    if (outcome == Outcome::assisted && !body.contains("measures")) {
+        errors.push_back({"/measures", "is required when the outcome is assisted"});
+    } else if (outcome == Outcome::assisted && body["measures"].is_array() &&
+               body["measures"].empty()) {
+        errors.push_back({"/measures", "must name at least one aid measure when assisted"});
+    }
+
+    std::optional<Referral> referral;
+    if (auto it = body.find("referral"); it != body.end()) {
+        if (outcome && outcome != Outcome::referred_onward) {
+            errors.push_back({"/referral", "is only allowed with the outcome referred_onward"});
+        } else if (!it->is_object()) {
+            errors.push_back({"/referral", "must be an object"});
+        } else {
+            Referral r;
+            for (const auto& [key, value] : it->items()) {
+                if (key != "recipient_agency" && key != "purpose") {
+                    errors.push_back({"/referral/" + json_pointer_token(key), "unknown member"});
+                }
+            }
+            const auto agency = it->find("recipient_agency");
+            if (agency == it->end() || !agency->is_string() ||
+                agency->get_ref<const std::string&>().empty() ||
+                agency->get_ref<const std::string&>().size() > 64) {
+                errors.push_back({"/referral/recipient_agency", "is required: an agency id"});
+            } else {
+                r.recipient_agency = agency->get<std::string>();
+            }
+            const auto purpose = it->find("purpose");
+            if (purpose == it->end() || !purpose->is_string() ||
+                !vocabulary::is_service(purpose->get_ref<const std::string&>())) {
+                errors.push_back({"/referral/purpose",
+                                  "is required: a service such as "
+                                  "psychological_counselling or legal_aid"});
+            } else {
+                r.purpose = purpose->get<std::string>();
+            }
+            referral = std::move(r);
+        }
+    } else if (outcome == Outcome::referred_onward) {
+        errors.push_back({"/referral", "is required when the outcome is referred_onward"});
+    }
+
     if (!errors.empty()) return unexpected(std::move(errors));
-    return TransitionRequest{*action, std::move(reason), outcome};
+    return TransitionRequest{*action, std::move(reason), outcome, std::move(measures),
+                             std::move(referral)};
 }
 
 std::span<const TransitionRule> transition_table() {

@@ -17,6 +17,7 @@ Api::Api(ApiServices services, service::RateLimiter* limiter)
     add_admin_routes(router_, services_);
     add_key_routes(router_, services_);
     add_audit_routes(router_, services_);
+    add_webhook_routes(router_, services_);
 }
 
 void Api::handle(Request&& request, Exchange::Sink sink) {

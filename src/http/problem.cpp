@@ -46,6 +46,8 @@ Problem to_problem(const service::ServiceError& e) {
         case ErrorKind::idempotency_key_reused:
             return make(422, "idempotency-key-reused", "The Idempotency-Key was already used",
                         e.detail);
+        case ErrorKind::signature_invalid:
+            return make(401, "webhook-signature", "The webhook signature is not valid", e.detail);
         case ErrorKind::unavailable: {
             Problem p = make(503, "unavailable", "Temporarily unavailable", e.detail);
             p.headers.emplace_back("Retry-After", "5");

@@ -194,6 +194,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                 tx.append_event(created);
             }
             record->body = reply->dump();
+            if (clue->status == storage::ClueStatus::needs_review) {
+                tx.enqueue_clue_webhook("clue.needs_review", clue->id, clue->created_at);
+            }
             if (keyed) tx.insert_idempotency(*record);
             append_audit(tx, actor, clue->created_at,
                          {"clue.submitted", "clue", clue->id,

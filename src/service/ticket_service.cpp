@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/ticket_transition.hpp"
 
 namespace clue_router::service {
 
@@ -20,17 +21,6 @@ ServiceError not_found() {
 }
 ServiceError unavailable() {
     return error(ErrorKind::unavailable, "the database is unavailable");
-}
-
-ServiceError from_transition_error(domain::TransitionError e, domain::TicketStatus from,
-                                   domain::TicketAction action) {
-    if (e == domain::TransitionError::wrong_party) {
-        return error(ErrorKind::forbidden, "your agency's side of this ticket may not " +
-                                               std::string(domain::to_string(action)) + " it");
-    }
-    return error(ErrorKind::transition_not_allowed,
-                 "a ticket that is " + std::string(domain::to_string(from)) + " cannot be " +
-                     "moved with " + std::string(domain::to_string(action)));
 }
 
 }  // namespace
@@ -56,8 +46,13 @@ Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
 
 Result<domain::Ticket> TicketService::get(const Actor& actor, const std::string& ticket_id) {
     try {
-        auto ticket = store_.reader()->find_ticket(ticket_id);
+        auto reader = store_.reader();
+        auto ticket = reader->find_ticket(ticket_id);
         if (!ticket || !in_scope(actor, *ticket)) return domain::unexpected(not_found());
+        if (const auto closure = reader->closure_of(ticket_id)) {
+            ticket->measures = closure->measures;
+            ticket->follow_up_ticket = closure->follow_up_ticket;
+        }
         return std::move(*ticket);
     } catch (const storage::StorageError&) {
         return domain::unexpected(unavailable());
@@ -105,61 +100,9 @@ void TicketService::transition(const Actor& actor, const std::string& ticket_id,
     auto result = std::make_shared<std::optional<Result<domain::Ticket>>>();
     const auto now = clock_.now();
     store_.write(
-        [=, req = *request, expected = *if_match](storage::WriteTransaction& tx) {
-            auto ticket = tx.find_ticket(ticket_id);
-            if (!ticket || !in_scope(actor, *ticket)) {
-                *result = domain::unexpected(not_found());
-                return;
-            }
-            if (ticket->version != expected) {
-                ServiceError e = error(ErrorKind::precondition_failed,
-                                       "the ticket changed since you read it; read it again");
-                e.current_version = ticket->version;
-                *result = domain::unexpected(std::move(e));
-                return;
-            }
-            const domain::Party party = ticket->recipient_agency == actor.agency_id
-                                            ? domain::Party::recipient
-                                            : domain::Party::sender;
-            auto next = domain::next_status(ticket->status, req.action, party);
-            if (!next) {
-                *result = domain::unexpected(
-                    from_transition_error(next.error(), ticket->status, req.action));
-                return;
-            }
-            if (party == domain::Party::recipient && actor.role == Role::intake) {
-                *result = domain::unexpected(error(
-                    ErrorKind::forbidden, "an intake key may only cancel what its agency sent"));
-                return;
-            }
-            const domain::TicketStatus from = ticket->status;
-            ticket->status = *next;
-            ticket->version = expected + 1;
-            ticket->updated_at = now;
-            if (req.outcome) ticket->outcome = req.outcome;
-            if (req.reason) ticket->reason = req.reason;
-            if (!tx.update_ticket(*ticket, expected)) {
-                *result = domain::unexpected(
-                    error(ErrorKind::precondition_failed, "the ticket changed since you read it"));
-                return;
-            }
-            domain::TicketEvent event;
-            event.ticket_id = ticket->id;
-            event.type = domain::event_type_for(req.action);
-            event.from_status = std::string(domain::to_string(from));
-            event.to_status = std::string(domain::to_string(*next));
-            event.actor_agency = actor.agency_id;
-            event.actor_key = actor.key_id;
-            event.reason = req.reason;
-            if (req.outcome) event.outcome = std::string(domain::to_string(*req.outcome));
-            event.at = now;
-            tx.append_event(event);
-            append_audit(tx, actor, now,
-                         {event.type, "ticket", ticket->id,
-                          {{"from", event.from_status.value_or("")},
-                           {"to", event.to_status},
-                           {"version", ticket->version}}});
-            *result = std::move(*ticket);
+        [=, req = *request, expected = *if_match,
+         config = config_.get()](storage::WriteTransaction& tx) {
+            *result = apply_transition(tx, actor, ticket_id, expected, req, *config, now);
         },
         [result, done = std::move(done)](std::exception_ptr failure) {
             if (failure || !*result) {

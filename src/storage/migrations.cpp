@@ -174,6 +174,78 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    // Closing the loop (issue 5): how each ticket was closed, with its aid measures. Clues
+    // gain the status 'answered' (the column is free text, so no change is needed there).
+    {3, R"sql(
+CREATE TABLE ticket_closures (
+    ticket_id TEXT PRIMARY KEY REFERENCES tickets (id),
+    outcome TEXT NOT NULL,
+    measures_json TEXT NOT NULL,
+    follow_up_ticket TEXT REFERENCES tickets (id),
+    closed_by_agency TEXT NOT NULL,
+    closed_at TEXT NOT NULL
+) STRICT;
+)sql"},
+    // Webhooks (issue 5): endpoints per agency, the outbox that is also the delivery log,
+    // each agency's inbound secret, and the answers given to inbound webhook-ids.
+    {4, R"sql(
+CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    agency_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    event_types_json TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_until TEXT,
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    disabled_reason TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX webhook_endpoints_by_agency ON webhook_endpoints (agency_id, id);
+
+CREATE TABLE webhook_deliveries (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id),
+    agency_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    ordering_key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    last_status_code INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+) STRICT;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE INDEX webhook_deliveries_in_order
+    ON webhook_deliveries (endpoint_id, ordering_key, status, sequence);
+CREATE INDEX webhook_deliveries_by_agency ON webhook_deliveries (agency_id, status, sequence);
+
+CREATE TABLE inbound_secrets (
+    agency_id TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_until TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE inbound_messages (
+    agency_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (agency_id, webhook_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX clues_by_reference ON clues (reference);
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

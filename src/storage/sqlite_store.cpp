@@ -23,6 +23,8 @@
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite.hpp"
+#include "clue_router/storage/sqlite_outcomes.hpp"
+#include "clue_router/storage/sqlite_webhooks.hpp"
 
 namespace clue_router::storage {
 namespace {
@@ -322,7 +324,15 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
                     e.reason, e.outcome, time_text(e.at));
         q->run();
-        return c_.last_insert_rowid();
+        const std::int64_t sequence = c_.last_insert_rowid();
+        // Every ticket event goes through here, so this is the one place that writes its
+        // webhook outbox rows, in the same transaction as the change.
+        const auto ticket = select_ticket(c_, e.ticket_id);
+        if (!ticket) throw StorageError("an event for a ticket that does not exist");
+        domain::TicketEvent stored = e;
+        stored.sequence = sequence;
+        sqlite_webhooks::enqueue_ticket_event(c_, stored, *ticket);
+        return sequence;
     }
 
     void insert_api_key(const ApiKey& k, const std::string& key_hash) override {
@@ -397,6 +407,54 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
     void append_audit(const domain::AuditEntry& entry) override {
         sqlite_audit::append(c_, entry);
+    }
+
+    void update_clue_status(const std::string& clue_id, ClueStatus status) override {
+        sqlite_outcomes::update_clue_status(c_, clue_id, status);
+    }
+
+    void insert_closure(const TicketClosure& closure) override {
+        sqlite_outcomes::insert_closure(c_, closure);
+    }
+
+    void enqueue_clue_webhook(const std::string& type, const std::string& clue_id,
+                              Timestamp at) override {
+        sqlite_webhooks::enqueue_clue_event(c_, type, clue_id, at);
+    }
+    void insert_webhook_endpoint(const WebhookEndpoint& e) override {
+        sqlite_webhooks::insert_endpoint(c_, e);
+    }
+    bool update_webhook_endpoint(const WebhookEndpoint& e) override {
+        return sqlite_webhooks::update_endpoint(c_, e);
+    }
+    std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) override {
+        return sqlite_webhooks::find_endpoint(c_, id);
+    }
+    bool delete_webhook_endpoint(const std::string& id) override {
+        return sqlite_webhooks::delete_endpoint(c_, id);
+    }
+    void record_delivery_attempt(const DeliveryAttempt& a) override {
+        sqlite_webhooks::record_attempt(c_, a);
+    }
+    bool retry_delivery(const std::string& id, Timestamp at) override {
+        return sqlite_webhooks::retry_delivery(c_, id, at);
+    }
+    std::optional<WebhookDelivery> find_delivery(const std::string& id) override {
+        return sqlite_webhooks::find_delivery(c_, id);
+    }
+    void upsert_inbound_secret(const InboundSecret& s) override {
+        sqlite_webhooks::upsert_inbound_secret(c_, s);
+    }
+    std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) override {
+        return sqlite_webhooks::find_inbound_secret(c_, agency_id);
+    }
+    std::optional<std::pair<int, std::string>> find_inbound_answer(
+        const std::string& agency_id, const std::string& webhook_id) override {
+        return sqlite_webhooks::find_inbound_answer(c_, agency_id, webhook_id);
+    }
+    void insert_inbound_answer(const std::string& agency_id, const std::string& webhook_id,
+                               int status, const std::string& body, Timestamp at) override {
+        sqlite_webhooks::insert_inbound_answer(c_, agency_id, webhook_id, status, body, at);
     }
 
   private:
@@ -625,6 +683,40 @@ class SqliteReader final : public Reader {
 
     std::vector<domain::AuditEntry> audit_entries(std::int64_t after_seq, int limit) override {
         return sqlite_audit::entries(*c_, after_seq, limit);
+    }
+    std::optional<TicketClosure> closure_of(const std::string& ticket_id) override {
+        return sqlite_outcomes::closure_of(*c_, ticket_id);
+    }
+
+    std::vector<WebhookEndpoint> webhook_endpoints(
+        const std::optional<std::string>& agency_id) override {
+        return sqlite_webhooks::endpoints(*c_, agency_id);
+    }
+    std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) override {
+        return sqlite_webhooks::find_endpoint(*c_, id);
+    }
+    std::vector<WebhookDelivery> due_deliveries(Timestamp now, int limit) override {
+        return sqlite_webhooks::due_deliveries(*c_, now, limit);
+    }
+    std::optional<Timestamp> next_delivery_due() override {
+        return sqlite_webhooks::next_delivery_due(*c_);
+    }
+    std::vector<WebhookDelivery> list_deliveries(const DeliveryQuery& query) override {
+        return sqlite_webhooks::list_deliveries(*c_, query);
+    }
+    std::optional<WebhookDelivery> find_delivery(const std::string& id) override {
+        return sqlite_webhooks::find_delivery(*c_, id);
+    }
+    std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) override {
+        return sqlite_webhooks::find_inbound_secret(*c_, agency_id);
+    }
+    std::vector<domain::Ticket> tickets_by_clue_reference(
+        const std::string& reference, const std::string& recipient_agency) override {
+        auto q = c_->query("SELECT " TICKET_COLUMNS
+                           " FROM tickets WHERE recipient_agency = ? AND clue_id IN "
+                           "(SELECT id FROM clues WHERE reference = ?) ORDER BY id");
+        q->bind_all(recipient_agency, reference);
+        return ticket_rows(q);
     }
 
   private:

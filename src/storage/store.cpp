@@ -28,6 +28,8 @@ std::string_view to_string(ClueStatus s) {
             return "routed";
         case ClueStatus::needs_review:
             return "needs_review";
+        case ClueStatus::answered:
+            return "answered";
     }
     return "unknown";
 }
@@ -35,6 +37,26 @@ std::string_view to_string(ClueStatus s) {
 std::optional<ClueStatus> parse_clue_status(std::string_view s) {
     if (s == "routed") return ClueStatus::routed;
     if (s == "needs_review") return ClueStatus::needs_review;
+    if (s == "answered") return ClueStatus::answered;
+    return std::nullopt;
+}
+
+std::string_view to_string(DeliveryStatus s) {
+    switch (s) {
+        case DeliveryStatus::pending:
+            return "pending";
+        case DeliveryStatus::delivered:
+            return "delivered";
+        case DeliveryStatus::failed:
+            return "failed";
+    }
+    return "unknown";
+}
+
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view s) {
+    if (s == "pending") return DeliveryStatus::pending;
+    if (s == "delivered") return DeliveryStatus::delivered;
+    if (s == "failed") return DeliveryStatus::failed;
     return std::nullopt;
 }
 

@@ -163,9 +163,9 @@ TEST_CASE("parse_transition_request accepts valid bodies", "[domain][ticket]") {
         CHECK(r->reason == std::optional<std::string>("不属于本院管辖"));
     }
     SECTION("close with an outcome") {
-        auto r = parse_transition_request({{"action", "close"}, {"outcome", "assisted"}});
+        auto r = parse_transition_request({{"action", "close"}, {"outcome", "not_eligible"}});
         REQUIRE(r.has_value());
-        CHECK(r->outcome == Outcome::assisted);
+        CHECK(r->outcome == Outcome::not_eligible);
     }
     SECTION("a note is refused rather than silently dropped") {
         auto r = parse_transition_request({{"action", "accept"}, {"note", "x"}});
@@ -233,8 +233,8 @@ TEST_CASE("parse_transition_request rejects bad bodies with field pointers", "[d
         }
     }
     SECTION("unknown members, with escaped pointers") {
-        auto e = errors_of({{"action", "accept"}, {"measures", json::array()}, {"a/b~", 1}});
-        CHECK(has_error(e, "/measures"));
+        auto e = errors_of({{"action", "accept"}, {"remarks", json::array()}, {"a/b~", 1}});
+        CHECK(has_error(e, "/remarks"));
         CHECK(has_error(e, "/a~1b~0"));
         CHECK(e.size() == 2);
     }

@@ -99,7 +99,7 @@ struct Parties {
         for (const char* action : {"accept", "reject", "start", "hold", "resume", "close"}) {
             json req{{"action", action}};
             if (std::string(action) == "reject") req["reason"] = "again";
-            if (std::string(action) == "close") req["outcome"] = "assisted";
+            if (std::string(action) == "close") req["outcome"] = "not_eligible";
             INFO("action " << action);
             CHECK_PROBLEM(transition(c, recipient, ticket, req, etag(version)), 409,
                           "transition-not-allowed");
@@ -127,7 +127,14 @@ TEST_CASE("a ticket walks accept, start, hold, resume, close", "[integration]") 
     p.move(p.recipient, ticket, {{"action", "hold"}, {"reason", "waiting for the court file"}}, 3,
            "on_hold");
     p.move(p.recipient, ticket, {{"action", "resume"}}, 4, "in_progress");
-    p.move(p.recipient, ticket, {{"action", "close"}, {"outcome", "assisted"}}, 5, "closed");
+    p.move(p.recipient, ticket,
+           {{"action", "close"},
+            {"outcome", "assisted"},
+            {"measures",
+             {{{"type", "legal_aid"},
+               {"provider_agency", "legal-aid-511702"},
+               {"status", "provided"}}}}},
+           5, "closed");
 
     p.check_history(ticket, {
                                 {"ticket.created", "", "pending", kHotline},
@@ -216,7 +223,7 @@ TEST_CASE("transitions are refused to the wrong side, in the wrong status, or ou
     CHECK_PROBLEM(transition(p.c, p.recipient, ticket, {{"action", "resume"}}, etag(1)), 409,
                   "transition-not-allowed");
     CHECK_PROBLEM(transition(p.c, p.recipient, ticket,
-                             {{"action", "close"}, {"outcome", "assisted"}}, etag(1)),
+                             {{"action", "close"}, {"outcome", "not_eligible"}}, etag(1)),
                   409, "transition-not-allowed");
     // Wrong side and wrong status: the status is checked first.
     CHECK_PROBLEM(transition(p.c, p.sender, ticket, {{"action", "start"}}, etag(1)), 409,

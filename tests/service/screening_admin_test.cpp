@@ -17,7 +17,8 @@ std::shared_ptr<const RuntimeConfig> stricter_runtime() {
     auto criteria = domain::parse_criteria(doc);
     REQUIRE(criteria);
     auto base = demo_runtime();
-    return std::make_shared<const RuntimeConfig>(RuntimeConfig{base->directory, *criteria});
+    return std::make_shared<const RuntimeConfig>(
+        RuntimeConfig{base->directory, *criteria, base->relief});
 }
 
 Result<RescreenSummary> rescreen(ScreeningAdmin& admin, const Actor& actor) {

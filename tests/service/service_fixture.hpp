@@ -27,9 +27,12 @@ inline nlohmann::json read_json(const std::string& relative) {
 inline std::shared_ptr<const RuntimeConfig> demo_runtime() {
     auto directory = domain::Directory::from_json(read_json("config/demo-directory.json"));
     auto criteria = domain::parse_criteria(read_json("config/criteria.json"));
-    if (!directory || !criteria) throw std::runtime_error("demo configuration does not load");
+    auto relief = domain::ReliefStandards::from_json(read_json("config/relief-standards.json"));
+    if (!directory || !criteria || !relief) {
+        throw std::runtime_error("demo configuration does not load");
+    }
     return std::make_shared<const RuntimeConfig>(
-        RuntimeConfig{std::move(*directory), std::move(*criteria)});
+        RuntimeConfig{std::move(*directory), std::move(*criteria), std::move(*relief)});
 }
 
 // A different woman for every reference (ID number and phone derived from it), so that
@@ -76,7 +79,7 @@ struct ServiceFixture {
     ManualClock clock{storage::test::at(0)};
     RuntimeConfigHolder config{demo_runtime()};
     ClueService clues{*store, config, clock};
-    TicketService tickets{*store, clock};
+    TicketService tickets{*store, config, clock};
     ApiKeys keys{*store, clock};
 
     Actor hotline{"key_hotline", "hotline-12309-sc", Role::intake};

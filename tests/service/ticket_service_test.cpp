@@ -35,8 +35,13 @@ TEST_CASE("a ticket moves through the state table and every step is an event",
     CHECK(held->status == domain::TicketStatus::on_hold);
     auto resumed = f.transition(f.procuratorate, id, 4, {{"action", "resume"}});
     REQUIRE(resumed);
-    auto closed =
-        f.transition(f.procuratorate, id, 5, {{"action", "close"}, {"outcome", "assisted"}});
+    auto closed = f.transition(f.procuratorate, id, 5,
+                               {{"action", "close"},
+                                {"outcome", "assisted"},
+                                {"measures",
+                                 {{{"type", "legal_aid"},
+                                   {"provider_agency", "legal-aid-511702"},
+                                   {"status", "provided"}}}}});
     REQUIRE(closed);
     CHECK(closed->status == domain::TicketStatus::closed);
     CHECK(closed->outcome == domain::Outcome::assisted);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace clue_router::app {
 
@@ -18,6 +19,7 @@ struct Config {
     int read_connections = 4;
     std::string directory = "config/demo-directory.json";
     std::string criteria = "config/criteria.json";
+    std::string relief_standards = "config/relief-standards.json";
     std::size_t max_body_bytes = 1 << 20;
     int header_timeout_ms = 15'000;
     int body_timeout_ms = 30'000;
@@ -39,6 +41,12 @@ struct Config {
     // HTTPS: both set, or neither (plain HTTP, e.g. behind a TLS-terminating proxy). PEM files.
     std::string tls_certificate_file;
     std::string tls_private_key_file;
+    // Outbound webhooks (docs/configuration.md).
+    int webhook_timeout_ms = 15'000;
+    int webhook_poll_interval_ms = 1000;
+    std::vector<int> webhook_retry_schedule_seconds;  // empty: the built-in ~3-day schedule
+    int webhook_max_in_flight = 64;
+    int webhook_max_in_flight_per_endpoint = 8;
 };
 
 // Reads the file (when path is non-empty), then the environment. Throws std::runtime_error

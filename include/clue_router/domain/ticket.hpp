@@ -10,9 +10,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "clue_router/domain/aid_measure.hpp"
 #include "clue_router/domain/expected.hpp"
 #include "clue_router/domain/field_error.hpp"
 #include "clue_router/domain/screening.hpp"
@@ -47,19 +49,39 @@ struct Ticket {
     Timestamp updated_at{};
     std::optional<Outcome> outcome;
     std::optional<std::string> reason;  // the last rejection, hold or cancellation reason
+    // Kept with the closure (storage's ticket_closures), filled in when a ticket is read
+    // one at a time or closed; empty in lists.
+    std::vector<AidMeasure> measures;
+    std::optional<std::string> follow_up_ticket;  // the ticket a referred_onward closure made
 };
 
 nlohmann::json to_json(const Ticket& t);
 
-// What a caller asks for: POST /v1/tickets/{id}/transitions.
+// The follow-up of a referred_onward closure: a new ticket from the closing agency to
+// another, for one purpose, created in the same transaction.
+struct Referral {
+    std::string recipient_agency;
+    std::string purpose;  // a service of the vocabulary, e.g. psychological_counselling
+};
+
+// What a caller asks for: POST /v1/tickets/{id}/transitions (or an inbound webhook).
 struct TransitionRequest {
     TicketAction action;
     std::optional<std::string> reason;  // required for reject; optional for hold, cancel
     std::optional<Outcome> outcome;     // required for close
+    std::vector<AidMeasure> measures;   // with close; at least one when assisted
+    std::optional<Referral> referral;   // with close; required for referred_onward
 };
 
-// Validates {action, reason?, outcome?}: field errors point at /action, /reason, …
-Expected<TransitionRequest, FieldErrors> parse_transition_request(const nlohmann::json& body);
+// The members parse_transition_request knows; a caller that wraps a transition in more
+// members (the inbound webhook's ticket reference) skips these.
+bool is_transition_member(std::string_view member);
+
+// Validates {action, reason?, outcome?, measures?, referral?}: field errors point at
+// /action, /reason, /measures/0/amount_cny, …
+// Members outside the transition are refused unless `extra_members` allows them.
+Expected<TransitionRequest, FieldErrors> parse_transition_request(
+    const nlohmann::json& body, std::span<const std::string_view> extra_members = {});
 
 enum class TransitionError {
     wrong_party,      // this party may not take this action (403)

@@ -11,6 +11,7 @@
 #include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/store.hpp"
 
 namespace clue_router::http {
@@ -22,6 +23,7 @@ struct ApiServices {
     service::TicketService& tickets;
     service::ScreeningAdmin& screening_admin;
     service::AuditService& audit;
+    service::WebhookService& webhooks;
 };
 
 class Api {
@@ -47,5 +49,6 @@ void add_health_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
 void add_key_routes(Router& router, ApiServices& services);
 void add_audit_routes(Router& router, ApiServices& services);
+void add_webhook_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

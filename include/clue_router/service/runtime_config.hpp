@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "clue_router/domain/directory.hpp"
+#include "clue_router/domain/relief_standard.hpp"
 #include "clue_router/domain/screening.hpp"
 
 namespace clue_router::service {
@@ -13,6 +14,7 @@ namespace clue_router::service {
 struct RuntimeConfig {
     domain::Directory directory;
     domain::Criteria criteria;
+    domain::ReliefStandards relief;  // judicial-assistance caps per province
 };
 
 class RuntimeConfigHolder {

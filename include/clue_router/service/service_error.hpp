@@ -22,6 +22,7 @@ enum class ErrorKind {
     precondition_required,   // 428
     idempotency_key_reused,  // 422
     unavailable,             // 503, storage failed; nothing was stored
+    signature_invalid,       // 401, an inbound webhook's signature or timestamp is refused
 };
 
 struct ServiceError {

@@ -10,6 +10,7 @@
 #include "clue_router/service/actor.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/runtime_config.hpp"
 #include "clue_router/service/service_error.hpp"
 #include "clue_router/storage/store.hpp"
 
@@ -24,7 +25,8 @@ struct TicketListQuery {
 
 class TicketService {
   public:
-    TicketService(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+    TicketService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock)
+        : store_(store), config_(config), clock_(clock) {}
 
     Result<Page> list(const Actor& actor, const TicketListQuery& query);
     Result<domain::Ticket> get(const Actor& actor, const std::string& ticket_id);
@@ -38,6 +40,7 @@ class TicketService {
 
   private:
     storage::Store& store_;
+    const RuntimeConfigHolder& config_;
     const Clock& clock_;
 };
 

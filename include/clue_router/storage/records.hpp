@@ -30,7 +30,9 @@ struct ApiKey {
     std::optional<Timestamp> last_used_at;
 };
 
-enum class ClueStatus { routed, needs_review };
+// answered: every ticket of the clue is finished (closed, rejected or cancelled), so the
+// sender has its answer.
+enum class ClueStatus { routed, needs_review, answered };
 std::string_view to_string(ClueStatus s);
 std::optional<ClueStatus> parse_clue_status(std::string_view s);
 
@@ -103,6 +105,86 @@ struct ReviewQuery {
     std::optional<std::string> sender_agency;  // nullopt: every agency (admin)
     std::optional<std::string> after_id;
     int limit = 50;
+};
+
+// How a ticket was closed: the outcome's aid measures and, for referred_onward, the
+// follow-up ticket. One per closed ticket.
+struct TicketClosure {
+    std::string ticket_id;
+    domain::Outcome outcome = domain::Outcome::assisted;
+    std::vector<domain::AidMeasure> measures;
+    std::optional<std::string> follow_up_ticket;
+    std::string closed_by_agency;
+    Timestamp closed_at{};
+};
+
+// An agency's outbound webhook endpoint. Secrets are "whsec_…" texts; during a rotation
+// the previous one keeps signing (a second signature) until previous_secret_until.
+struct WebhookEndpoint {
+    std::string id;
+    std::string agency_id;
+    std::string url;
+    std::vector<std::string> event_types;  // empty: every type
+    std::string secret;
+    std::optional<std::string> previous_secret;
+    std::optional<Timestamp> previous_secret_until;
+    bool enabled = true;
+    std::optional<std::string> disabled_reason;  // e.g. "410 Gone" or "disabled by admin"
+    Timestamp created_at{};
+    Timestamp updated_at{};
+};
+
+enum class DeliveryStatus { pending, delivered, failed };
+std::string_view to_string(DeliveryStatus s);
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view s);
+
+// One message to one endpoint: a row of the outbox, written in the same unit of work as the
+// change it tells of, and the delivery log after. `id` is the webhook-id, stable across
+// retries. Messages with the same ordering_key (one ticket, or one clue) reach an endpoint in
+// `sequence` order.
+struct WebhookDelivery {
+    std::int64_t sequence = 0;
+    std::string id;
+    std::string endpoint_id;
+    std::string agency_id;
+    std::string event_type;
+    std::string ordering_key;
+    std::string payload;
+    DeliveryStatus status = DeliveryStatus::pending;
+    int attempts = 0;
+    Timestamp next_attempt_at{};
+    std::optional<Timestamp> last_attempt_at;
+    std::optional<int> last_status_code;
+    std::optional<std::string> last_error;
+    Timestamp created_at{};
+    std::optional<Timestamp> delivered_at;
+};
+
+// What one attempt came to, as the dispatcher reports it.
+struct DeliveryAttempt {
+    std::string delivery_id;
+    Timestamp at{};
+    bool delivered = false;
+    std::optional<int> status_code;
+    std::optional<std::string> error;   // "timeout", "connection refused", "HTTP 500"…
+    bool endpoint_gone = false;         // 410: disable the endpoint
+    std::optional<Timestamp> retry_at;  // nullopt with !delivered: dead-letter it
+};
+
+struct DeliveryQuery {
+    std::optional<std::string> agency_id;  // nullopt: every agency (admin)
+    std::optional<DeliveryStatus> status;
+    std::optional<std::string> after_id;
+    int limit = 50;
+};
+
+// An agency's secret for signing what it sends to POST /v1/hooks/{agency_id}.
+struct InboundSecret {
+    std::string agency_id;
+    std::string secret;
+    std::optional<std::string> previous_secret;
+    std::optional<Timestamp> previous_secret_until;
+    Timestamp created_at{};
 };
 
 }  // namespace clue_router::storage

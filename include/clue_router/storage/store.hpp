@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clue_router/domain/agency.hpp"
@@ -77,6 +78,31 @@ class WriteTransaction {
     // The audit trail (append only; service/audit_trail computes the chain).
     virtual std::optional<domain::AuditEntry> last_audit_entry() = 0;
     virtual void append_audit(const domain::AuditEntry& entry) = 0;
+    // Closing the loop (outcomes, clue answered): storage/sqlite_outcomes.
+    virtual void update_clue_status(const std::string& clue_id, ClueStatus status) = 0;
+    virtual void insert_closure(const TicketClosure& closure) = 0;
+
+    // Webhooks (storage/sqlite_webhooks). append_event above also writes the outbox rows of
+    // a ticket event: every event reaches partners through that one place.
+    // Outbox rows for a clue event (clue.needs_review, clue.answered) to the sender.
+    virtual void enqueue_clue_webhook(const std::string& type, const std::string& clue_id,
+                                      Timestamp at) = 0;
+    virtual void insert_webhook_endpoint(const WebhookEndpoint& endpoint) = 0;
+    // Writes url, event types, enabled, secrets; false when there is no such endpoint.
+    virtual bool update_webhook_endpoint(const WebhookEndpoint& endpoint) = 0;
+    virtual std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) = 0;
+    virtual bool delete_webhook_endpoint(const std::string& id) = 0;
+    virtual void record_delivery_attempt(const DeliveryAttempt& attempt) = 0;
+    // Puts a delivery back in the queue, due at `at`, with a fresh retry schedule.
+    virtual bool retry_delivery(const std::string& id, Timestamp at) = 0;
+    virtual std::optional<WebhookDelivery> find_delivery(const std::string& id) = 0;
+    virtual void upsert_inbound_secret(const InboundSecret& secret) = 0;
+    virtual std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) = 0;
+    // The stored answer to an inbound webhook-id, so a repeat gets the same answer.
+    virtual std::optional<std::pair<int, std::string>> find_inbound_answer(
+        const std::string& agency_id, const std::string& webhook_id) = 0;
+    virtual void insert_inbound_answer(const std::string& agency_id, const std::string& webhook_id,
+                                       int status, const std::string& body, Timestamp at) = 0;
 };
 
 // A read-only view. Each Reader holds one pooled connection until destroyed; hold it for
@@ -111,6 +137,22 @@ class Reader {
 
     // Audit rows with seq > after_seq, oldest first, at most `limit` (≤ 1000).
     virtual std::vector<domain::AuditEntry> audit_entries(std::int64_t after_seq, int limit) = 0;
+    virtual std::optional<TicketClosure> closure_of(const std::string& ticket_id) = 0;
+
+    virtual std::vector<WebhookEndpoint> webhook_endpoints(
+        const std::optional<std::string>& agency_id) = 0;
+    virtual std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) = 0;
+    // Pending deliveries due by `now` on enabled endpoints, each the oldest pending one of its
+    // (endpoint, ordering key): a later event of a ticket never overtakes an earlier one.
+    virtual std::vector<WebhookDelivery> due_deliveries(Timestamp now, int limit) = 0;
+    // The earliest next_attempt_at of any pending delivery on an enabled endpoint.
+    virtual std::optional<Timestamp> next_delivery_due() = 0;
+    virtual std::vector<WebhookDelivery> list_deliveries(const DeliveryQuery& query) = 0;
+    virtual std::optional<WebhookDelivery> find_delivery(const std::string& id) = 0;
+    virtual std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) = 0;
+    // Tickets addressed to `recipient_agency` whose clue has this external reference.
+    virtual std::vector<domain::Ticket> tickets_by_clue_reference(
+        const std::string& reference, const std::string& recipient_agency) = 0;
 };
 
 class Store {

@@ -1,0 +1,77 @@
+#pragma once
+// Use cases around webhooks: an agency's outbound endpoints (URL, event types, a whsec_
+// secret shown once, rotation with an overlap), the delivery log and manual retry, the
+// agency's inbound secret, and inbound webhooks — a signed transition sent by an agency's
+// own case system to POST /v1/hooks/{agency_id}.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/service/actor.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/runtime_config.hpp"
+#include "clue_router/service/service_error.hpp"
+#include "clue_router/service/webhook_signature.hpp"
+#include "clue_router/storage/store.hpp"
+
+namespace clue_router::service {
+
+// A reply as the HTTP layer will send it, kept whole for a repeated inbound webhook-id.
+struct InboundReply {
+    int status = 200;
+    std::string body;  // JSON or problem+json
+    bool replayed = false;
+};
+
+class WebhookService {
+  public:
+    // Turns a service error into the reply body HTTP would send (problem+json), so that the
+    // answer to an inbound webhook can be stored and repeated byte for byte.
+    using ErrorRenderer = std::function<std::pair<int, std::string>(const ServiceError&)>;
+
+    WebhookService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock)
+        : store_(store), config_(config), clock_(clock) {}
+
+    // {url, event_types?, agency_id? (admin only)} → the endpoint with its secret, shown once.
+    void create_endpoint(const Actor& actor, const nlohmann::json& body,
+                         Completion<nlohmann::json> done);
+    Result<Page> list_endpoints(const Actor& actor);
+    Result<nlohmann::json> get_endpoint(const Actor& actor, const std::string& id);
+    // {url?, event_types?, enabled?}
+    void update_endpoint(const Actor& actor, const std::string& id, const nlohmann::json& body,
+                         Completion<nlohmann::json> done);
+    // {overlap_hours?: 0-168, default 24}: a new secret; the old one still signs meanwhile.
+    void rotate_endpoint_secret(const Actor& actor, const std::string& id,
+                                const nlohmann::json& body, Completion<nlohmann::json> done);
+    void delete_endpoint(const Actor& actor, const std::string& id, Completion<bool> done);
+
+    Result<Page> list_deliveries(const Actor& actor, std::optional<storage::DeliveryStatus> status,
+                                 std::optional<std::string> cursor, int limit);
+    void retry_delivery(const Actor& actor, const std::string& id, Completion<nlohmann::json> done);
+
+    // A new inbound secret for an agency (its own staff, or an admin); shown once. The
+    // previous one keeps verifying for overlap_hours.
+    void rotate_inbound_secret(const Actor& actor, const std::string& agency_id,
+                               const nlohmann::json& body, Completion<nlohmann::json> done);
+
+    // POST /v1/hooks/{agency_id}. Verifies the signature with the agency's secret, then runs
+    // the transition exactly as the API would for that agency; a webhook-id seen before gets
+    // the stored reply and changes nothing.
+    void receive(const std::string& agency_id, const WebhookHeaders& headers,
+                 const std::string& body, const ErrorRenderer& render,
+                 Completion<InboundReply> done);
+
+  private:
+    storage::Store& store_;
+    const RuntimeConfigHolder& config_;
+    const Clock& clock_;
+};
+
+nlohmann::json endpoint_view(const storage::WebhookEndpoint& e);
+nlohmann::json delivery_view(const storage::WebhookDelivery& d);
+
+}  // namespace clue_router::service

@@ -1,0 +1,331 @@
+#include "clue_router/storage/sqlite_webhooks.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/domain/time.hpp"
+#include "clue_router/domain/webhook_event.hpp"
+
+namespace clue_router::storage::sqlite_webhooks {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+std::string t(Timestamp at) {
+    return domain::format_rfc3339(at);
+}
+std::optional<std::string> t(const std::optional<Timestamp>& at) {
+    if (!at) return std::nullopt;
+    return t(*at);
+}
+Timestamp time_of(const Statement& s, int column) {
+    auto at = domain::parse_rfc3339(s.text(column));
+    if (!at) throw StorageError("stored webhook time is not an RFC 3339 time");
+    return *at;
+}
+std::optional<Timestamp> optional_time_of(const Statement& s, int column) {
+    if (s.is_null(column)) return std::nullopt;
+    return time_of(s, column);
+}
+
+// A message id that stays the webhook-id across every retry: "msg_" + 128 random bits.
+std::string new_message_id(Connection& c) {
+    auto q = c.query("SELECT lower(hex(randomblob(16)))");
+    q->step();
+    return "msg_" + q->text(0);
+}
+
+#define ENDPOINT_COLUMNS                                                                     \
+    "id, agency_id, url, event_types_json, secret, previous_secret, previous_secret_until, " \
+    "enabled, disabled_reason, created_at, updated_at"
+
+WebhookEndpoint endpoint_row(const Statement& s) {
+    WebhookEndpoint e;
+    e.id = s.text(0);
+    e.agency_id = s.text(1);
+    e.url = s.text(2);
+    const auto types = nlohmann::json::parse(s.text(3), nullptr, false);
+    if (!types.is_array()) throw StorageError("stored webhook_endpoints.event_types_json is bad");
+    for (const auto& type : types) {
+        if (!type.is_string())
+            throw StorageError("stored webhook_endpoints.event_types_json is bad");
+        e.event_types.push_back(type.get<std::string>());
+    }
+    e.secret = s.text(4);
+    e.previous_secret = s.optional_text(5);
+    e.previous_secret_until = optional_time_of(s, 6);
+    e.enabled = s.int64(7) != 0;
+    e.disabled_reason = s.optional_text(8);
+    e.created_at = time_of(s, 9);
+    e.updated_at = time_of(s, 10);
+    return e;
+}
+
+#define DELIVERY_COLUMNS                                                                      \
+    "d.sequence, d.id, d.endpoint_id, d.agency_id, d.event_type, d.ordering_key, d.payload, " \
+    "d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, "        \
+    "d.last_error, d.created_at, d.delivered_at"
+
+WebhookDelivery delivery_row(const Statement& s) {
+    WebhookDelivery d;
+    d.sequence = s.int64(0);
+    d.id = s.text(1);
+    d.endpoint_id = s.text(2);
+    d.agency_id = s.text(3);
+    d.event_type = s.text(4);
+    d.ordering_key = s.text(5);
+    d.payload = s.text(6);
+    const auto status = parse_delivery_status(s.text(7));
+    if (!status) throw StorageError("stored webhook_deliveries.status has an unknown value");
+    d.status = *status;
+    d.attempts = static_cast<int>(s.int64(8));
+    d.next_attempt_at = time_of(s, 9);
+    d.last_attempt_at = optional_time_of(s, 10);
+    if (auto code = s.optional_int64(11)) d.last_status_code = static_cast<int>(*code);
+    d.last_error = s.optional_text(12);
+    d.created_at = time_of(s, 13);
+    d.delivered_at = optional_time_of(s, 14);
+    return d;
+}
+
+std::vector<WebhookDelivery> delivery_rows(sqlite::Query& q) {
+    std::vector<WebhookDelivery> out;
+    while (q->step()) out.push_back(delivery_row(*q));
+    return out;
+}
+
+bool subscribed(const WebhookEndpoint& e, const std::string& type) {
+    return e.event_types.empty() ||
+           std::find(e.event_types.begin(), e.event_types.end(), type) != e.event_types.end();
+}
+
+// One outbox row per subscribed endpoint of these agencies. Disabled endpoints get rows
+// too: they wait, and flow once the endpoint is enabled again, so nothing is lost while a
+// partner fixes its receiver.
+void enqueue(Connection& c, const std::vector<std::string>& agencies, const std::string& type,
+             const std::string& ordering_key, const std::string& payload, Timestamp at) {
+    for (const auto& agency : agencies) {
+        for (const auto& endpoint : endpoints(c, agency)) {
+            if (!subscribed(endpoint, type)) continue;
+            auto q = c.query(
+                "INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, "
+                "ordering_key, payload, status, attempts, next_attempt_at, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload, t(at),
+                        t(at));
+            q->run();
+        }
+    }
+}
+
+}  // namespace
+
+void enqueue_ticket_event(Connection& c, const domain::TicketEvent& event,
+                          const domain::Ticket& ticket) {
+    const auto type = domain::webhook_type_for_event(event.type);
+    if (!type) return;
+    std::vector<std::string> agencies{ticket.sender_agency};
+    if (ticket.recipient_agency != ticket.sender_agency) {
+        agencies.push_back(ticket.recipient_agency);
+    }
+    enqueue(c, agencies, *type, "ticket:" + ticket.id,
+            domain::ticket_webhook_payload(*type, event, ticket).dump(), event.at);
+}
+
+void enqueue_clue_event(Connection& c, const std::string& type, const std::string& clue_id,
+                        Timestamp at) {
+    auto q = c.query("SELECT sender_agency, status FROM clues WHERE id = ?");
+    q->bind_all(clue_id);
+    if (!q->step()) throw StorageError("no clue to tell of");
+    const std::string sender = q->text(0);
+    const std::string status = q->text(1);
+    enqueue(c, {sender}, type, "clue:" + clue_id,
+            domain::clue_webhook_payload(type, clue_id, status, sender, at).dump(), at);
+}
+
+void insert_endpoint(Connection& c, const WebhookEndpoint& e) {
+    auto q = c.query("INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q->bind_all(e.id, e.agency_id, e.url, nlohmann::json(e.event_types).dump(), e.secret,
+                e.previous_secret, t(e.previous_secret_until), e.enabled, e.disabled_reason,
+                t(e.created_at), t(e.updated_at));
+    q->run();
+}
+
+bool update_endpoint(Connection& c, const WebhookEndpoint& e) {
+    auto q = c.query(
+        "UPDATE webhook_endpoints SET url = ?, event_types_json = ?, secret = ?, "
+        "previous_secret = ?, previous_secret_until = ?, enabled = ?, disabled_reason = ?, "
+        "updated_at = ? WHERE id = ? AND deleted = 0");
+    q->bind_all(e.url, nlohmann::json(e.event_types).dump(), e.secret, e.previous_secret,
+                t(e.previous_secret_until), e.enabled, e.disabled_reason, t(e.updated_at), e.id);
+    q->run();
+    return c.changes() == 1;
+}
+
+bool delete_endpoint(Connection& c, const std::string& id) {
+    // Kept as a tombstone: its delivery log still refers to it. Pending messages go with it.
+    auto q = c.query(
+        "UPDATE webhook_endpoints SET deleted = 1, enabled = 0 WHERE id = ? AND deleted = 0");
+    q->bind_all(id);
+    q->run();
+    if (c.changes() != 1) return false;
+    auto drop = c.query(
+        "UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' "
+        "WHERE endpoint_id = ? AND status = 'pending'");
+    drop->bind_all(id);
+    drop->run();
+    return true;
+}
+
+std::optional<WebhookEndpoint> find_endpoint(Connection& c, const std::string& id) {
+    auto q =
+        c.query("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE id = ? AND deleted = 0");
+    q->bind_all(id);
+    if (!q->step()) return std::nullopt;
+    return endpoint_row(*q);
+}
+
+std::vector<WebhookEndpoint> endpoints(Connection& c, const std::optional<std::string>& agency_id) {
+    std::vector<WebhookEndpoint> out;
+    if (agency_id) {
+        auto q = c.query("SELECT " ENDPOINT_COLUMNS
+                         " FROM webhook_endpoints WHERE agency_id = ? AND deleted = 0 ORDER BY id");
+        q->bind_all(*agency_id);
+        while (q->step()) out.push_back(endpoint_row(*q));
+    } else {
+        auto q = c.query("SELECT " ENDPOINT_COLUMNS
+                         " FROM webhook_endpoints WHERE deleted = 0 ORDER BY id");
+        while (q->step()) out.push_back(endpoint_row(*q));
+    }
+    return out;
+}
+
+void record_attempt(Connection& c, const DeliveryAttempt& a) {
+    if (a.delivered) {
+        auto q = c.query(
+            "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, "
+            "last_attempt_at = ?, last_status_code = ?, last_error = NULL, delivered_at = ? "
+            "WHERE id = ? AND status = 'pending'");
+        q->bind_all(t(a.at), a.status_code, t(a.at), a.delivery_id);
+        q->run();
+        return;
+    }
+    auto q = c.query(
+        "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?, "
+        "last_status_code = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at) "
+        "WHERE id = ? AND status = 'pending'");
+    q->bind_all(a.retry_at ? "pending" : "failed", t(a.at), a.status_code, a.error, t(a.retry_at),
+                a.delivery_id);
+    q->run();
+    if (a.endpoint_gone) {
+        auto off = c.query(
+            "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? "
+            "WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?)");
+        off->bind_all("the endpoint answered 410 Gone", t(a.at), a.delivery_id);
+        off->run();
+    }
+}
+
+bool retry_delivery(Connection& c, const std::string& id, Timestamp at) {
+    auto q = c.query(
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? "
+        "WHERE id = ? AND status = 'failed'");
+    q->bind_all(t(at), id);
+    q->run();
+    return c.changes() == 1;
+}
+
+std::optional<WebhookDelivery> find_delivery(Connection& c, const std::string& id) {
+    auto q = c.query("SELECT " DELIVERY_COLUMNS " FROM webhook_deliveries d WHERE d.id = ?");
+    q->bind_all(id);
+    if (!q->step()) return std::nullopt;
+    return delivery_row(*q);
+}
+
+std::vector<WebhookDelivery> due_deliveries(Connection& c, Timestamp now, int limit) {
+    auto q = c.query("SELECT " DELIVERY_COLUMNS
+                     " FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id "
+                     "WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1 "
+                     "AND d.sequence = (SELECT min(p.sequence) FROM webhook_deliveries p "
+                     "  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key "
+                     "  AND p.status = 'pending') "
+                     "ORDER BY d.next_attempt_at, d.sequence LIMIT ?");
+    q->bind_all(t(now), std::int64_t{std::clamp(limit, 1, 1000)});
+    return delivery_rows(q);
+}
+
+std::optional<Timestamp> next_delivery_due(Connection& c) {
+    auto q = c.query(
+        "SELECT min(d.next_attempt_at) FROM webhook_deliveries d JOIN webhook_endpoints e "
+        "ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1");
+    if (!q->step() || q->is_null(0)) return std::nullopt;
+    return time_of(*q, 0);
+}
+
+std::vector<WebhookDelivery> list_deliveries(Connection& c, const DeliveryQuery& query) {
+    const std::string after = query.after_id.value_or("");
+    const std::int64_t limit = std::clamp(query.limit, 1, 201);
+    // Fixed texts, one per filter combination; ids sort like creation ("msg_" + random
+    // would not, so the cursor is the sequence, kept as text).
+    const std::int64_t after_seq = after.empty() ? 0 : std::stoll(after);
+    const std::string status = query.status ? std::string(to_string(*query.status)) : "";
+    if (query.agency_id) {
+        auto q = c.query("SELECT " DELIVERY_COLUMNS
+                         " FROM webhook_deliveries d WHERE d.agency_id = ? AND (? = '' OR "
+                         "d.status = ?) AND d.sequence > ? ORDER BY d.sequence LIMIT ?");
+        q->bind_all(*query.agency_id, status, status, after_seq, limit);
+        return delivery_rows(q);
+    }
+    auto q = c.query("SELECT " DELIVERY_COLUMNS
+                     " FROM webhook_deliveries d WHERE (? = '' OR d.status = ?) AND "
+                     "d.sequence > ? ORDER BY d.sequence LIMIT ?");
+    q->bind_all(status, status, after_seq, limit);
+    return delivery_rows(q);
+}
+
+void upsert_inbound_secret(Connection& c, const InboundSecret& s) {
+    auto q = c.query(
+        "INSERT INTO inbound_secrets (agency_id, secret, previous_secret, previous_secret_until, "
+        "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET "
+        "secret = excluded.secret, previous_secret = excluded.previous_secret, "
+        "previous_secret_until = excluded.previous_secret_until, created_at = excluded.created_at");
+    q->bind_all(s.agency_id, s.secret, s.previous_secret, t(s.previous_secret_until),
+                t(s.created_at));
+    q->run();
+}
+
+std::optional<InboundSecret> find_inbound_secret(Connection& c, const std::string& agency_id) {
+    auto q = c.query(
+        "SELECT agency_id, secret, previous_secret, previous_secret_until, created_at "
+        "FROM inbound_secrets WHERE agency_id = ?");
+    q->bind_all(agency_id);
+    if (!q->step()) return std::nullopt;
+    return InboundSecret{q->text(0), q->text(1), q->optional_text(2), optional_time_of(*q, 3),
+                         time_of(*q, 4)};
+}
+
+std::optional<std::pair<int, std::string>> find_inbound_answer(Connection& c,
+                                                               const std::string& agency_id,
+                                                               const std::string& webhook_id) {
+    auto q =
+        c.query("SELECT status, body FROM inbound_messages WHERE agency_id = ? AND webhook_id = ?");
+    q->bind_all(agency_id, webhook_id);
+    if (!q->step()) return std::nullopt;
+    return std::make_pair(static_cast<int>(q->int64(0)), q->text(1));
+}
+
+void insert_inbound_answer(Connection& c, const std::string& agency_id,
+                           const std::string& webhook_id, int status, const std::string& body,
+                           Timestamp at) {
+    auto q = c.query(
+        "INSERT INTO inbound_messages (agency_id, webhook_id, status, body, received_at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    q->bind_all(agency_id, webhook_id, status, body, t(at));
+    q->run();
+}
+
+}  // namespace clue_router::storage::sqlite_webhooks
