@@ -498,7 +498,8 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
             Result<domain::Ticket> result =
                 refused
                     ? Result<domain::Ticket>(domain::unexpected(*refused))
-                    : apply_transition(tx, Actor{"webhook:" + webhook_id, agency_id, Role::staff},
+                    : apply_transition(tx, Actor{"webhook:" + webhook_id, agency_id, Role::staff,
+                                                 "webhook:" + webhook_id},
                                        ticket_id, std::nullopt, *request, *config, now);
             if (result) {
                 *reply = InboundReply{200, domain::to_json(*result).dump(), false};
