@@ -33,6 +33,7 @@
 #include "clue_router/service/data_keys.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "fuzz_support.hpp"
 
@@ -52,6 +53,7 @@ struct World {
     std::unique_ptr<service::TicketService> tickets;
     std::unique_ptr<service::ScreeningAdmin> admin;
     std::unique_ptr<service::AuditService> audit;
+    std::unique_ptr<service::WebhookService> webhooks;
     std::unique_ptr<http::Api> api;
     std::string intake_key, staff_key, admin_key;
 
@@ -65,6 +67,7 @@ struct World {
         config.database = (dir / "fuzz.db").string();
         config.directory = CLUE_ROUTER_SOURCE_DIR "/config/demo-directory.json";
         config.criteria = CLUE_ROUTER_SOURCE_DIR "/config/criteria.json";
+        config.relief_standards = CLUE_ROUTER_SOURCE_DIR "/config/relief-standards.json";
         auto runtime = app::load_runtime_config(config);
         storage::SqliteOptions options;
         options.path = config.database;
@@ -77,13 +80,14 @@ struct World {
         holder = std::make_unique<service::RuntimeConfigHolder>(runtime);
         keys = std::make_unique<service::ApiKeys>(*store, clock);
         clues = std::make_unique<service::ClueService>(*store, *holder, clock);
-        tickets = std::make_unique<service::TicketService>(*store, clock);
+        tickets = std::make_unique<service::TicketService>(*store, *holder, clock);
         admin = std::make_unique<service::ScreeningAdmin>(
             *store, *holder, clock, service::ClueServiceOptions{},
             [this] { return holder->get()->criteria.version; });
         audit = std::make_unique<service::AuditService>(*store);
+        webhooks = std::make_unique<service::WebhookService>(*store, *holder, clock);
         api = std::make_unique<http::Api>(
-            http::ApiServices{*store, *keys, *clues, *tickets, *admin, *audit});
+            http::ApiServices{*store, *keys, *clues, *tickets, *admin, *audit, *webhooks});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;
