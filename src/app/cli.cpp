@@ -1,7 +1,11 @@
 #include "clue_router/app/cli.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -117,15 +121,15 @@ int keys_create(const Config& config, const std::string& agency, const std::stri
         std::cerr << "error: --role must be intake, staff, supervisor or admin\n";
         return 2;
     }
-    // The key's agency must be in the directory this deployment serves.
-    const auto runtime = load_runtime_config(config);
-    if (!runtime->directory.find(agency)) {
-        std::cerr << "error: no agency '" << agency << "' in the directory " << config.directory
-                  << "\n";
+    // The key's agency must be in the directory this deployment serves (the database, with
+    // the directory file's new agencies seeded, as serve does).
+    auto store = open_store(config);
+    seed_directory(*store, config);
+    if (!stored_directory(*store).find(agency)) {
+        store->stop();
+        std::cerr << "error: no agency '" << agency << "' in the directory\n";
         return 2;
     }
-    auto store = open_store(config);
-    sync_directory(*store, runtime->directory);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
     std::optional<domain::Timestamp> expires;
@@ -172,6 +176,70 @@ int keys_revoke(const Config& config, const std::string& key_id) {
     return 0;
 }
 
+// Adds or replaces the file's agencies, all or none: the file is checked member by member
+// (errors name /agencies/N/member), then the stored directory with the file applied is
+// checked as a whole (parents, cycles, and region codes against the list when configured).
+int agencies_import(const Config& config, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        std::cerr << "error: cannot read " << path << "\n";
+        return 2;
+    }
+    const auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("agencies") ||
+        !doc["agencies"].is_array()) {
+        std::cerr << "error: " << path << " must be JSON of the form {\"agencies\": [ … ]}\n";
+        return 2;
+    }
+    std::vector<domain::Agency> incoming;
+    bool bad = false;
+    for (std::size_t i = 0; i < doc["agencies"].size(); ++i) {
+        auto agency = domain::parse_agency(doc["agencies"][i], "/agencies/" + std::to_string(i));
+        if (!agency) {
+            for (const auto& e : agency.error()) std::cerr << e.pointer << ": " << e.detail << "\n";
+            bad = true;
+            continue;
+        }
+        incoming.push_back(std::move(*agency));
+    }
+    if (bad) {
+        std::cerr << "error: nothing was imported\n";
+        return 2;
+    }
+    const auto files = load_config_files(config);
+    auto store = open_store(config);
+    std::map<std::string, domain::Agency> merged;
+    for (auto& a : store->reader()->agencies()) merged[a.id] = std::move(a);
+    for (std::size_t i = 0; i < incoming.size(); ++i) {
+        const auto& a = incoming[i];
+        if (files->regions && !files->regions->contains(a.region)) {
+            std::cerr << "/agencies/" << i
+                      << "/region: is not a code in the configured region list\n";
+            bad = true;
+        }
+        merged[a.id] = a;
+    }
+    std::vector<domain::Agency> all;
+    for (auto& [id, a] : merged) all.push_back(a);
+    if (auto check = domain::Directory::build(std::move(all)); !check) {
+        std::cerr << check.error() << "\n";
+        bad = true;
+    }
+    if (bad) {
+        store->stop();
+        std::cerr << "error: nothing was imported\n";
+        return 2;
+    }
+    storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
+        for (const auto& a : incoming) tx.upsert_agency(a);
+    });
+    store->stop();
+    std::cerr << "imported " << incoming.size()
+              << " agencies; a running server routes with them after a reload (SIGHUP or "
+                 "POST /v1/admin/criteria/reload)\n";
+    return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -206,6 +274,14 @@ int run_cli(int argc, char** argv) {
                            "criteria file to try (default: the configured one)");
     screen_cmd->add_option("--today", screen_today,
                            "the date for age rules, YYYY-MM-DD (default: today, UTC+8)");
+
+    auto* agencies_cmd = cli.add_subcommand("agencies", "manage the agency directory");
+    agencies_cmd->require_subcommand(1);
+    std::string import_path;
+    auto* import_cmd = agencies_cmd->add_subcommand(
+        "import", "add or replace agencies from a JSON file {\"agencies\": [ … ]}, all or none");
+    import_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    import_cmd->add_option("file", import_path, "the agencies file")->required();
 
     auto* keys_cmd = cli.add_subcommand("keys", "manage API keys");
     keys_cmd->require_subcommand(1);
@@ -264,11 +340,23 @@ int run_cli(int argc, char** argv) {
             return 0;
         }
         if (*check_cmd) {
-            const auto runtime = load_runtime_config(config);
-            std::cerr << "configuration is valid: " << runtime->directory.all().size()
-                      << " agencies, criteria " << runtime->criteria.version << "\n";
+            const auto files = load_config_files(config);
+            const auto directory = load_directory_file(config);
+            if (files->regions) {
+                for (const auto& a : directory.all()) {
+                    if (!files->regions->contains(a.region)) {
+                        std::cerr << "error: agency '" << a.id
+                                  << "': region is not a code in the region list\n";
+                        return 1;
+                    }
+                }
+            }
+            std::cerr << "configuration is valid: " << directory.all().size()
+                      << " agencies in the directory file, criteria " << files->criteria.version
+                      << ", routing " << files->routing.version << "\n";
             return 0;
         }
+        if (*import_cmd) return agencies_import(config, import_path);
         if (*screen_cmd) {
             domain::CivilDate today = domain::civil_date_of(
                 service::SystemClock{}.now() + std::chrono::minutes(config.local_offset_minutes));

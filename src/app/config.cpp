@@ -94,6 +94,11 @@ const std::vector<Setting>& settings() {
         {"directory", text(&Config::directory, "directory")},
         {"criteria", text(&Config::criteria, "criteria")},
         {"relief_standards", text(&Config::relief_standards, "relief_standards")},
+        {"routing", text(&Config::routing, "routing")},
+        {"deadlines", text(&Config::deadlines, "deadlines")},
+        {"regions", text(&Config::regions, "regions")},
+        {"sweep_interval_seconds",
+         integer(&Config::sweep_interval_seconds, 1, 86'400, "sweep_interval_seconds")},
         {"max_body_bytes", integer(&Config::max_body_bytes, 1024, 64LL << 20, "max_body_bytes")},
         {"header_timeout_ms",
          integer(&Config::header_timeout_ms, 100, 600'000, "header_timeout_ms")},
@@ -162,6 +167,7 @@ void validate(const Config& c) {
         throw std::runtime_error(
             "tls_certificate_file and tls_private_key_file: set both for HTTPS, or neither");
     }
+    if (c.routing.empty()) throw std::runtime_error("routing: must not be empty");
 }
 
 }  // namespace

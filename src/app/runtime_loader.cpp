@@ -22,14 +22,26 @@ nlohmann::json read_json_file(const std::string& path, const char* what) {
 
 }  // namespace
 
-std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config) {
-    auto directory = domain::Directory::from_json(read_json_file(config.directory, "directory"));
-    if (!directory) {
-        throw std::runtime_error("directory " + config.directory + ": " + directory.error());
-    }
+std::shared_ptr<service::RuntimeConfig> load_config_files(const Config& config) {
+    auto out = std::make_shared<service::RuntimeConfig>();
     auto criteria = domain::parse_criteria(read_json_file(config.criteria, "criteria"));
     if (!criteria) {
         throw std::runtime_error("criteria " + config.criteria + ": " + criteria.error());
+    }
+    out->criteria = std::move(*criteria);
+    auto routing = domain::parse_routing_rules(read_json_file(config.routing, "routing"));
+    if (!routing) throw std::runtime_error(config.routing + ": " + routing.error());
+    out->routing = std::move(*routing);
+    if (!config.deadlines.empty()) {
+        auto deadlines =
+            domain::parse_deadline_policy(read_json_file(config.deadlines, "deadlines"));
+        if (!deadlines) throw std::runtime_error(config.deadlines + ": " + deadlines.error());
+        out->deadlines = std::move(*deadlines);
+    }
+    if (!config.regions.empty()) {
+        auto regions = domain::RegionList::from_json(read_json_file(config.regions, "regions"));
+        if (!regions) throw std::runtime_error(config.regions + ": " + regions.error());
+        out->regions = std::make_shared<const domain::RegionList>(std::move(*regions));
     }
     auto relief = domain::ReliefStandards::from_json(
         read_json_file(config.relief_standards, "relief standards"));
@@ -37,14 +49,56 @@ std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& 
         throw std::runtime_error("relief standards " + config.relief_standards + ": " +
                                  relief.error());
     }
-    return std::make_shared<const service::RuntimeConfig>(
-        service::RuntimeConfig{std::move(*directory), std::move(*criteria), std::move(*relief)});
+    out->relief = std::move(*relief);
+    return out;
 }
 
-void sync_directory(storage::Store& store, const domain::Directory& directory) {
+domain::Directory load_directory_file(const Config& config) {
+    if (config.directory.empty()) return *domain::Directory::build({});
+    auto directory = domain::Directory::from_json(read_json_file(config.directory, "directory"));
+    if (!directory) {
+        throw std::runtime_error("directory " + config.directory + ": " + directory.error());
+    }
+    return std::move(*directory);
+}
+
+domain::Directory stored_directory(storage::Store& store) {
+    auto directory = domain::Directory::build(store.reader()->agencies());
+    if (!directory) {
+        throw std::runtime_error("the directory in the database is inconsistent: " +
+                                 directory.error());
+    }
+    return std::move(*directory);
+}
+
+int seed_directory(storage::Store& store, const Config& config) {
+    const auto file = load_directory_file(config);
+    auto stored = store.reader()->agencies();
+    std::vector<domain::Agency> missing;
+    for (const auto& agency : file.all()) {
+        const bool known = std::any_of(stored.begin(), stored.end(),
+                                       [&](const auto& a) { return a.id == agency.id; });
+        if (!known) missing.push_back(agency);
+    }
+    if (missing.empty()) return 0;
+    std::vector<domain::Agency> combined = stored;
+    combined.insert(combined.end(), missing.begin(), missing.end());
+    if (auto check = domain::Directory::build(std::move(combined)); !check) {
+        throw std::runtime_error("directory " + config.directory +
+                                 " does not fit the stored directory: " + check.error());
+    }
     storage::write_and_wait(store, [&](storage::WriteTransaction& tx) {
-        for (const auto& agency : directory.all()) tx.upsert_agency(agency);
+        for (const auto& agency : missing) tx.upsert_agency(agency);
     });
+    return static_cast<int>(missing.size());
+}
+
+std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config,
+                                                                  storage::Store& store) {
+    auto files = load_config_files(config);
+    seed_directory(store, config);
+    files->directory = stored_directory(store);
+    return files;
 }
 
 }  // namespace clue_router::app

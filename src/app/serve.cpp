@@ -21,12 +21,15 @@
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
 #include "clue_router/http/webhook_dispatcher.hpp"
+#include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/retention.hpp"
+#include "clue_router/service/deadline_sweeper.hpp"
+#include "clue_router/service/review_actions.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_retry.hpp"
@@ -143,6 +146,42 @@ std::shared_ptr<net::ssl::context> tls_context(const Config& config) {
     return ctx;
 }
 
+// Runs the deadline sweeper every interval; a sweep still running is not started again.
+class SweepTimer {
+  public:
+    SweepTimer(net::io_context& ioc, service::DeadlineSweeper& sweeper,
+               std::chrono::seconds interval)
+        : timer_(ioc), sweeper_(sweeper), interval_(interval) {}
+
+    void start() { schedule(std::chrono::seconds(1)); }
+    void stop() { timer_.cancel(); }
+
+  private:
+    void schedule(std::chrono::steady_clock::duration after) {
+        timer_.expires_after(after);
+        timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            if (!running_.exchange(true)) {
+                sweeper_.sweep([this](service::Result<service::SweepSummary> result) {
+                    if (!result) {
+                        spdlog::warn("deadline sweep failed: {}", result.error().detail);
+                    } else if (result->overdue > 0) {
+                        spdlog::info("deadline sweep overdue={} escalated={}", result->overdue,
+                                     result->escalated);
+                    }
+                    running_ = false;
+                });
+            }
+            schedule(interval_);
+        });
+    }
+
+    net::steady_timer timer_;
+    service::DeadlineSweeper& sweeper_;
+    std::chrono::seconds interval_;
+    std::atomic<bool> running_{false};
+};
+
 void write_port_file(const std::string& path, std::uint16_t port) {
     // Write then rename, so a reader never sees a half-written number.
     const std::string tmp = path + ".tmp";
@@ -160,13 +199,12 @@ int serve(const Config& config) {
     std::unique_ptr<storage::Store> store;
     std::shared_ptr<const service::DataKeyring> data_keys;
     try {
-        runtime = load_runtime_config(config);
         // No keyring, no service: refusing to start beats storing someone's story in clear.
         data_keys = require_data_keyring(config);
         const auto parent = std::filesystem::path(config.database).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent);
         store = storage::open_sqlite_store(store_options(config, data_keys));
-        sync_directory(*store, runtime->directory);
+        runtime = load_runtime_config(config, *store);
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
         return 1;
@@ -178,13 +216,17 @@ int serve(const Config& config) {
     service::ClueService clues(*store, holder, clock,
                                {std::chrono::minutes(config.local_offset_minutes)});
     service::TicketService tickets(*store, holder, clock);
-    // One reload for SIGHUP and the admin endpoint: both files, checked, then swapped whole.
+    service::AgencyService agencies(*store, holder);
+    service::ReviewActions review(*store, holder, clock);
+    service::DeadlineSweeper sweeper(*store, holder, clock);
+    // One reload for SIGHUP and the admin endpoint: the files checked, the directory file's
+    // new agencies seeded, the stored directory read, then the snapshot swapped whole.
     auto reload = [&config, &holder, &store] {
-        auto next = load_runtime_config(config);
-        sync_directory(*store, next->directory);
+        auto next = load_runtime_config(config, *store);
         holder.replace(next);
-        spdlog::info("reloaded directory={} criteria={} criteria_version={}", config.directory,
-                     config.criteria, next->criteria.version);
+        spdlog::info("reloaded agencies={} criteria_version={} routing_version={} regions={}",
+                     next->directory.all().size(), next->criteria.version, next->routing.version,
+                     next->regions ? next->regions->size() : 0);
         return next->criteria.version;
     };
     service::ScreeningAdmin screening_admin(
@@ -192,7 +234,9 @@ int serve(const Config& config) {
     service::AuditService audit(*store);
     service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
     service::WebhookService webhooks(*store, holder, clock);
-    http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks}, &limiter);
+    http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
+                   sweeper},
+                  &limiter);
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);
@@ -233,6 +277,8 @@ int serve(const Config& config) {
                                  std::chrono::days(config.retention_days_after_close));
     RetentionPurger retention_purger(ioc, retention, clock);
     retention_purger.start();
+    SweepTimer sweep_timer(ioc, sweeper, std::chrono::seconds(config.sweep_interval_seconds));
+    sweep_timer.start();
 
     http::WebhookDispatcherOptions dispatch;
     dispatch.poll_interval = std::chrono::milliseconds(config.webhook_poll_interval_ms);
@@ -265,6 +311,7 @@ int serve(const Config& config) {
             purger.stop();
             retention_purger.stop();
             dispatcher->stop();
+            sweep_timer.stop();
             // When the last connection is gone nothing is left to run and ioc.run() returns.
             server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&] {
                 signals.cancel();
@@ -277,9 +324,10 @@ int serve(const Config& config) {
     if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
     spdlog::info(
         "listening address={} port={} tls={} threads={} database={} criteria_version={} "
-        "data_key={}",
+        "routing_version={} agencies={} data_key={}",
         config.listen_address, server.port(), options.tls ? "on" : "off", config.threads,
-        config.database, runtime->criteria.version, data_keys->current_key_id());
+        config.database, runtime->criteria.version, runtime->routing.version,
+        runtime->directory.all().size(), data_keys->current_key_id());
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

@@ -89,6 +89,44 @@ Expected<Directory, std::string> Directory::from_json(const nlohmann::json& doc)
     return build(std::move(agencies));
 }
 
+Expected<Directory, FieldErrors> Directory::with(const Agency& agency,
+                                                 const RegionList* regions) const {
+    FieldErrors errors;
+    if (regions != nullptr && !regions->contains(agency.region)) {
+        errors.push_back({"/region", "is not a code in the configured region list"});
+    }
+    if (agency.parent) {
+        if (*agency.parent == agency.id) {
+            errors.push_back({"/parent", "must not be the agency itself"});
+        } else if (!find(*agency.parent)) {
+            errors.push_back({"/parent", "does not name an agency in the directory"});
+        } else {
+            // Climb from the new parent: meeting this agency again would close a cycle.
+            const Agency* cur = find(*agency.parent);
+            for (std::size_t steps = 0; cur != nullptr && steps <= agencies_.size(); ++steps) {
+                if (cur->id == agency.id) {
+                    errors.push_back({"/parent", "would make the parent chain a cycle"});
+                    break;
+                }
+                cur = cur->parent ? find(*cur->parent) : nullptr;
+            }
+        }
+    }
+    if (!errors.empty()) return unexpected(std::move(errors));
+
+    std::vector<Agency> next = agencies_;
+    if (auto it = by_id_.find(agency.id); it != by_id_.end()) {
+        next[it->second] = agency;
+    } else {
+        next.push_back(agency);
+    }
+    auto built = build(std::move(next));
+    // Everything build() checks was checked above or by parse_agency; a failure here is a
+    // directory that was already inconsistent.
+    if (!built) return unexpected(FieldErrors{{"", built.error()}});
+    return std::move(*built);
+}
+
 const Agency* Directory::find(std::string_view id) const {
     auto it = by_id_.find(std::string(id));
     return it == by_id_.end() ? nullptr : &agencies_[it->second];

@@ -117,6 +117,13 @@ nlohmann::json to_json(const Ticket& t) {
     if (t.reason) j["reason"] = *t.reason;
     if (!t.measures.empty()) j["measures"] = to_json(t.measures);
     if (t.follow_up_ticket) j["follow_up_ticket"] = *t.follow_up_ticket;
+    if (t.accept_by) j["accept_by"] = format_rfc3339(*t.accept_by);
+    if (t.close_by) j["close_by"] = format_rfc3339(*t.close_by);
+    if (t.overdue && !is_terminal(t.status)) {
+        j["overdue"] = *t.overdue;
+        if (t.overdue_since) j["overdue_since"] = format_rfc3339(*t.overdue_since);
+    }
+    if (t.escalated_to) j["escalated_to"] = *t.escalated_to;
     return j;
 }
 
@@ -271,6 +278,8 @@ nlohmann::json to_json(const TicketEvent& e) {
     if (e.from_status) j["from_status"] = *e.from_status;
     if (e.reason) j["reason"] = *e.reason;
     if (e.outcome) j["outcome"] = *e.outcome;
+    if (e.related_ticket) j["related_ticket"] = *e.related_ticket;
+    if (e.related_agency) j["related_agency"] = *e.related_agency;
     return j;
 }
 

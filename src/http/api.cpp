@@ -18,6 +18,8 @@ Api::Api(ApiServices services, service::RateLimiter* limiter)
     add_key_routes(router_, services_);
     add_audit_routes(router_, services_);
     add_webhook_routes(router_, services_);
+    add_agency_routes(router_, services_);
+    add_review_routes(router_, services_);
 }
 
 void Api::handle(Request&& request, Exchange::Sink sink) {

@@ -28,6 +28,8 @@ Problem to_problem(const service::ServiceError& e) {
         case ErrorKind::transition_not_allowed:
             return make(409, "transition-not-allowed",
                         "The ticket's status does not allow this action", e.detail);
+        case ErrorKind::conflict:
+            return make(409, "conflict", "The request conflicts with the record's state", e.detail);
         case ErrorKind::request_in_progress: {
             Problem p =
                 make(409, "request-in-progress", "The same request is still in progress", e.detail);
@@ -35,7 +37,8 @@ Problem to_problem(const service::ServiceError& e) {
             return p;
         }
         case ErrorKind::precondition_failed: {
-            Problem p = make(412, "precondition-failed", "The ticket has changed", e.detail);
+            Problem p = make(412, "precondition-failed", "The record has changed since it was read",
+                             e.detail);
             if (e.current_version) {
                 p.headers.emplace_back("ETag", "\"" + std::to_string(*e.current_version) + "\"");
             }

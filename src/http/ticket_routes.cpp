@@ -25,11 +25,21 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
             query.box = storage::Box::inbox;
         } else if (it->second == "outbox") {
             query.box = storage::Box::outbox;
+        } else if (it->second == "escalated") {
+            query.box = storage::Box::escalated;
         } else {
-            ex->reply_problem(bad_request("box must be inbox or outbox",
-                                          {{"/query/box", "must be inbox or outbox"}}));
+            ex->reply_problem(bad_request("box must be inbox, outbox or escalated",
+                                          {{"/query/box", "must be inbox, outbox or escalated"}}));
             return;
         }
+    }
+    if (const auto it = params.find("overdue"); it != params.end()) {
+        if (it->second != "true" && it->second != "false") {
+            ex->reply_problem(bad_request("overdue must be true or false",
+                                          {{"/query/overdue", "must be true or false"}}));
+            return;
+        }
+        query.overdue_only = it->second == "true";
     }
     if (const auto it = params.find("status"); it != params.end()) {
         query.status = domain::parse_ticket_status(it->second);

@@ -6,6 +6,7 @@
 #include "clue_router/domain/routing.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/views.hpp"
 
 namespace clue_router::service {
@@ -91,37 +92,32 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     const auto now = clock_.now();
     const auto today = domain::civil_date_of(now + options_.local_offset);
     const domain::Screening screening = domain::screen(*parsed, config->criteria, today);
-    const domain::RoutingDecision decision = domain::route(
-        domain::RoutingRequest{*parsed, screening, actor.agency_id, {}}, config->directory);
+    const domain::RoutingDecision decision =
+        domain::route(domain::RoutingRequest{*parsed, screening, actor.agency_id, {}},
+                      config->directory, config->routing);
 
     auto clue = std::make_shared<storage::StoredClue>();
     clue->id = new_uuid_v7(now);
     clue->sender_agency = actor.agency_id;
     clue->submitted_by_key = actor.key_id;
     clue->clue = std::move(*parsed);
-    clue->status =
-        decision.tickets.empty() ? storage::ClueStatus::needs_review : storage::ClueStatus::routed;
-    clue->review_reason = decision.tickets.empty() ? decision.review_reason : std::nullopt;
+    // A clue waits for a person whenever routing says so, even when some of its purposes
+    // went out: the purposes left over are what the person routes by hand.
+    clue->status = decision.review_reason || decision.tickets.empty()
+                       ? storage::ClueStatus::needs_review
+                       : storage::ClueStatus::routed;
+    clue->review_reason = decision.review_reason;
     if (clue->status == storage::ClueStatus::needs_review && !clue->review_reason) {
-        clue->review_reason = "no_agency_for_region";
+        clue->review_reason = std::string(domain::review_reasons::no_agency_for_region);
     }
     clue->priority = screening.priority;
     clue->created_at = now;
 
     auto tickets = std::make_shared<std::vector<domain::Ticket>>();
     for (const auto& plan : decision.tickets) {
-        domain::Ticket t;
-        t.id = new_uuid_v7(now);
-        t.clue_id = clue->id;
-        t.sender_agency = actor.agency_id;
-        t.recipient_agency = plan.recipient_agency;
-        t.purpose = plan.purpose;
-        t.status = domain::TicketStatus::pending;
-        t.priority = screening.priority;
-        t.version = 1;
-        t.created_at = now;
-        t.updated_at = now;
-        tickets->push_back(std::move(t));
+        tickets->push_back(new_ticket(
+            {clue->id, actor.agency_id, plan.recipient_agency, plan.purpose, screening.priority},
+            config->deadlines, now));
     }
 
     // The reply is completed inside the unit of work, once same-person links are known.
@@ -131,6 +127,7 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                        {"tickets", nlohmann::json::array()},
                        {"possible_duplicates", nlohmann::json::array()},
                        {"existing_tickets", nlohmann::json::array()}});
+    if (!decision.unrouted.empty()) (*reply)["unrouted_purposes"] = decision.unrouted;
 
     auto record = std::make_shared<storage::IdempotencyRecord>();
     record->status = 201;
@@ -183,15 +180,7 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                 }
                 ++created_tickets;
                 (*reply)["tickets"].push_back(domain::to_json(t));
-                tx.insert_ticket(t);
-                domain::TicketEvent created;
-                created.ticket_id = t.id;
-                created.type = "ticket.created";
-                created.to_status = std::string(domain::to_string(t.status));
-                created.actor_agency = actor.agency_id;
-                created.actor_key = actor.key_id;
-                created.at = t.created_at;
-                tx.append_event(created);
+                store_new_ticket(tx, t, {actor.agency_id, actor.key_id});
             }
             record->body = reply->dump();
             if (clue->status == storage::ClueStatus::needs_review) {

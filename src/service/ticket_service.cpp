@@ -4,14 +4,19 @@
 
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/ticket_transition.hpp"
+#include "clue_router/service/ticket_routing.hpp"
 
 namespace clue_router::service {
+
+bool is_party(const Actor& actor, const domain::Ticket& ticket) {
+    return ticket.sender_agency == actor.agency_id || ticket.recipient_agency == actor.agency_id;
+}
 
 bool in_scope(const Actor& actor, const domain::Ticket& ticket) {
     // Supervisors see figures only: every ticket is outside their scope (404, not 403).
     if (actor.role == Role::supervisor) return false;
-    return actor.role == Role::admin || ticket.sender_agency == actor.agency_id ||
-           ticket.recipient_agency == actor.agency_id;
+    return actor.role == Role::admin || is_party(actor, ticket) ||
+           ticket.escalated_to == actor.agency_id;
 }
 
 namespace {
@@ -30,7 +35,8 @@ Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
         return domain::unexpected(
             error(ErrorKind::forbidden, "supervisors see figures, not tickets"));
     }
-    storage::TicketQuery query{actor.agency_id, q.box, q.status, q.cursor, q.limit + 1};
+    storage::TicketQuery query{actor.agency_id, q.box,    q.status,
+                               q.overdue_only,  q.cursor, q.limit + 1};
     try {
         auto tickets = store_.reader()->list_tickets(query);
         Page page;
@@ -99,9 +105,9 @@ void TicketService::transition(const Actor& actor, const std::string& ticket_id,
     // concurrent transitions cannot both pass the version check.
     auto result = std::make_shared<std::optional<Result<domain::Ticket>>>();
     const auto now = clock_.now();
+    const auto config = config_.get();
     store_.write(
-        [=, req = *request, expected = *if_match,
-         config = config_.get()](storage::WriteTransaction& tx) {
+        [=, req = *request, expected = *if_match](storage::WriteTransaction& tx) {
             *result = apply_transition(tx, actor, ticket_id, expected, req, *config, now);
         },
         [result, done = std::move(done)](std::exception_ptr failure) {

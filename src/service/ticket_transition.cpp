@@ -4,6 +4,8 @@
 
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/ticket_routing.hpp"
+#include "clue_router/service/ticket_service.hpp"
 
 namespace clue_router::service {
 
@@ -50,6 +52,13 @@ std::optional<ServiceError> check_referral(const domain::Referral& referral,
 
 void answer_clue_if_finished(storage::WriteTransaction& tx, const std::string& clue_id,
                              domain::Timestamp now) {
+    // A clue waiting in the review queue, or dismissed from it, is not answered by its
+    // finished tickets: a person still has to decide, or already decided otherwise.
+    const auto clue = tx.find_clue(clue_id);
+    if (!clue || clue->status == storage::ClueStatus::needs_review ||
+        clue->status == storage::ClueStatus::dismissed) {
+        return;
+    }
     const auto tickets = tx.tickets_of_clue(clue_id);
     if (tickets.empty()) return;
     const bool all_finished = std::all_of(tickets.begin(), tickets.end(), [](const auto& t) {
@@ -66,10 +75,13 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
                                         const domain::TransitionRequest& req,
                                         const RuntimeConfig& config, domain::Timestamp now) {
     auto ticket = tx.find_ticket(ticket_id);
-    const bool in_scope =
-        ticket && (actor.role == Role::admin || ticket->sender_agency == actor.agency_id ||
-                   ticket->recipient_agency == actor.agency_id);
-    if (!in_scope) return domain::unexpected(error(ErrorKind::not_found, "no such ticket"));
+    if (!ticket || !in_scope(actor, *ticket)) {
+        return domain::unexpected(error(ErrorKind::not_found, "no such ticket"));
+    }
+    if (!is_party(actor, *ticket)) {
+        return domain::unexpected(error(
+            ErrorKind::forbidden, "an agency a ticket was escalated to may follow it, not move it"));
+    }
     if (expected_version && ticket->version != *expected_version) {
         ServiceError e = error(ErrorKind::precondition_failed,
                                "the ticket changed since you read it; read it again");
@@ -105,18 +117,10 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
             if (auto problem = check_referral(*req.referral, *ticket, config.directory)) {
                 return domain::unexpected(std::move(*problem));
             }
-            domain::Ticket t;
-            t.id = new_uuid_v7(now);
-            t.clue_id = ticket->clue_id;
-            t.sender_agency = ticket->recipient_agency;
-            t.recipient_agency = req.referral->recipient_agency;
-            t.purpose = req.referral->purpose;
-            t.status = domain::TicketStatus::pending;
-            t.priority = ticket->priority;
-            t.version = 1;
-            t.created_at = now;
-            t.updated_at = now;
-            follow_up = std::move(t);
+            follow_up = new_ticket({ticket->clue_id, ticket->recipient_agency,
+                                    req.referral->recipient_agency, req.referral->purpose,
+                                    ticket->priority},
+                                   config.deadlines, now);
         }
     }
 
@@ -127,6 +131,11 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     ticket->updated_at = now;
     if (req.outcome) ticket->outcome = req.outcome;
     if (req.reason) ticket->reason = req.reason;
+    // The accept deadline no longer applies once accepted; the close deadline does.
+    if (*next != domain::TicketStatus::pending && ticket->overdue == "accept") {
+        ticket->overdue.reset();
+        ticket->overdue_since.reset();
+    }
     if (!tx.update_ticket(*ticket, expected)) {
         return domain::unexpected(
             error(ErrorKind::precondition_failed, "the ticket changed since you read it"));
@@ -149,17 +158,10 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
                    {"version", ticket->version}}});
 
     if (follow_up) {
-        tx.insert_ticket(*follow_up);
-        domain::TicketEvent created;
-        created.ticket_id = follow_up->id;
-        created.type = "ticket.created";
-        created.to_status = std::string(domain::to_string(follow_up->status));
-        created.actor_agency = actor.agency_id;
-        created.actor_key = actor.key_id;
-        created.at = now;
-        tx.append_event(created);
+        store_new_ticket(tx, *follow_up, {actor.agency_id, actor.key_id}, "referred_onward",
+                         ticket->id);
         append_audit(tx, actor, now,
-                     {created.type, "ticket", follow_up->id, {{"referred_from", ticket->id}}});
+                     {"ticket.created", "ticket", follow_up->id, {{"referred_from", ticket->id}}});
         ticket->follow_up_ticket = follow_up->id;
     }
     if (req.action == domain::TicketAction::close) {
@@ -167,6 +169,9 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
                                                  ticket->follow_up_ticket, actor.agency_id, now});
         ticket->measures = req.measures;
     }
+    // A rejection routes the clue again (or sends it to the review queue) in this same unit
+    // of work, so the clue is never left with no open ticket and no review.
+    if (*next == domain::TicketStatus::rejected) reroute_after_rejection(tx, *ticket, config, now);
     if (domain::is_terminal(ticket->status)) answer_clue_if_finished(tx, ticket->clue_id, now);
     return std::move(*ticket);
 }

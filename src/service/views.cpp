@@ -41,6 +41,8 @@ nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
         view["personal_data_purged_at"] = domain::format_rfc3339(*stored.personal_data_purged_at);
     }
     if (stored.review_reason) view["review_reason"] = *stored.review_reason;
+    if (stored.dismissal_reason) view["dismissal_reason"] = *stored.dismissal_reason;
+    if (stored.reviewed_at) view["reviewed_at"] = domain::format_rfc3339(*stored.reviewed_at);
     for (auto& [member, value] : body.items()) view[member] = std::move(value);
     return view;
 }

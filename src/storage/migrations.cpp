@@ -245,6 +245,33 @@ CREATE TABLE inbound_messages (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX clues_by_reference ON clues (reference);
+    // Issue 4: the directory managed through the API (versions for If-Match), deadlines and
+    // escalation on tickets, links between the tickets of a rerouted path, and review-queue
+    // decisions on clues.
+    {5, R"sql(
+ALTER TABLE agencies ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+ALTER TABLE tickets ADD COLUMN accept_by TEXT;
+ALTER TABLE tickets ADD COLUMN close_by TEXT;
+ALTER TABLE tickets ADD COLUMN overdue TEXT CHECK (overdue IN ('accept', 'close'));
+ALTER TABLE tickets ADD COLUMN overdue_since TEXT;
+ALTER TABLE tickets ADD COLUMN escalated_to TEXT;
+-- At most one open ticket per clue, recipient and purpose: a reroute or a hand-routing that
+-- would duplicate one fails here even if a check above it had a bug.
+CREATE UNIQUE INDEX tickets_one_open ON tickets (clue_id, recipient_agency, purpose)
+    WHERE status NOT IN ('rejected', 'closed', 'cancelled');
+-- What the sweeper scans: open tickets not yet marked, by the deadline that applies.
+CREATE INDEX tickets_accept_due ON tickets (accept_by) WHERE status = 'pending' AND overdue IS NULL;
+CREATE INDEX tickets_close_due ON tickets (close_by)
+    WHERE status IN ('accepted', 'in_progress', 'on_hold') AND overdue IS NULL;
+CREATE INDEX tickets_by_escalated ON tickets (escalated_to, id) WHERE escalated_to IS NOT NULL;
+
+ALTER TABLE ticket_events ADD COLUMN related_ticket TEXT;
+ALTER TABLE ticket_events ADD COLUMN related_agency TEXT;
+
+ALTER TABLE clues ADD COLUMN dismissal_reason TEXT;
+ALTER TABLE clues ADD COLUMN reviewed_by_key TEXT;
+ALTER TABLE clues ADD COLUMN reviewed_at TEXT;
 )sql"},
 };
 

@@ -25,6 +25,7 @@
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
+#include "clue_router/storage/sqlite_agencies.hpp"
 
 namespace clue_router::storage {
 namespace {
@@ -79,9 +80,10 @@ std::int64_t clamp_limit(int limit) {
 
 // The column lists are fixed text shared by the queries that read one kind of row, so the
 // row mappers below stay in step with them.
-#define TICKET_COLUMNS                                                                   \
-    "id, clue_id, sender_agency, recipient_agency, purpose, status, priority, version, " \
-    "outcome, reason, created_at, updated_at"
+#define TICKET_COLUMNS                                                                       \
+    "id, clue_id, sender_agency, recipient_agency, purpose, status, priority, version, "     \
+    "outcome, reason, created_at, updated_at, accept_by, close_by, overdue, overdue_since, " \
+    "escalated_to"
 
 domain::Ticket ticket_row(const Statement& s) {
     domain::Ticket t;
@@ -97,6 +99,11 @@ domain::Ticket ticket_row(const Statement& s) {
     t.reason = s.optional_text(9);
     t.created_at = time_column(s, 10, "tickets.created_at");
     t.updated_at = time_column(s, 11, "tickets.updated_at");
+    t.accept_by = optional_time_column(s, 12, "tickets.accept_by");
+    t.close_by = optional_time_column(s, 13, "tickets.close_by");
+    t.overdue = s.optional_text(14);
+    t.overdue_since = optional_time_column(s, 15, "tickets.overdue_since");
+    t.escalated_to = s.optional_text(16);
     return t;
 }
 
@@ -106,9 +113,10 @@ std::vector<domain::Ticket> ticket_rows(sqlite::Query& q) {
     return out;
 }
 
-#define CLUE_COLUMNS                                                                         \
-    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, created_at, " \
-    "sealed_with, personal_data_purged_at"
+#define CLUE_COLUMNS                                                                    \
+    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, " \
+    "created_at, sealed_with, personal_data_purged_at, dismissal_reason, reviewed_by_key, " \
+    "reviewed_at"
 
 // Personal values are opened here, on the way out of storage (storage/sealed_clues).
 StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
@@ -125,6 +133,9 @@ StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
                                 cipher);
     c.created_at = time_column(s, 7, "clues.created_at");
     c.personal_data_purged_at = optional_time_column(s, 9, "clues.personal_data_purged_at");
+    c.dismissal_reason = s.optional_text(10);
+    c.reviewed_by_key = s.optional_text(11);
+    c.reviewed_at = optional_time_column(s, 12, "clues.reviewed_at");
     return c;
 }
 
@@ -286,13 +297,35 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->run();
     }
 
+    void update_clue_review(const StoredClue& c) override {
+        auto q = c_.query(
+            "UPDATE clues SET status = ?, review_reason = ?, dismissal_reason = ?, "
+            "reviewed_by_key = ?, reviewed_at = ? WHERE id = ?");
+        q->bind_all(to_string(c.status), c.review_reason, c.dismissal_reason, c.reviewed_by_key,
+                    time_text(c.reviewed_at), c.id);
+        q->run();
+    }
+
+    std::vector<domain::Ticket> due_tickets(Timestamp now, int limit) override {
+        // Two partial indexes (migration 2) hold exactly the tickets each half looks at.
+        auto q = c_.query("SELECT " TICKET_COLUMNS
+                          " FROM tickets WHERE status = 'pending' AND overdue IS NULL "
+                          "AND accept_by <= ?1 "
+                          "UNION ALL SELECT " TICKET_COLUMNS
+                          " FROM tickets WHERE status IN ('accepted', 'in_progress', 'on_hold') "
+                          "AND overdue IS NULL AND close_by <= ?1 "
+                          "ORDER BY 1 LIMIT ?2");
+        q->bind_all(time_text(now), clamp_limit(limit));
+        return ticket_rows(q);
+    }
     void insert_ticket(const domain::Ticket& t) override {
         auto q = c_.query("INSERT INTO tickets (" TICKET_COLUMNS
-                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(t.id, t.clue_id, t.sender_agency, t.recipient_agency, t.purpose,
                     domain::to_string(t.status), domain::to_string(t.priority), t.version,
                     outcome_text(t.outcome), t.reason, time_text(t.created_at),
-                    time_text(t.updated_at));
+                    time_text(t.updated_at), time_text(t.accept_by), time_text(t.close_by),
+                    t.overdue, time_text(t.overdue_since), t.escalated_to);
         q->run();
     }
 
@@ -309,10 +342,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
         // Who, what and when a ticket was created never change; only its state does.
         auto q = c_.query(
             "UPDATE tickets SET status = ?, priority = ?, version = ?, outcome = ?, reason = ?, "
-            "updated_at = ? WHERE id = ? AND version = ?");
+            "updated_at = ?, accept_by = ?, close_by = ?, overdue = ?, overdue_since = ?, "
+            "escalated_to = ? WHERE id = ? AND version = ?");
         q->bind_all(domain::to_string(t.status), domain::to_string(t.priority), t.version,
-                    outcome_text(t.outcome), t.reason, time_text(t.updated_at), t.id,
-                    expected_version);
+                    outcome_text(t.outcome), t.reason, time_text(t.updated_at),
+                    time_text(t.accept_by), time_text(t.close_by), t.overdue,
+                    time_text(t.overdue_since), t.escalated_to, t.id, expected_version);
         q->run();
         return c_.changes() == 1;
     }
@@ -320,9 +355,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
     std::int64_t append_event(const domain::TicketEvent& e) override {
         auto q = c_.query(
             "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
-            "actor_key, reason, outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "actor_key, reason, outcome, at, related_ticket, related_agency) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
-                    e.reason, e.outcome, time_text(e.at));
+                    e.reason, e.outcome, time_text(e.at), e.related_ticket, e.related_agency);
         q->run();
         const std::int64_t sequence = c_.last_insert_rowid();
         // Every ticket event goes through here, so this is the one place that writes its
@@ -362,19 +398,16 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->run();
     }
 
-    void upsert_agency(const domain::Agency& a) override {
-        auto q = c_.query(
-            "INSERT INTO agencies (id, kind, name, region, parent, services_json, "
-            "accepts_referrals, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
-            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, "
-            "region = excluded.region, parent = excluded.parent, "
-            "services_json = excluded.services_json, "
-            "accepts_referrals = excluded.accepts_referrals, updated_at = excluded.updated_at");
-        q->bind_all(a.id, a.kind, a.name, a.region, a.parent, nlohmann::json(a.services).dump(),
-                    a.accepts_referrals);
-        q->run();
+    std::int64_t upsert_agency(const domain::Agency& a) override {
+        return sqlite_agencies::upsert(c_, a);
     }
+    std::optional<StoredAgency> find_agency(const std::string& id) override {
+        return sqlite_agencies::find(c_, id);
+    }
+    bool update_agency(const domain::Agency& a, std::int64_t expected_version) override {
+        return sqlite_agencies::update(c_, a, expected_version);
+    }
+    std::vector<StoredAgency> agency_records() override { return sqlite_agencies::all(c_); }
 
     std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) override {
         return sqlite_links::open_matches(c_, clue_id);
@@ -600,6 +633,7 @@ class SqliteReader final : public Reader {
     std::vector<domain::Ticket> list_tickets(const TicketQuery& query) override {
         // Four fixed texts rather than one assembled from pieces: each matches one index,
         // and nothing about the SQL depends on the request.
+        if (query.overdue_only || query.box == Box::escalated) return filtered_tickets(query);
         const bool inbox = query.box == Box::inbox;
         const std::string after = query.after_id.value_or("");
         const std::int64_t limit = clamp_limit(query.limit);
@@ -624,10 +658,34 @@ class SqliteReader final : public Reader {
         return ticket_rows(q);
     }
 
+    // Overdue lists and the escalated box: rarer views, one fixed text per box with optional
+    // filters as NULL-able parameters (never SQL assembled from the request).
+    std::vector<domain::Ticket> filtered_tickets(const TicketQuery& query) {
+        static constexpr const char* kFilters =
+            " = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR (overdue IS NOT NULL AND "
+            "status NOT IN ('rejected', 'closed', 'cancelled'))) AND id > ?4 ORDER BY id LIMIT ?5";
+        static const std::string kInbox =
+            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE recipient_agency") + kFilters;
+        static const std::string kOutbox =
+            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE sender_agency") + kFilters;
+        static const std::string kEscalated =
+            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE escalated_to") + kFilters;
+        const std::string& text = query.box == Box::inbox    ? kInbox
+                                  : query.box == Box::outbox ? kOutbox
+                                                             : kEscalated;
+        auto q = c_->query(text);
+        std::optional<std::string> status;
+        if (query.status) status = std::string(domain::to_string(*query.status));
+        q->bind_all(query.agency_id, status, query.overdue_only, query.after_id.value_or(""),
+                    clamp_limit(query.limit));
+        return ticket_rows(q);
+    }
+
     std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) override {
         auto q = c_->query(
             "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
-            "reason, outcome, at FROM ticket_events WHERE ticket_id = ? ORDER BY sequence");
+            "reason, outcome, at, related_ticket, related_agency FROM ticket_events "
+            "WHERE ticket_id = ? ORDER BY sequence");
         q->bind_all(ticket_id);
         std::vector<domain::TicketEvent> out;
         while (q->step()) {
@@ -642,34 +700,16 @@ class SqliteReader final : public Reader {
             e.reason = q->optional_text(7);
             e.outcome = q->optional_text(8);
             e.at = time_column(*q, 9, "ticket_events.at");
+            e.related_ticket = q->optional_text(10);
+            e.related_agency = q->optional_text(11);
             out.push_back(std::move(e));
         }
         return out;
     }
 
     std::vector<domain::Agency> agencies() override {
-        auto q = c_->query(
-            "SELECT id, kind, name, region, parent, services_json, accepts_referrals "
-            "FROM agencies ORDER BY id");
         std::vector<domain::Agency> out;
-        while (q->step()) {
-            domain::Agency a;
-            a.id = q->text(0);
-            a.kind = q->text(1);
-            a.name = q->text(2);
-            a.region = q->text(3);
-            a.parent = q->optional_text(4);
-            const auto services = json_column(*q, 5, "agencies.services_json");
-            if (!services.is_array()) throw StorageError("stored agencies.services_json is bad");
-            for (const auto& service : services) {
-                if (!service.is_string()) {
-                    throw StorageError("stored agencies.services_json is bad");
-                }
-                a.services.push_back(service.get<std::string>());
-            }
-            a.accepts_referrals = q->int64(6) != 0;
-            out.push_back(std::move(a));
-        }
+        for (auto& r : sqlite_agencies::all(*c_)) out.push_back(std::move(r.agency));
         return out;
     }
 
@@ -717,6 +757,12 @@ class SqliteReader final : public Reader {
                            "(SELECT id FROM clues WHERE reference = ?) ORDER BY id");
         q->bind_all(recipient_agency, reference);
         return ticket_rows(q);
+    }
+
+    std::vector<StoredAgency> agency_records() override { return sqlite_agencies::all(*c_); }
+
+    std::optional<StoredAgency> find_agency(const std::string& id) override {
+        return sqlite_agencies::find(*c_, id);
     }
 
   private:

@@ -131,6 +131,11 @@ void enqueue_ticket_event(Connection& c, const domain::TicketEvent& event,
     if (ticket.recipient_agency != ticket.sender_agency) {
         agencies.push_back(ticket.recipient_agency);
     }
+    // The agency an overdue ticket was escalated to follows it from then on, and is told.
+    if (ticket.escalated_to && *ticket.escalated_to != ticket.sender_agency &&
+        *ticket.escalated_to != ticket.recipient_agency) {
+        agencies.push_back(*ticket.escalated_to);
+    }
     enqueue(c, agencies, *type, "ticket:" + ticket.id,
             domain::ticket_webhook_payload(*type, event, ticket).dump(), event.at);
 }

@@ -30,6 +30,8 @@ std::string_view to_string(ClueStatus s) {
             return "needs_review";
         case ClueStatus::answered:
             return "answered";
+        case ClueStatus::dismissed:
+            return "dismissed";
     }
     return "unknown";
 }
@@ -37,6 +39,7 @@ std::string_view to_string(ClueStatus s) {
 std::optional<ClueStatus> parse_clue_status(std::string_view s) {
     if (s == "routed") return ClueStatus::routed;
     if (s == "needs_review") return ClueStatus::needs_review;
+    if (s == "dismissed") return ClueStatus::dismissed;
     if (s == "answered") return ClueStatus::answered;
     return std::nullopt;
 }

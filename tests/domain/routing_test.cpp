@@ -49,6 +49,18 @@ Clue clue_in(std::string region, bool consent = true) {
     return c;
 }
 
+// One purpose, to the procuratorate: the shape of the first routing version, which these
+// tests of climbing, skipping and excluding keep exercising.
+RoutingRules procuratorate_only() {
+    auto rules = parse_routing_rules(nlohmann::json::parse(R"({
+        "version": "test", "review_below_score": 0,
+        "purposes": [{"id": "judicial_assistance", "agency_kind": "procuratorate",
+                      "service": "judicial_assistance"}],
+        "rules": [{"id": "all", "purposes": ["judicial_assistance"]}]})"));
+    REQUIRE(rules);
+    return *rules;
+}
+
 RoutingDecision route_from(const Clue& clue, const Directory& dir,
                            std::string sender = "hotline-12309-sc",
                            std::vector<std::string> excluded = {}) {
@@ -56,7 +68,7 @@ RoutingDecision route_from(const Clue& clue, const Directory& dir,
     screening.score = 70;
     screening.priority = Priority::high;
     RoutingRequest request{clue, screening, std::move(sender), std::move(excluded)};
-    return route(request, dir);
+    return route(request, dir, procuratorate_only());
 }
 
 void require_one(const RoutingDecision& d, const std::string& recipient) {

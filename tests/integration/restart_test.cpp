@@ -60,7 +60,7 @@ TEST_CASE("clues, tickets, history and idempotency survive a restart", "[integra
     REQUIRE_STATUS(replay, 201);
     CHECK(replay.header("Idempotent-Replayed") == "true");
     CHECK(replay.json() == routed.json());
-    CHECK(list_all(c, sender, "/v1/tickets", "box=outbox").size() == 1);
+    CHECK(list_all(c, sender, "/v1/tickets", "box=outbox").size() == 2);  // proc and federation
 
     // The ticket moves on from where it was.
     Response started = transition(c, recipient, ticket, {{"action", "start"}}, etag(2));

@@ -25,9 +25,14 @@ TEST_CASE("a submitted clue is stored with its screening, ticket and event in on
     CHECK(body["clue"]["subject"]["phone"] == "+86 138****0001");
     CHECK_FALSE(body["clue"].contains("narrative"));
     CHECK(body["screening"]["key_groups"][0]["group"] == "crime_victim");
-    REQUIRE(body["tickets"].size() == 1);
+    // A violence victim: judicial assistance from the county procuratorate, support from
+    // the county federation (config/routing.json).
+    REQUIRE(body["tickets"].size() == 2);
     CHECK(body["tickets"][0]["recipient_agency"] == "proc-511702");
+    CHECK(body["tickets"][0]["purpose"] == "judicial_assistance");
     CHECK(body["tickets"][0]["status"] == "pending");
+    CHECK(body["tickets"][1]["recipient_agency"] == "fed-511702");
+    CHECK(body["tickets"][1]["purpose"] == "social_support");
 
     auto reader = f.store->reader();
     const auto stored = reader->find_clue(clue_id);
@@ -35,11 +40,13 @@ TEST_CASE("a submitted clue is stored with its screening, ticket and event in on
     CHECK(stored->clue.subject.id_number == "51170219810312024X");
     CHECK(reader->latest_screening(clue_id));
     const auto tickets = reader->tickets_of_clue(clue_id);
-    REQUIRE(tickets.size() == 1);
-    const auto history = reader->ticket_history(tickets[0].id);
-    REQUIRE(history.size() == 1);
-    CHECK(history[0].type == "ticket.created");
-    CHECK(history[0].actor_key == "key_hotline");
+    REQUIRE(tickets.size() == 2);
+    for (const auto& t : tickets) {
+        const auto history = reader->ticket_history(t.id);
+        REQUIRE(history.size() == 1);
+        CHECK(history[0].type == "ticket.created");
+        CHECK(history[0].actor_key == "key_hotline");
+    }
 }
 
 TEST_CASE("an invalid clue stores nothing and names every field at fault", "[service][clues]") {

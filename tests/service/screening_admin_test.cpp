@@ -17,8 +17,9 @@ std::shared_ptr<const RuntimeConfig> stricter_runtime() {
     auto criteria = domain::parse_criteria(doc);
     REQUIRE(criteria);
     auto base = demo_runtime();
-    return std::make_shared<const RuntimeConfig>(
-        RuntimeConfig{base->directory, *criteria, base->relief});
+    auto next = std::make_shared<RuntimeConfig>(*base);
+    next->criteria = *criteria;
+    return next;
 }
 
 Result<RescreenSummary> rescreen(ScreeningAdmin& admin, const Actor& actor) {
@@ -40,9 +41,14 @@ TEST_CASE("re-screening adds a screening to open clues and keeps the old one",
     REQUIRE(open);
     REQUIRE(waiting);
     REQUIRE(finished);
-    const auto finished_ticket = ServiceFixture::only_ticket(*finished);
-    REQUIRE(f.transition(f.procuratorate, finished_ticket, 1,
-                         {{"action", "reject"}, {"reason", "not ours"}}));
+    // Both its tickets closed with an outcome: nothing about the clue is open any more.
+    for (const char* purpose : {"judicial_assistance", "social_support"}) {
+        const auto id = ServiceFixture::ticket_for(*finished, purpose);
+        const domain::Ticket t = *f.tickets.get(Actor{"k", "proc-510000", Role::admin}, id);
+        const Actor recipient{"key_r", t.recipient_agency, Role::staff};
+        REQUIRE(f.transition(recipient, id, 1, {{"action", "accept"}}));
+        REQUIRE(f.transition(recipient, id, 2, {{"action", "close"}, {"outcome", "assisted"}}));
+    }
     const std::string open_id = nlohmann::json::parse(open->body)["clue"]["id"];
     const std::string finished_id = nlohmann::json::parse(finished->body)["clue"]["id"];
 
@@ -50,7 +56,7 @@ TEST_CASE("re-screening adds a screening to open clues and keeps the old one",
     auto summary = rescreen(admin, admin_key);
     REQUIRE(summary);
     CHECK(summary->criteria_version == "test-stricter");
-    CHECK(summary->examined == 2);  // the rejected-only clue is no longer open
+    CHECK(summary->examined == 2);  // the clue with only closed tickets is no longer open
     CHECK(summary->rescreened == 2);
     CHECK(summary->priority_changed == 2);
 

@@ -28,11 +28,14 @@ inline std::shared_ptr<const RuntimeConfig> demo_runtime() {
     auto directory = domain::Directory::from_json(read_json("config/demo-directory.json"));
     auto criteria = domain::parse_criteria(read_json("config/criteria.json"));
     auto relief = domain::ReliefStandards::from_json(read_json("config/relief-standards.json"));
-    if (!directory || !criteria || !relief) {
+    auto routing = domain::parse_routing_rules(read_json("config/routing.json"));
+    auto deadlines = domain::parse_deadline_policy(read_json("config/deadlines.json"));
+    if (!directory || !criteria || !relief || !routing || !deadlines) {
         throw std::runtime_error("demo configuration does not load");
     }
     return std::make_shared<const RuntimeConfig>(
-        RuntimeConfig{std::move(*directory), std::move(*criteria), std::move(*relief)});
+        RuntimeConfig{std::move(*directory), std::move(*criteria), std::move(*relief),
+                      std::move(*routing), std::move(*deadlines), nullptr});
 }
 
 // A different woman for every reference (ID number and phone derived from it), so that
@@ -115,11 +118,21 @@ struct ServiceFixture {
             [&](auto done) { clues.reveal(actor, clue_id, reason, std::move(done)); });
     }
 
-    // The id of the single ticket a submission created.
+    // The id of the judicial-assistance ticket a submission created (a violence victim's
+    // clue also gets a social-support ticket to the federation).
     static std::string only_ticket(const SubmittedClue& submitted) {
+        return ticket_for(submitted, "judicial_assistance");
+    }
+    static std::string ticket_for(const SubmittedClue& submitted, const std::string& purpose) {
         const auto body = nlohmann::json::parse(submitted.body);
-        if (body["tickets"].size() != 1) throw std::runtime_error("expected one ticket");
-        return body["tickets"][0]["id"].get<std::string>();
+        std::string id;
+        for (const auto& t : body["tickets"]) {
+            if (t["purpose"] != purpose) continue;
+            if (!id.empty()) throw std::runtime_error("expected one ticket for the purpose");
+            id = t["id"].get<std::string>();
+        }
+        if (id.empty()) throw std::runtime_error("expected a ticket for the purpose");
+        return id;
     }
 };
 

@@ -149,7 +149,7 @@ TEST_CASE("inbox and outbox list an agency's tickets page by page", "[service][t
     outbox.box = storage::Box::outbox;
     auto sent = f.tickets.list(f.hotline, outbox);
     REQUIRE(sent);
-    CHECK(sent->items.size() == 5);
+    CHECK(sent->items.size() == 10);  // each clue: the procuratorate and the federation
     auto none = f.tickets.list(f.other_procuratorate, TicketListQuery{});
     REQUIRE(none);
     CHECK(none->items.empty());

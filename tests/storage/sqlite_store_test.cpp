@@ -439,6 +439,7 @@ TEST_CASE("list_tickets: inbox, outbox, status filter and cursor pagination", "[
             const bool to_a = i % 2 == 0;
             auto t = ticket(id, "c1", to_a ? "s" : "a", to_a ? "a" : "b",
                             i % 4 == 0 ? TicketStatus::accepted : TicketStatus::pending);
+            t.purpose = "purpose-" + id;  // one open ticket per clue, recipient and purpose
             tx.insert_ticket(t);
         }
     });
@@ -494,7 +495,9 @@ TEST_CASE("a page holds at most 201 rows: the API's 200 plus one to detect a nex
     write_and_wait(*store, [](WriteTransaction& tx) {
         tx.insert_clue(stored_clue("c1", "s"));
         for (int i = 0; i < 250; ++i) {
-            tx.insert_ticket(ticket("t" + std::to_string(1000 + i), "c1", "s", "r"));
+            auto t = ticket("t" + std::to_string(1000 + i), "c1", "s", "r");
+            t.purpose = "purpose-" + t.id;  // one open ticket per clue, recipient and purpose
+            tx.insert_ticket(t);
         }
     });
     TicketQuery q;
@@ -542,7 +545,7 @@ TEST_CASE("ticket events come back in the order they were appended", "[storage]"
     write_and_wait(*store, [&](WriteTransaction& tx) {
         tx.insert_clue(stored_clue("c1", "s"));
         tx.insert_ticket(ticket("t1", "c1", "s", "r"));
-        tx.insert_ticket(ticket("t2", "c1", "s", "r"));
+        tx.insert_ticket(ticket("t2", "c1", "s", "r2"));
         const char* steps[][3] = {{"ticket.created", "", "pending"},
                                   {"ticket.accepted", "pending", "accepted"},
                                   {"ticket.started", "accepted", "in_progress"},
@@ -825,4 +828,23 @@ TEST_CASE("a stored clue stays readable when intake rules tighten", "[storage]")
     CHECK(read->clue.indicators == std::vector<std::string>{"retired_indicator"});
     CHECK(read->clue.subject.id_number == "511702198103120241");
     CHECK(domain::to_json(read->clue) == domain::to_json(older.clue));
+}
+
+TEST_CASE("storage refuses a second open ticket for the same clue, recipient and purpose",
+          "[storage]") {
+    TempDir dir;
+    auto store = open_sqlite_store(options_for(dir));
+    write_and_wait(*store, [](WriteTransaction& tx) {
+        tx.insert_clue(stored_clue("c1", "s"));
+        tx.insert_ticket(ticket("t1", "c1", "s", "r", TicketStatus::rejected));
+        tx.insert_ticket(ticket("t2", "c1", "s", "r"));  // the rejected one is not open
+    });
+    CHECK_THROWS_AS(
+        write_and_wait(
+            *store, [](WriteTransaction& tx) { tx.insert_ticket(ticket("t3", "c1", "s", "r")); }),
+        StorageError);
+    auto other_purpose = ticket("t4", "c1", "s", "r");
+    other_purpose.purpose = "social_support";
+    write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_ticket(other_purpose); });
+    CHECK(store->reader()->tickets_of_clue("c1").size() == 3);
 }

@@ -20,6 +20,10 @@ struct Config {
     std::string directory = "config/demo-directory.json";
     std::string criteria = "config/criteria.json";
     std::string relief_standards = "config/relief-standards.json";
+    std::string routing = "config/routing.json";
+    std::string deadlines = "config/deadlines.json";  // empty: the built-in defaults
+    std::string regions;              // the GB/T 2260 code list; empty: structure checks only
+    int sweep_interval_seconds = 60;  // how often the deadline sweeper runs
     std::size_t max_body_bytes = 1 << 20;
     int header_timeout_ms = 15'000;
     int body_timeout_ms = 30'000;

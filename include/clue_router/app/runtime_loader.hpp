@@ -1,7 +1,10 @@
 #pragma once
-// Loads the configuration data (directory, criteria) from files into one snapshot. Used at
-// start and on reload; a bad file is an error naming the file and the problem, and on reload
-// the old snapshot stays in force.
+// Loads the configuration data into one snapshot: the criteria, routing rules, deadlines and
+// optional region list from their files, and the agency directory from the database, where
+// administrators keep it (API, `agencies import`). The directory file of the configuration
+// seeds the database: its agencies that the database does not hold yet are added, at start
+// and on reload; agencies already stored are left as the administrators last wrote them.
+// A bad file is an error naming the file and the problem; on reload the old snapshot stays.
 #include <memory>
 #include <string>
 
@@ -11,10 +14,21 @@
 
 namespace clue_router::app {
 
-std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config);
+// Everything but the directory (left empty), from the configured files.
+std::shared_ptr<service::RuntimeConfig> load_config_files(const Config& config);
 
-// Writes the directory's agencies into the database, so that stored tickets and keys refer
-// to agencies the database knows.
-void sync_directory(storage::Store& store, const domain::Directory& directory);
+// The configured directory file, checked as a whole (empty when none is configured).
+domain::Directory load_directory_file(const Config& config);
+
+// Adds the directory file's agencies the database lacks, checking the result as a whole
+// first; returns how many were added.
+int seed_directory(storage::Store& store, const Config& config);
+
+// The directory as stored.
+domain::Directory stored_directory(storage::Store& store);
+
+// Files + seeded, stored directory: what serve starts and reloads with.
+std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config,
+                                                                  storage::Store& store);
 
 }  // namespace clue_router::app

@@ -13,6 +13,8 @@
 
 #include "clue_router/domain/agency.hpp"
 #include "clue_router/domain/expected.hpp"
+#include "clue_router/domain/field_error.hpp"
+#include "clue_router/domain/region_list.hpp"
 
 namespace clue_router::domain {
 
@@ -22,6 +24,13 @@ class Directory {
     static Expected<Directory, std::string> build(std::vector<Agency> agencies);
     // Reads {"agencies": [ … ]} (the format of config/demo-directory.json).
     static Expected<Directory, std::string> from_json(const nlohmann::json& doc);
+
+    // A new snapshot with the agency added, or replacing the one with its id: what the
+    // agencies API and `agencies import` check before they store anything. Errors point at
+    // the agency's members (/region, /parent): a region missing from the list (when one is
+    // loaded), a parent that does not exist, is the agency itself, or would close a cycle.
+    Expected<Directory, FieldErrors> with(const Agency& agency,
+                                          const RegionList* regions = nullptr) const;
 
     const Agency* find(std::string_view id) const;
     // The agencies of a kind whose region is exactly this code, in id order.

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clue_router/domain/expected.hpp"
 
@@ -24,6 +25,22 @@ class RegionCode {
     // its prefecture then its province, a prefecture its province, a province nothing.
     RegionCode province() const;
     std::optional<RegionCode> prefecture() const;  // nullopt for a province code
+
+    // Province-level units whose districts and counties sit directly under the province,
+    // with no prefecture level in between: the municipalities Beijing (11), Tianjin (12),
+    // Shanghai (31), Chongqing (50), and the special administrative regions (81, 82). Their
+    // middle pair (01 districts, 02 counties) groups codes; it is not a unit anyone serves.
+    bool is_municipality() const;
+    // A county-level unit administered directly by its province (xx90xx, e.g. 429004
+    // Xiantao): its "90" prefecture pair is a grouping, not a prefecture.
+    bool is_directly_under_province() const;
+
+    // The codes whose jurisdiction covers this one, most specific first: the code itself,
+    // its prefecture when that is a real level, then its province. Routing looks each one
+    // up in the directory's hash index, so this is the whole cost of climbing.
+    //   511702 → 511702, 511700, 510000     110105 → 110105, 110000
+    //   429004 → 429004, 420000             441900 → 441900, 440000
+    std::vector<std::string> jurisdictions() const;
     bool operator==(const RegionCode&) const = default;
 
   private:

@@ -1,15 +1,28 @@
 #pragma once
-// Routing: a pure function of (screened clue, directory) → the tickets to open, or the
-// reason the clue must wait for a person (DESIGN §4). Never silently nothing.
+// Routing: a pure function of (screened clue, directory, routing rules) → the tickets to
+// open, and the reason the clue must (also) wait for a person (DESIGN §4). Never silently
+// nothing: a clue leaves with tickets for every purpose it gives rise to, or it is in the
+// review queue saying why.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clue_router/domain/clue.hpp"
 #include "clue_router/domain/directory.hpp"
+#include "clue_router/domain/routing_rules.hpp"
 #include "clue_router/domain/screening.hpp"
 
 namespace clue_router::domain {
+
+// Why a clue waits in the review queue. Stable ids: partners and dashboards read them.
+namespace review_reasons {
+inline constexpr std::string_view consent_missing = "consent_missing";
+inline constexpr std::string_view score_below_threshold = "score_below_threshold";
+inline constexpr std::string_view no_purpose = "no_purpose";
+inline constexpr std::string_view no_agency_for_region = "no_agency_for_region";
+inline constexpr std::string_view rejected_everywhere = "rejected_everywhere";
+}  // namespace review_reasons
 
 struct TicketPlan {
     std::string purpose;           // e.g. "judicial_assistance"
@@ -18,20 +31,35 @@ struct TicketPlan {
 
 struct RoutingDecision {
     std::vector<TicketPlan> tickets;
-    // Set when tickets is empty: "consent_missing", "no_agency_for_region".
+    // Set when a person must look at the clue: no tickets at all, or some purpose found no
+    // agency (then `unrouted` names those purposes and `tickets` holds the others).
     std::optional<std::string> review_reason;
+    std::vector<std::string> unrouted;
 };
 
 struct RoutingRequest {
     const Clue& clue;
     const Screening& screening;
     std::string sender_agency;
-    std::vector<std::string> excluded_agencies;  // agencies that already rejected it
+    std::vector<std::string> excluded_agencies;  // agencies that may not receive it
 };
 
-// First version: every clue with consent to share goes to the procuratorate (accepting
-// referrals) whose region covers the subject's region most specifically: the county, then
-// the prefecture, then the province. The sender never receives its own clue.
-RoutingDecision route(const RoutingRequest& request, const Directory& directory);
+// Consent first (without it the clue may not leave the sender), then the score threshold
+// (urgent clues are exempt), then the purposes from the rules, each to its recipient.
+RoutingDecision route(const RoutingRequest& request, const Directory& directory,
+                      const RoutingRules& rules);
+
+// The purposes the rules give this clue from this sender, in order, each once.
+std::vector<std::string> purposes_for(const Clue& clue, const Screening& screening,
+                                      const Agency* sender, const RoutingRules& rules);
+
+// The agency that serves `purpose` for `region`: of the purpose's kind, offering its
+// service, accepting referrals, neither the sender nor excluded, at the most specific
+// level of region.jurisdictions() that has one (ties: the first by id). A handful of hash
+// lookups, never a scan. nullopt when none qualifies or the region does not parse.
+std::optional<std::string> find_recipient(const PurposeRule& purpose, std::string_view region,
+                                          const Directory& directory,
+                                          std::string_view sender_agency,
+                                          const std::vector<std::string>& excluded);
 
 }  // namespace clue_router::domain

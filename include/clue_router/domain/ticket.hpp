@@ -53,6 +53,17 @@ struct Ticket {
     // one at a time or closed; empty in lists.
     std::vector<AidMeasure> measures;
     std::optional<std::string> follow_up_ticket;  // the ticket a referred_onward closure made
+    // Deadlines (domain/deadlines.hpp), fixed when the ticket is handed over. Absent only on
+    // tickets stored before deadlines existed.
+    std::optional<Timestamp> accept_by;
+    std::optional<Timestamp> close_by;
+    // Set by the sweeper when the deadline that applies passed: "accept" (still pending) or
+    // "close" (accepted but not closed). Accepting late clears an "accept" mark.
+    std::optional<std::string> overdue;
+    std::optional<Timestamp> overdue_since;
+    // The agency the sweeper escalated the ticket to (the recipient's parent); it may read
+    // the ticket and its history, not move it.
+    std::optional<std::string> escalated_to;
 };
 
 nlohmann::json to_json(const Ticket& t);
@@ -117,6 +128,10 @@ struct TicketEvent {
     std::string actor_key;  // the key id (never the key)
     std::optional<std::string> reason;
     std::optional<std::string> outcome;
+    // Links between tickets and agencies that make a path readable: a rerouted ticket names
+    // its successor, the successor its predecessor, an escalation the agency escalated to.
+    std::optional<std::string> related_ticket;
+    std::optional<std::string> related_agency;
     Timestamp at{};
 };
 

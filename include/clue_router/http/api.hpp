@@ -5,10 +5,13 @@
 
 #include "clue_router/http/exchange.hpp"
 #include "clue_router/http/router.hpp"
+#include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clue_service.hpp"
+#include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/rate_limiter.hpp"
+#include "clue_router/service/review_actions.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_service.hpp"
@@ -24,6 +27,9 @@ struct ApiServices {
     service::ScreeningAdmin& screening_admin;
     service::AuditService& audit;
     service::WebhookService& webhooks;
+    service::AgencyService& agencies;
+    service::ReviewActions& review;
+    service::DeadlineSweeper& sweeper;
 };
 
 class Api {
@@ -50,5 +56,7 @@ void add_admin_routes(Router& router, ApiServices& services);
 void add_key_routes(Router& router, ApiServices& services);
 void add_audit_routes(Router& router, ApiServices& services);
 void add_webhook_routes(Router& router, ApiServices& services);
+void add_agency_routes(Router& router, ApiServices& services);
+void add_review_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

@@ -18,6 +18,7 @@ enum class ErrorKind {
     not_found,               // 404, also for records outside the caller's scope
     transition_not_allowed,  // 409
     request_in_progress,     // 409, same Idempotency-Key still in flight
+    conflict,                // 409, the record's state does not allow it (exists, not queued)
     precondition_failed,     // 412
     precondition_required,   // 428
     idempotency_key_reused,  // 422

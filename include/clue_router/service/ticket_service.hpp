@@ -19,6 +19,7 @@ namespace clue_router::service {
 struct TicketListQuery {
     storage::Box box = storage::Box::inbox;
     std::optional<domain::TicketStatus> status;
+    bool overdue_only = false;
     std::optional<std::string> cursor;
     int limit = 50;
 };
@@ -33,7 +34,8 @@ class TicketService {
     Result<nlohmann::json> history(const Actor& actor, const std::string& ticket_id);
 
     // if_match: the version the caller last saw (nullopt → 428). The completion may run on
-    // the storage writer thread.
+    // the storage writer thread. A rejection routes the clue again in the same unit of work
+    // (service/ticket_routing.hpp); accepting late clears the ticket's "accept" overdue mark.
     void transition(const Actor& actor, const std::string& ticket_id,
                     std::optional<std::int64_t> if_match, const nlohmann::json& body,
                     Completion<domain::Ticket> done);
@@ -44,7 +46,10 @@ class TicketService {
     const Clock& clock_;
 };
 
-// Whether an actor may see a ticket at all: a party to it, or an admin.
+// Whether an actor may see a ticket at all: a party to it, the agency it was escalated to
+// (read only), or an admin.
 bool in_scope(const Actor& actor, const domain::Ticket& ticket);
+// Whether an actor may move it: only the sender and the recipient.
+bool is_party(const Actor& actor, const domain::Ticket& ticket);
 
 }  // namespace clue_router::service

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/agency.hpp"
 #include "clue_router/domain/clue.hpp"
 #include "clue_router/domain/screening.hpp"
 #include "clue_router/domain/ticket.hpp"
@@ -30,9 +31,10 @@ struct ApiKey {
     std::optional<Timestamp> last_used_at;
 };
 
-// answered: every ticket of the clue is finished (closed, rejected or cancelled), so the
-// sender has its answer.
-enum class ClueStatus { routed, needs_review, answered };
+// routed: tickets went out; needs_review: waiting in the review queue; dismissed: a person
+// decided from the queue that nothing goes out, and said why; answered: every ticket of the
+// clue is finished (closed, rejected to the end, or cancelled), so the sender has its answer.
+enum class ClueStatus { routed, needs_review, dismissed, answered };
 std::string_view to_string(ClueStatus s);
 std::optional<ClueStatus> parse_clue_status(std::string_view s);
 
@@ -42,7 +44,11 @@ struct StoredClue {
     std::string submitted_by_key;  // key id
     domain::Clue clue;
     ClueStatus status = ClueStatus::routed;
-    std::optional<std::string> review_reason;  // set when status is needs_review
+    std::optional<std::string> review_reason;     // why it went to the review queue
+    std::optional<std::string> dismissal_reason;  // set when status is dismissed
+    // The key that last acted on it from the review queue (routed by hand or dismissed).
+    std::optional<std::string> reviewed_by_key;
+    std::optional<Timestamp> reviewed_at;
     domain::Priority priority = domain::Priority::low;
     Timestamp created_at{};
     // Set once retention removed the personal data; the clue then carries none.
@@ -91,12 +97,23 @@ struct PurgeCandidate {
     Timestamp closed_at{};
 };
 
-enum class Box { inbox, outbox };
+// A directory entry as stored: the agency and the version that guards concurrent edits
+// through the API (ETag / If-Match, as for tickets).
+struct StoredAgency {
+    domain::Agency agency;
+    std::int64_t version = 1;
+    Timestamp updated_at{};
+};
+
+// inbox: tickets the agency receives; outbox: tickets it sent; escalated: tickets escalated
+// to it (it is the parent of a recipient that let a deadline pass).
+enum class Box { inbox, outbox, escalated };
 
 struct TicketQuery {
     std::string agency_id;
     Box box = Box::inbox;
     std::optional<domain::TicketStatus> status;
+    bool overdue_only = false;            // open tickets the sweeper marked overdue
     std::optional<std::string> after_id;  // keyset cursor: ids sort by creation (UUIDv7)
     int limit = 50;
 };

@@ -55,6 +55,8 @@ class WriteTransaction {
     virtual bool unlink_clues(const std::string& clue_id, const std::string& other_id) = 0;
     virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
     virtual std::optional<StoredClue> find_clue(const std::string& id) = 0;
+    // Writes status, review_reason, dismissal_reason, reviewed_by_key and reviewed_at.
+    virtual void update_clue_review(const StoredClue& clue) = 0;
 
     virtual void insert_ticket(const domain::Ticket& ticket) = 0;
     virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
@@ -63,12 +65,23 @@ class WriteTransaction {
     virtual bool update_ticket(const domain::Ticket& ticket, std::int64_t expected_version) = 0;
     // Appends an event and returns its sequence number.
     virtual std::int64_t append_event(const domain::TicketEvent& event) = 0;
+    // Open tickets whose deadline passed at `now` and that are not marked overdue yet:
+    // pending past accept_by, accepted / in progress / on hold past close_by. Oldest
+    // deadline first, at most `limit` (≤ 201).
+    virtual std::vector<domain::Ticket> due_tickets(Timestamp now, int limit) = 0;
 
     virtual void insert_api_key(const ApiKey& key, const std::string& key_hash) = 0;
     virtual bool revoke_api_key(const std::string& key_id, Timestamp at) = 0;
     virtual void touch_api_key(const std::string& key_id, Timestamp at) = 0;
 
-    virtual void upsert_agency(const domain::Agency& agency) = 0;
+    // Inserts, or replaces and bumps the version; returns the stored version. Agencies carry
+    // the database's own time of change (updated_at), for operators, not for logic.
+    virtual std::int64_t upsert_agency(const domain::Agency& agency) = 0;
+    virtual std::optional<StoredAgency> find_agency(const std::string& id) = 0;
+    virtual std::vector<StoredAgency> agency_records() = 0;
+    // Replaces the agency if its stored version is still expected_version (the version
+    // becomes expected_version + 1); false when it was not.
+    virtual bool update_agency(const domain::Agency& agency, std::int64_t expected_version) = 0;
 
     // Retention: clues closed before the cutoff, and the removal of one's personal data
     // (false when already purged).
@@ -153,6 +166,9 @@ class Reader {
     // Tickets addressed to `recipient_agency` whose clue has this external reference.
     virtual std::vector<domain::Ticket> tickets_by_clue_reference(
         const std::string& reference, const std::string& recipient_agency) = 0;
+
+    virtual std::vector<StoredAgency> agency_records() = 0;
+    virtual std::optional<StoredAgency> find_agency(const std::string& id) = 0;
 };
 
 class Store {

@@ -1,0 +1,152 @@
+#include "clue_router/service/review_actions.hpp"
+
+#include <memory>
+
+#include "clue_router/domain/review_request.hpp"
+#include "clue_router/service/ticket_routing.hpp"
+#include "clue_router/service/views.hpp"
+
+namespace clue_router::service {
+namespace {
+
+std::optional<ServiceError> may_review(const Actor& actor) {
+    if (actor.role == Role::staff || actor.role == Role::admin) return std::nullopt;
+    return error(ErrorKind::forbidden, "only staff and admin keys act on the review queue");
+}
+
+ServiceError not_found() {
+    return error(ErrorKind::not_found, "no such clue");
+}
+
+// The clue, if the actor may act on it and it is waiting in the queue.
+Result<storage::StoredClue> queued_clue(storage::WriteTransaction& tx, const Actor& actor,
+                                        const std::string& clue_id) {
+    auto clue = tx.find_clue(clue_id);
+    if (!clue || (actor.role != Role::admin && clue->sender_agency != actor.agency_id)) {
+        return domain::unexpected(not_found());
+    }
+    if (clue->status != storage::ClueStatus::needs_review) {
+        return domain::unexpected(
+            error(ErrorKind::conflict, "the clue is not waiting in the review queue"));
+    }
+    return std::move(*clue);
+}
+
+using Outcome = std::shared_ptr<std::optional<Result<nlohmann::json>>>;
+
+void finish(storage::Store& store, storage::Store::Work work, Outcome outcome,
+            Completion<nlohmann::json> done) {
+    store.write(std::move(work), [outcome, done = std::move(done)](std::exception_ptr failure) {
+        if (failure || !*outcome) {
+            done(domain::unexpected(error(ErrorKind::unavailable,
+                                          "the decision could not be stored; nothing changed")));
+        } else {
+            done(std::move(**outcome));
+        }
+    });
+}
+
+}  // namespace
+
+void ReviewActions::route(const Actor& actor, const std::string& clue_id,
+                          const nlohmann::json& body, Completion<nlohmann::json> done) {
+    if (auto e = may_review(actor)) return done(domain::unexpected(std::move(*e)));
+    auto request = domain::parse_hand_routing(body);
+    if (!request) {
+        return done(domain::unexpected(
+            error(ErrorKind::validation, "the routing request is not valid", request.error())));
+    }
+    const auto config = config_.get();
+    const auto now = clock_.now();
+    auto outcome = std::make_shared<std::optional<Result<nlohmann::json>>>();
+    finish(
+        store_,
+        [=, req = std::move(*request)](storage::WriteTransaction& tx) {
+            auto clue = queued_clue(tx, actor, clue_id);
+            if (!clue) {
+                *outcome = domain::unexpected(clue.error());
+                return;
+            }
+            domain::FieldErrors errors;
+            if (!clue->clue.consent.share_with_partners && !req.consent_obtained) {
+                errors.push_back({"/consent_obtained",
+                                  "the clue came without consent to share; confirm with true "
+                                  "that consent was obtained since"});
+            }
+            const auto existing = tx.tickets_of_clue(clue_id);
+            for (std::size_t i = 0; i < req.routes.size(); ++i) {
+                const auto& r = req.routes[i];
+                const std::string at = "/routes/" + std::to_string(i);
+                const auto* agency = config->directory.find(r.agency);
+                if (!agency) {
+                    errors.push_back({at + "/agency", "does not name an agency in the directory"});
+                } else if (!agency->accepts_referrals) {
+                    errors.push_back({at + "/agency", "does not accept referrals"});
+                } else if (agency->id == clue->sender_agency) {
+                    errors.push_back({at + "/agency", "is the agency that sent the clue"});
+                }
+                if (!config->routing.purpose(r.purpose)) {
+                    errors.push_back({at + "/purpose", "is not a purpose of the routing rules"});
+                }
+                for (const auto& t : existing) {
+                    if (!domain::is_terminal(t.status) && t.recipient_agency == r.agency &&
+                        t.purpose == r.purpose) {
+                        errors.push_back(
+                            {at, "that agency already holds an open ticket for this purpose"});
+                    }
+                }
+            }
+            if (!errors.empty()) {
+                *outcome = domain::unexpected(
+                    error(ErrorKind::validation, "the routing request is not valid", errors));
+                return;
+            }
+            nlohmann::json tickets = nlohmann::json::array();
+            for (const auto& r : req.routes) {
+                auto t =
+                    new_ticket({clue_id, clue->sender_agency, r.agency, r.purpose, clue->priority},
+                               config->deadlines, now);
+                store_new_ticket(tx, t, {actor.agency_id, actor.key_id},
+                                 req.note ? "routed by hand from the review queue: " + *req.note
+                                          : std::string("routed by hand from the review queue"));
+                tickets.push_back(domain::to_json(t));
+            }
+            clue->status = storage::ClueStatus::routed;
+            clue->reviewed_by_key = actor.key_id;
+            clue->reviewed_at = now;
+            tx.update_clue_review(*clue);
+            *outcome = nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)},
+                                      {"tickets", std::move(tickets)}};
+        },
+        outcome, std::move(done));
+}
+
+void ReviewActions::dismiss(const Actor& actor, const std::string& clue_id,
+                            const nlohmann::json& body, Completion<nlohmann::json> done) {
+    if (auto e = may_review(actor)) return done(domain::unexpected(std::move(*e)));
+    auto request = domain::parse_dismissal(body);
+    if (!request) {
+        return done(domain::unexpected(
+            error(ErrorKind::validation, "the dismissal is not valid", request.error())));
+    }
+    const auto now = clock_.now();
+    auto outcome = std::make_shared<std::optional<Result<nlohmann::json>>>();
+    finish(
+        store_,
+        [=, req = std::move(*request)](storage::WriteTransaction& tx) {
+            auto clue = queued_clue(tx, actor, clue_id);
+            if (!clue) {
+                *outcome = domain::unexpected(clue.error());
+                return;
+            }
+            clue->status = storage::ClueStatus::dismissed;
+            clue->dismissal_reason = req.reason;
+            clue->reviewed_by_key = actor.key_id;
+            clue->reviewed_at = now;
+            tx.update_clue_review(*clue);
+            *outcome = nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)}};
+        },
+        outcome, std::move(done));
+}
+
+}  // namespace clue_router::service
