@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     config.database = argv[1];
     config.directory = source + "/config/demo-directory.json";
     config.criteria = source + "/config/criteria.json";
-    const auto runtime = app::load_runtime_config(config);
+    config.routing = source + "/config/routing.json";
+    config.deadlines = source + "/config/deadlines.json";
     storage::SqliteOptions options;
     options.path = config.database;
     options.synchronous = "NORMAL";
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
         keyring_text != nullptr ? std::string(keyring_text)
                                 : service::DataKeyring::with_new_data_key("", clock.now()));
     auto store = storage::open_sqlite_store(options);
-    app::sync_directory(*store, runtime->directory);
+    // The directory file seeds the database, as serve does (issue 4).
+    const auto runtime = app::load_runtime_config(config, *store);
 
     service::RuntimeConfigHolder holder(runtime);
     service::ApiKeys keys(*store, clock);
