@@ -3,6 +3,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "clue_router/service/audit_trail.hpp"
+
 namespace clue_router::service {
 
 namespace {
@@ -21,6 +23,7 @@ struct RescreenRun {
     std::optional<std::string> cursor;
     bool last_page = false;
     Completion<RescreenSummary> done;
+    Actor actor;
 };
 
 void rescreen_page(storage::Store& store, std::shared_ptr<RescreenRun> run) {
@@ -29,6 +32,7 @@ void rescreen_page(storage::Store& store, std::shared_ptr<RescreenRun> run) {
             const auto clues = tx.open_clues(run->cursor, kPageSize);
             run->last_page = static_cast<int>(clues.size()) < kPageSize;
             const auto& criteria = run->config->criteria;
+            const int before = run->summary.rescreened;
             for (const auto& clue : clues) {
                 run->cursor = clue.id;
                 ++run->summary.examined;
@@ -42,6 +46,14 @@ void rescreen_page(storage::Store& store, std::shared_ptr<RescreenRun> run) {
                     tx.update_clue_priority(clue.id, screening.priority);
                     ++run->summary.priority_changed;
                 }
+            }
+            // One audit row per page that changed something, in the page's own transaction.
+            if (run->summary.rescreened > before) {
+                append_audit(tx, run->actor, run->now,
+                             {"clues.rescreened",
+                              "criteria",
+                              criteria.version,
+                              {{"clues", run->summary.rescreened - before}}});
             }
         },
         [&store, run](std::exception_ptr failure) {
@@ -87,6 +99,7 @@ void ScreeningAdmin::rescreen_open(const Actor& actor, Completion<RescreenSummar
     run->today = domain::civil_date_of(run->now + options_.local_offset);
     run->summary.criteria_version = run->config->criteria.version;
     run->done = std::move(done);
+    run->actor = actor;
     rescreen_page(store_, std::move(run));
 }
 

@@ -93,6 +93,15 @@ TEST_CASE("re-screening pages through many open clues", "[service][screening_adm
     REQUIRE(summary);
     CHECK(summary->examined == 450);
     CHECK(summary->rescreened == 450);
+    // Audited a page at a time: 200 + 200 + 50 clues, each row naming the criteria.
+    int audited = 0;
+    for (const auto& row : f.store->reader()->audit_entries(0, 1000)) {
+        if (row.action != "clues.rescreened") continue;
+        CHECK(row.actor_key == "k");
+        CHECK(row.record_id == summary->criteria_version);
+        audited += row.detail["clues"].get<int>();
+    }
+    CHECK(audited == 450);
 }
 
 TEST_CASE("a refused reload says why and changes nothing", "[service][screening_admin]") {
