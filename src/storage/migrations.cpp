@@ -245,6 +245,7 @@ CREATE TABLE inbound_messages (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX clues_by_reference ON clues (reference);
+)sql"},
     // Issue 4: the directory managed through the API (versions for If-Match), deadlines and
     // escalation on tickets, links between the tickets of a rerouted path, and review-queue
     // decisions on clues.

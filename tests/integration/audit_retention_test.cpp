@@ -27,10 +27,12 @@ void edit_database(const std::string& path, const std::string& sql) {
     REQUIRE(rc == SQLITE_OK);
 }
 
-std::string reject_all(HttpClient& c, TestServer& server, const json& created) {
+// Finishes every ticket of the clue: the sender cancels them (a recipient's rejection would
+// route the clue again, to the parent agency).
+std::string cancel_all(HttpClient& c, TestServer& server, const json& created) {
     for (const auto& t : created["tickets"]) {
-        const std::string& key = server.key_for(t["recipient_agency"], "staff");
-        Response r = transition(c, key, t["id"], {{"action", "reject"}, {"reason", "not ours"}},
+        const std::string& key = server.key_for(t["sender_agency"], "intake");
+        Response r = transition(c, key, t["id"], {{"action", "cancel"}, {"reason", "withdrawn"}},
                                 etag(1));
         REQUIRE(r.status == 200);
     }
@@ -101,7 +103,7 @@ TEST_CASE("purge removes the personal data of clues closed long ago; dry run onl
     const std::string& hotline = server.key_for(kHotline, "intake");
     Response old_case = submit(c, hotline, make_clue("511702", "OLD-1"));
     REQUIRE(old_case.status == 201);
-    const std::string old_id = reject_all(c, server, old_case.json());
+    const std::string old_id = cancel_all(c, server, old_case.json());
     Response open_case = submit(c, hotline, make_clue("511702", "OPEN-1"));
     REQUIRE(open_case.status == 201);
     server.stop();

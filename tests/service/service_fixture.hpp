@@ -123,6 +123,20 @@ struct ServiceFixture {
     static std::string only_ticket(const SubmittedClue& submitted) {
         return ticket_for(submitted, "judicial_assistance");
     }
+    // Since routing opens a ticket per purpose (a violence victim's clue also goes to the
+    // women's federation), tests about "the clue's last ticket" first have the sender
+    // cancel every other ticket of the clue.
+    void cancel_other_tickets(const Actor& sender, const SubmittedClue& submitted,
+                              const std::string& keep) {
+        const auto body = nlohmann::json::parse(submitted.body);
+        for (const auto& t : body["tickets"]) {
+            const std::string id = t["id"].get<std::string>();
+            if (id == keep) continue;
+            if (!transition(sender, id, 1, {{"action", "cancel"}})) {
+                throw std::runtime_error("could not cancel a ticket");
+            }
+        }
+    }
     static std::string ticket_for(const SubmittedClue& submitted, const std::string& purpose) {
         const auto body = nlohmann::json::parse(submitted.body);
         std::string id;
