@@ -41,10 +41,29 @@ json register_endpoint(HttpClient& c, const std::string& key, const std::string&
     return body;
 }
 
+// The procuratorate's ticket (routing also opens one to the women's federation for a
+// violence victim; tests here follow the procuratorate's).
 std::string first_ticket(const Response& submitted) {
     INFO(describe(submitted));
     REQUIRE(submitted.status == 201);
-    return submitted.json()["tickets"][0]["id"].get<std::string>();
+    const json body = submitted.json();  // kept: a loop over a temporary's member dangles
+    for (const auto& t : body["tickets"]) {
+        if (t["recipient_agency"] == kProcuratorate) return t["id"].get<std::string>();
+    }
+    FAIL("no ticket to the procuratorate");
+    return {};
+}
+
+// The procuratorate's ticket, after the sender cancelled every other ticket of the clue, so
+// that closing it answers the clue.
+std::string sole_ticket(HttpClient& c, const std::string& sender_key, const Response& submitted) {
+    const std::string keep = first_ticket(submitted);
+    const json body = submitted.json();
+    for (const auto& t : body["tickets"]) {
+        if (t["id"] == keep) continue;
+        REQUIRE(transition(c, sender_key, t["id"], {{"action", "cancel"}}, etag(1)).status == 200);
+    }
+    return keep;
 }
 
 // Runs the npm package over what the receiver got; every message must verify.
@@ -226,7 +245,7 @@ TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart
         for (const auto& r : got) {
             if (r.answered == 204) ok.push_back(r);
         }
-        return types_of(ok, t1).size() == 4 && types_of(ok, t2).size() == 2;
+        return types_of(ok, t1).size() == 4 && types_of(ok, t2).size() == 3;
     }));
 
     // Every event arrived, each ticket's in order, and the webhook-id of a message stayed the
@@ -234,7 +253,9 @@ TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart
     const auto ok = receiver.accepted();
     CHECK(types_of(ok, t1) == std::vector<std::string>{"ticket.created", "ticket.accepted",
                                                        "ticket.started", "ticket.on_hold"});
-    CHECK(types_of(ok, t2) == std::vector<std::string>{"ticket.created", "ticket.rejected"});
+    // A rejection routes the clue again at once: the rejected ticket says where it went.
+    CHECK(types_of(ok, t2) == std::vector<std::string>{"ticket.created", "ticket.rejected",
+                                                       "ticket.rerouted"});
     std::map<std::string, std::set<std::string>> stamps_by_body;
     for (const auto& r : receiver.received()) stamps_by_body[r.body].insert(r.id);
     for (const auto& [body, ids] : stamps_by_body) CHECK(ids.size() == 1);
@@ -320,7 +341,8 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
                          auth(server.key_for("proc-510104", "staff"))),
                   404, "not-found");
 
-    const std::string ticket = first_ticket(submit(c, hotline, make_clue("511702", "WH-IN-1")));
+    const std::string ticket =
+        sole_ticket(c, hotline, submit(c, hotline, make_clue("511702", "WH-IN-1")));
     const std::string path = "/v1/hooks/" + kProcuratorate;
 
     // Accept, naming the ticket by the clue's reference.
@@ -431,7 +453,7 @@ TEST_CASE("the procuratorate receiver example closes the loop through the inboun
 
     const json clue = make_clue("511702", "WH-LOOP-1");
     Response submitted = submit(c, hotline, clue);
-    const std::string ticket = first_ticket(submitted);
+    const std::string ticket = sole_ticket(c, hotline, submitted);
     const std::string clue_id = submitted.json()["clue"]["id"];
 
     auto status = receiver.wait_for(std::chrono::seconds(60));
