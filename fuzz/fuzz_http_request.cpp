@@ -34,6 +34,9 @@
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_service.hpp"
+#include "clue_router/service/agency_service.hpp"
+#include "clue_router/service/deadline_sweeper.hpp"
+#include "clue_router/service/review_actions.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "fuzz_support.hpp"
 
@@ -54,6 +57,9 @@ struct World {
     std::unique_ptr<service::ScreeningAdmin> admin;
     std::unique_ptr<service::AuditService> audit;
     std::unique_ptr<service::WebhookService> webhooks;
+    std::unique_ptr<service::AgencyService> agencies;
+    std::unique_ptr<service::ReviewActions> review;
+    std::unique_ptr<service::DeadlineSweeper> sweeper;
     std::unique_ptr<http::Api> api;
     std::string intake_key, staff_key, admin_key;
 
@@ -68,7 +74,8 @@ struct World {
         config.directory = CLUE_ROUTER_SOURCE_DIR "/config/demo-directory.json";
         config.criteria = CLUE_ROUTER_SOURCE_DIR "/config/criteria.json";
         config.relief_standards = CLUE_ROUTER_SOURCE_DIR "/config/relief-standards.json";
-        auto runtime = app::load_runtime_config(config);
+        config.routing = CLUE_ROUTER_SOURCE_DIR "/config/routing.json";
+        config.deadlines = CLUE_ROUTER_SOURCE_DIR "/config/deadlines.json";
         storage::SqliteOptions options;
         options.path = config.database;
         options.synchronous = "NORMAL";  // durability is not under test here
@@ -76,7 +83,8 @@ struct World {
         options.cipher =
             service::DataKeyring::parse(service::DataKeyring::with_new_data_key("", clock.now()));
         store = storage::open_sqlite_store(options);
-        app::sync_directory(*store, runtime->directory);
+        // The directory file seeds the database, as serve does.
+        auto runtime = app::load_runtime_config(config, *store);
         holder = std::make_unique<service::RuntimeConfigHolder>(runtime);
         keys = std::make_unique<service::ApiKeys>(*store, clock);
         clues = std::make_unique<service::ClueService>(*store, *holder, clock);
@@ -86,8 +94,12 @@ struct World {
             [this] { return holder->get()->criteria.version; });
         audit = std::make_unique<service::AuditService>(*store);
         webhooks = std::make_unique<service::WebhookService>(*store, *holder, clock);
-        api = std::make_unique<http::Api>(
-            http::ApiServices{*store, *keys, *clues, *tickets, *admin, *audit, *webhooks});
+        agencies = std::make_unique<service::AgencyService>(*store, *holder);
+        review = std::make_unique<service::ReviewActions>(*store, *holder, clock);
+        sweeper = std::make_unique<service::DeadlineSweeper>(*store, *holder, clock);
+        api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets,
+                                                            *admin, *audit, *webhooks, *agencies,
+                                                            *review, *sweeper});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;
