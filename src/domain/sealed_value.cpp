@@ -2,71 +2,20 @@
 
 #include <array>
 
+#include "clue_router/domain/base64.hpp"
+
 namespace clue_router::domain {
 namespace {
 
 constexpr std::string_view kPrefix = "cr1.";
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int base64url_digit(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
-
 }  // namespace
 
 bool valid_key_id(std::string_view id) {
     if (id.empty() || id.size() > 32) return false;
     for (char c : id) {
-        if (base64url_digit(c) < 0) return false;  // letters, digits, '-' and '_'
+        if (!is_base64url_char(c)) return false;  // letters, digits, '-' and '_'
     }
     return true;
-}
-
-std::string base64url_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() * 4 + 2) / 3);
-    std::size_t i = 0;
-    auto byte = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[k])); };
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
-    }
-    if (const std::size_t rest = bytes.size() - i; rest > 0) {
-        const unsigned v = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        if (rest == 2) out += kAlphabet[(v >> 6) & 63];
-    }
-    return out;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-    if (text.size() % 4 == 1) return std::nullopt;  // no length of bytes encodes to this
-    std::string out;
-    out.reserve(text.size() * 3 / 4);
-    unsigned acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        const int d = base64url_digit(c);
-        if (d < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<unsigned>(d);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xff));
-        }
-    }
-    // The bits left over must be zero, so that every byte string has exactly one encoding.
-    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-    return out;
 }
 
 std::string format_sealed(const SealedValue& value) {

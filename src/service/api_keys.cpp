@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "clue_router/domain/base64.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 
@@ -44,7 +45,7 @@ CreatedKey ApiKeys::make(const std::string& agency_id, Role role, const std::str
     created.key.label = label;
     created.key.created_at = now;
     created.key.expires_at = expires_at;
-    created.secret = std::string(kSecretPrefix) + base64url(random_bytes(32));
+    created.secret = std::string(kSecretPrefix) + domain::base64url_encode(random_bytes(32));
     return created;
 }
 

@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <stdexcept>
@@ -55,16 +54,6 @@ std::string from_hex(std::string_view hex, const std::string& what) {
             v = v * 16 + d;
         }
         out.push_back(static_cast<char>(v));
-    }
-    return out;
-}
-
-std::string to_hex(std::string_view raw) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : raw) {
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0x0f]);
     }
     return out;
 }
@@ -134,11 +123,11 @@ std::shared_ptr<const DataKeyring> DataKeyring::parse(std::string_view text) {
 std::string DataKeyring::with_new_data_key(std::string_view existing, domain::Timestamp now) {
     std::string date = domain::format_rfc3339(now).substr(0, 10);
     std::erase(date, '-');
-    const std::string id = "dk" + date + "-" + to_hex(random_bytes(3));
-    const std::string key = to_hex(random_bytes(kKeyBytes));
+    const std::string id = "dk" + date + "-" + hex_encode(random_bytes(3));
+    const std::string key = hex_encode(random_bytes(kKeyBytes));
     if (trim(existing).empty()) {
         return "current=" + id + "\ndata." + id + "=" + key + "\nindex=" +
-               to_hex(random_bytes(kKeyBytes)) + "\n";
+               hex_encode(random_bytes(kKeyBytes)) + "\n";
     }
     auto ring = parse(existing);
     auto copy = std::shared_ptr<DataKeyring>(new DataKeyring());
@@ -156,8 +145,8 @@ DataKeyring::~DataKeyring() {
 
 std::string DataKeyring::to_text() const {
     std::string out = "current=" + current_ + "\n";
-    for (const auto& [id, key] : data_keys_) out += "data." + id + "=" + to_hex(key) + "\n";
-    out += "index=" + to_hex(index_key_) + "\n";
+    for (const auto& [id, key] : data_keys_) out += "data." + id + "=" + hex_encode(key) + "\n";
+    out += "index=" + hex_encode(index_key_) + "\n";
     return out;
 }
 
@@ -230,13 +219,7 @@ std::string DataKeyring::key_id_of(std::string_view text) const {
 }
 
 std::string DataKeyring::blind_index(std::string_view term) const {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-    unsigned int len = 0;
-    if (HMAC(EVP_sha256(), index_key_.data(), static_cast<int>(index_key_.size()), bytes(term),
-             term.size(), mac.data(), &len) == nullptr) {
-        throw std::runtime_error("HMAC-SHA256 failed");
-    }
-    return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), len));
+    return hex_encode(hmac_sha256(index_key_, term));
 }
 
 }  // namespace clue_router::service

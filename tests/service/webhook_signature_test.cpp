@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "clue_router/domain/base64.hpp"
 #include "clue_router/service/webhook_retry.hpp"
 #include "clue_router/service/webhook_signature.hpp"
 
@@ -72,12 +73,7 @@ TEST_CASE("secrets are whsec_ and base64 of random key bytes", "[service][webhoo
     CHECK(webhook_secret_key(a)->size() == 32);
     CHECK_FALSE(webhook_secret_key("whsec_not base64"));
     CHECK_FALSE(webhook_secret_key("sk_" + a.substr(6)));
-    CHECK_FALSE(webhook_secret_key("whsec_" + base64_encode("short")));
-    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-        CHECK(base64_decode(base64_encode(s)) == s);
-    }
-    CHECK(base64_encode("foobar") == "Zm9vYmFy");
-    CHECK_FALSE(base64_decode("Zm9=YmFy"));
+    CHECK_FALSE(webhook_secret_key("whsec_" + domain::base64_encode("short")));
 }
 
 TEST_CASE("retries back off with jitter over the schedule, honouring Retry-After",

@@ -26,8 +26,4 @@ std::string format_sealed(const SealedValue& value);
 // nullopt when the text is not an envelope (wrong prefix, bad key id, bad base64url).
 std::optional<SealedValue> parse_sealed(std::string_view text);
 
-// RFC 4648 §5 base64url without padding, both ways; decode refuses anything else.
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64url_decode(std::string_view text);
-
 }  // namespace clue_router::domain

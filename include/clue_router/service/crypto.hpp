@@ -8,11 +8,13 @@
 
 namespace clue_router::service {
 
+// Lower-case hex, two digits a byte.
+std::string hex_encode(std::string_view bytes);
 std::string sha256_hex(std::string_view data);
 // Cryptographically secure random bytes (RAND_bytes); throws if the generator fails.
 std::string random_bytes(std::size_t n);
-// RFC 4648 §5 base64url without padding.
-std::string base64url(std::string_view bytes);
+// The raw 32-byte HMAC-SHA256 of data under key.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 // Constant-time equality for secrets of public length.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -48,8 +48,4 @@ WebhookVerdict verify_webhook(std::span<const std::string> keys, const WebhookHe
                               std::string_view body, domain::Timestamp now,
                               std::chrono::seconds tolerance = std::chrono::minutes(5));
 
-// RFC 4648 §4 base64 with padding, as Standard Webhooks uses.
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace clue_router::service
