@@ -4,6 +4,7 @@
 
 #include "clue_router/domain/time.hpp"
 #include "clue_router/storage/store.hpp"
+#include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_agencies {
 namespace {
@@ -29,9 +30,7 @@ StoredAgency agency_row(const sqlite::Statement& s) {
     }
     a.accepts_referrals = s.int64(6) != 0;
     out.version = s.int64(7);
-    auto t = domain::parse_rfc3339(s.text(8));
-    if (!t) throw StorageError("stored agencies.updated_at is not an RFC 3339 time");
-    out.updated_at = *t;
+    out.updated_at = time_column(s, 8, "agencies.updated_at");
     return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "clue_router/storage/time_columns.hpp"
+
 namespace clue_router::storage::sqlite_links {
 
 std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& clue_id) {
@@ -29,7 +31,7 @@ bool link(sqlite::Connection& c, const ClueLink& l) {
         auto q = c.query(
             "INSERT OR IGNORE INTO clue_links (clue_id, linked_clue_id, basis, created_at, "
             "created_by) VALUES (?, ?, ?, ?, ?)");
-        q->bind_all(from, to, l.basis, domain::format_rfc3339(l.created_at), l.created_by);
+        q->bind_all(from, to, l.basis, time_text(l.created_at), l.created_by);
         q->run();
         added += c.changes();
     }
@@ -56,7 +58,7 @@ std::vector<ClueLink> links_of(sqlite::Connection& c, const std::string& clue_id
         l.clue_id = q->text(0);
         l.linked_clue_id = q->text(1);
         l.basis = q->text(2);
-        if (auto t = domain::parse_rfc3339(q->text(3))) l.created_at = *t;
+        l.created_at = time_column(*q, 3, "clue_links.created_at");
         l.created_by = q->text(4);
         out.push_back(std::move(l));
     }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/time.hpp"
+#include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_outcomes {
 
@@ -12,7 +13,7 @@ void insert_closure(sqlite::Connection& c, const TicketClosure& closure) {
         "closed_by_agency, closed_at) VALUES (?, ?, ?, ?, ?, ?)");
     q->bind_all(closure.ticket_id, domain::to_string(closure.outcome),
                 domain::to_json(closure.measures).dump(), closure.follow_up_ticket,
-                closure.closed_by_agency, domain::format_rfc3339(closure.closed_at));
+                closure.closed_by_agency, time_text(closure.closed_at));
     q->run();
 }
 
@@ -35,9 +36,7 @@ std::optional<TicketClosure> closure_of(sqlite::Connection& c, const std::string
     }
     out.follow_up_ticket = q->optional_text(3);
     out.closed_by_agency = q->text(4);
-    const auto at = domain::parse_rfc3339(q->text(5));
-    if (!at) throw StorageError("stored ticket_closures.closed_at is not an RFC 3339 time");
-    out.closed_at = *at;
+    out.closed_at = time_column(*q, 5, "ticket_closures.closed_at");
     return out;
 }
 

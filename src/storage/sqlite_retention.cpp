@@ -6,6 +6,7 @@
 
 #include "clue_router/domain/personal_data.hpp"
 #include "clue_router/storage/store.hpp"
+#include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_retention {
 
@@ -22,13 +23,13 @@ std::vector<PurgeCandidate> candidates(sqlite::Connection& c, Timestamp closed_b
         "    l.linked_clue_id WHERE l.clue_id = c.id "
         "    AND t.status NOT IN ('rejected', 'closed', 'cancelled'))"
         ") WHERE closed_at < ? ORDER BY id LIMIT ?");
-    q->bind_all(domain::format_rfc3339(closed_before),
+    q->bind_all(time_text(closed_before),
                 static_cast<std::int64_t>(std::clamp(limit, 1, 1000)));
     std::vector<PurgeCandidate> out;
     while (q->step()) {
         PurgeCandidate p;
         p.clue_id = q->text(0);
-        if (auto t = domain::parse_rfc3339(q->text(1))) p.closed_at = *t;
+        p.closed_at = time_column(*q, 1, "tickets.updated_at");
         out.push_back(std::move(p));
     }
     return out;
@@ -58,7 +59,7 @@ bool purge(sqlite::Connection& c, const std::string& clue_id, Timestamp at) {
         auto q = c.query(
             "UPDATE clues SET body_json = ?, sealed_with = NULL, personal_data_purged_at = ? "
             "WHERE id = ?");
-        q->bind_all(doc.dump(), domain::format_rfc3339(at), clue_id);
+        q->bind_all(doc.dump(), time_text(at), clue_id);
         q->run();
     }
     auto q = c.query("DELETE FROM clue_identifiers WHERE clue_id = ?");

@@ -26,6 +26,7 @@
 #include "clue_router/storage/sqlite_outcomes.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/sqlite_agencies.hpp"
+#include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage {
 namespace {
@@ -36,26 +37,6 @@ using sqlite::Statement;
 // --- column mapping ------------------------------------------------------------------------
 // Stored values that no longer parse mean the file was edited by hand or written by a buggy
 // build. The messages name the column, never the value: it may be personal data.
-
-std::string time_text(Timestamp t) {
-    return domain::format_rfc3339(t);
-}
-
-std::optional<std::string> time_text(const std::optional<Timestamp>& t) {
-    if (!t) return std::nullopt;
-    return time_text(*t);
-}
-
-Timestamp time_column(const Statement& s, int column, const char* name) {
-    auto t = domain::parse_rfc3339(s.text(column));
-    if (!t) throw StorageError(std::string("stored ") + name + " is not an RFC 3339 time");
-    return *t;
-}
-
-std::optional<Timestamp> optional_time_column(const Statement& s, int column, const char* name) {
-    if (s.is_null(column)) return std::nullopt;
-    return time_column(s, column, name);
-}
 
 template <class T>
 T checked(std::optional<T> value, const char* name) {

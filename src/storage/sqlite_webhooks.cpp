@@ -6,6 +6,7 @@
 
 #include "clue_router/domain/time.hpp"
 #include "clue_router/domain/webhook_event.hpp"
+#include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_webhooks {
 
@@ -13,23 +14,6 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
-
-std::string t(Timestamp at) {
-    return domain::format_rfc3339(at);
-}
-std::optional<std::string> t(const std::optional<Timestamp>& at) {
-    if (!at) return std::nullopt;
-    return t(*at);
-}
-Timestamp time_of(const Statement& s, int column) {
-    auto at = domain::parse_rfc3339(s.text(column));
-    if (!at) throw StorageError("stored webhook time is not an RFC 3339 time");
-    return *at;
-}
-std::optional<Timestamp> optional_time_of(const Statement& s, int column) {
-    if (s.is_null(column)) return std::nullopt;
-    return time_of(s, column);
-}
 
 // A message id that stays the webhook-id across every retry: "msg_" + 128 random bits.
 std::string new_message_id(Connection& c) {
@@ -56,11 +40,11 @@ WebhookEndpoint endpoint_row(const Statement& s) {
     }
     e.secret = s.text(4);
     e.previous_secret = s.optional_text(5);
-    e.previous_secret_until = optional_time_of(s, 6);
+    e.previous_secret_until = optional_time_column(s, 6, "webhook_endpoints.previous_secret_until");
     e.enabled = s.int64(7) != 0;
     e.disabled_reason = s.optional_text(8);
-    e.created_at = time_of(s, 9);
-    e.updated_at = time_of(s, 10);
+    e.created_at = time_column(s, 9, "webhook_endpoints.created_at");
+    e.updated_at = time_column(s, 10, "webhook_endpoints.updated_at");
     return e;
 }
 
@@ -82,12 +66,12 @@ WebhookDelivery delivery_row(const Statement& s) {
     if (!status) throw StorageError("stored webhook_deliveries.status has an unknown value");
     d.status = *status;
     d.attempts = static_cast<int>(s.int64(8));
-    d.next_attempt_at = time_of(s, 9);
-    d.last_attempt_at = optional_time_of(s, 10);
+    d.next_attempt_at = time_column(s, 9, "webhook_deliveries.next_attempt_at");
+    d.last_attempt_at = optional_time_column(s, 10, "webhook_deliveries.last_attempt_at");
     if (auto code = s.optional_int64(11)) d.last_status_code = static_cast<int>(*code);
     d.last_error = s.optional_text(12);
-    d.created_at = time_of(s, 13);
-    d.delivered_at = optional_time_of(s, 14);
+    d.created_at = time_column(s, 13, "webhook_deliveries.created_at");
+    d.delivered_at = optional_time_column(s, 14, "webhook_deliveries.delivered_at");
     return d;
 }
 
@@ -114,8 +98,8 @@ void enqueue(Connection& c, const std::vector<std::string>& agencies, const std:
                 "INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, "
                 "ordering_key, payload, status, attempts, next_attempt_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload, t(at),
-                        t(at));
+            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload, time_text(at),
+                        time_text(at));
             q->run();
         }
     }
@@ -155,8 +139,8 @@ void insert_endpoint(Connection& c, const WebhookEndpoint& e) {
     auto q = c.query("INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS
                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q->bind_all(e.id, e.agency_id, e.url, nlohmann::json(e.event_types).dump(), e.secret,
-                e.previous_secret, t(e.previous_secret_until), e.enabled, e.disabled_reason,
-                t(e.created_at), t(e.updated_at));
+                e.previous_secret, time_text(e.previous_secret_until), e.enabled, e.disabled_reason,
+                time_text(e.created_at), time_text(e.updated_at));
     q->run();
 }
 
@@ -166,7 +150,7 @@ bool update_endpoint(Connection& c, const WebhookEndpoint& e) {
         "previous_secret = ?, previous_secret_until = ?, enabled = ?, disabled_reason = ?, "
         "updated_at = ? WHERE id = ? AND deleted = 0");
     q->bind_all(e.url, nlohmann::json(e.event_types).dump(), e.secret, e.previous_secret,
-                t(e.previous_secret_until), e.enabled, e.disabled_reason, t(e.updated_at), e.id);
+                time_text(e.previous_secret_until), e.enabled, e.disabled_reason, time_text(e.updated_at), e.id);
     q->run();
     return c.changes() == 1;
 }
@@ -215,7 +199,7 @@ void record_attempt(Connection& c, const DeliveryAttempt& a) {
             "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, "
             "last_attempt_at = ?, last_status_code = ?, last_error = NULL, delivered_at = ? "
             "WHERE id = ? AND status = 'pending'");
-        q->bind_all(t(a.at), a.status_code, t(a.at), a.delivery_id);
+        q->bind_all(time_text(a.at), a.status_code, time_text(a.at), a.delivery_id);
         q->run();
         return;
     }
@@ -223,14 +207,14 @@ void record_attempt(Connection& c, const DeliveryAttempt& a) {
         "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?, "
         "last_status_code = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at) "
         "WHERE id = ? AND status = 'pending'");
-    q->bind_all(a.retry_at ? "pending" : "failed", t(a.at), a.status_code, a.error, t(a.retry_at),
+    q->bind_all(a.retry_at ? "pending" : "failed", time_text(a.at), a.status_code, a.error, time_text(a.retry_at),
                 a.delivery_id);
     q->run();
     if (a.endpoint_gone) {
         auto off = c.query(
             "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? "
             "WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?)");
-        off->bind_all("the endpoint answered 410 Gone", t(a.at), a.delivery_id);
+        off->bind_all("the endpoint answered 410 Gone", time_text(a.at), a.delivery_id);
         off->run();
     }
 }
@@ -239,7 +223,7 @@ bool retry_delivery(Connection& c, const std::string& id, Timestamp at) {
     auto q = c.query(
         "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? "
         "WHERE id = ? AND status = 'failed'");
-    q->bind_all(t(at), id);
+    q->bind_all(time_text(at), id);
     q->run();
     return c.changes() == 1;
 }
@@ -259,7 +243,7 @@ std::vector<WebhookDelivery> due_deliveries(Connection& c, Timestamp now, int li
                      "  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key "
                      "  AND p.status = 'pending') "
                      "ORDER BY d.next_attempt_at, d.sequence LIMIT ?");
-    q->bind_all(t(now), std::int64_t{std::clamp(limit, 1, 1000)});
+    q->bind_all(time_text(now), std::int64_t{std::clamp(limit, 1, 1000)});
     return delivery_rows(q);
 }
 
@@ -268,7 +252,7 @@ std::optional<Timestamp> next_delivery_due(Connection& c) {
         "SELECT min(d.next_attempt_at) FROM webhook_deliveries d JOIN webhook_endpoints e "
         "ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1");
     if (!q->step() || q->is_null(0)) return std::nullopt;
-    return time_of(*q, 0);
+    return time_column(*q, 0, "webhook_deliveries.next_attempt_at");
 }
 
 std::vector<WebhookDelivery> list_deliveries(Connection& c, const DeliveryQuery& query) {
@@ -298,8 +282,8 @@ void upsert_inbound_secret(Connection& c, const InboundSecret& s) {
         "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET "
         "secret = excluded.secret, previous_secret = excluded.previous_secret, "
         "previous_secret_until = excluded.previous_secret_until, created_at = excluded.created_at");
-    q->bind_all(s.agency_id, s.secret, s.previous_secret, t(s.previous_secret_until),
-                t(s.created_at));
+    q->bind_all(s.agency_id, s.secret, s.previous_secret, time_text(s.previous_secret_until),
+                time_text(s.created_at));
     q->run();
 }
 
@@ -309,8 +293,8 @@ std::optional<InboundSecret> find_inbound_secret(Connection& c, const std::strin
         "FROM inbound_secrets WHERE agency_id = ?");
     q->bind_all(agency_id);
     if (!q->step()) return std::nullopt;
-    return InboundSecret{q->text(0), q->text(1), q->optional_text(2), optional_time_of(*q, 3),
-                         time_of(*q, 4)};
+    return InboundSecret{q->text(0), q->text(1), q->optional_text(2), optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
+                         time_column(*q, 4, "inbound_secrets.created_at")};
 }
 
 std::optional<std::pair<int, std::string>> find_inbound_answer(Connection& c,
@@ -329,7 +313,7 @@ void insert_inbound_answer(Connection& c, const std::string& agency_id,
     auto q = c.query(
         "INSERT INTO inbound_messages (agency_id, webhook_id, status, body, received_at) "
         "VALUES (?, ?, ?, ?, ?)");
-    q->bind_all(agency_id, webhook_id, status, body, t(at));
+    q->bind_all(agency_id, webhook_id, status, body, time_text(at));
     q->run();
 }
 
