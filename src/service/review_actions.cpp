@@ -1,5 +1,6 @@
 #include "clue_router/service/review_actions.hpp"
 
+#include <functional>
 #include <memory>
 
 #include "clue_router/domain/review_request.hpp"
@@ -32,18 +33,42 @@ Result<storage::StoredClue> queued_clue(storage::WriteTransaction& tx, const Act
     return std::move(*clue);
 }
 
-using Outcome = std::shared_ptr<std::optional<Result<nlohmann::json>>>;
+// What a decision does to the queued clue inside the unit of work: either writes and returns
+// the reply's extra members, or returns an error having written nothing (the unit still
+// commits, so an error after a write would leave half a decision).
+using Decision =
+    std::function<Result<nlohmann::json>(storage::WriteTransaction&, storage::StoredClue&)>;
 
-void finish(storage::Store& store, storage::Store::Work work, Outcome outcome,
-            Completion<nlohmann::json> done) {
-    store.write(std::move(work), [outcome, done = std::move(done)](std::exception_ptr failure) {
-        if (failure || !*outcome) {
-            done(domain::unexpected(error(ErrorKind::unavailable,
-                                          "the decision could not be stored; nothing changed")));
-        } else {
-            done(std::move(**outcome));
-        }
-    });
+// The path both decisions share: find the clue the actor may act on in the queue, let the
+// decision act, stamp who decided and when, and answer {"clue": …} plus the decision's own.
+void decide_on_queued_clue(storage::Store& store, const Actor& actor, const std::string& clue_id,
+                           domain::Timestamp now, Decision decide,
+                           Completion<nlohmann::json> done) {
+    auto outcome = std::make_shared<std::optional<Result<nlohmann::json>>>();
+    store.write(
+        [=, decide = std::move(decide)](storage::WriteTransaction& tx) {
+            auto clue = queued_clue(tx, actor, clue_id);
+            if (!clue) {
+                *outcome = domain::unexpected(clue.error());
+                return;
+            }
+            auto reply = decide(tx, *clue);
+            if (reply) {
+                clue->reviewed_by_key = actor.key_id;
+                clue->reviewed_at = now;
+                tx.update_clue_review(*clue);
+                (*reply)["clue"] = clue_view(*clue, PersonalData::masked);
+            }
+            *outcome = std::move(reply);
+        },
+        [outcome, done = std::move(done)](std::exception_ptr failure) {
+            if (failure || !*outcome) {
+                done(domain::unexpected(error(ErrorKind::unavailable,
+                                              "the decision could not be stored; nothing changed")));
+            } else {
+                done(std::move(**outcome));
+            }
+        });
 }
 
 }  // namespace
@@ -58,17 +83,12 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
     }
     const auto config = config_.get();
     const auto now = clock_.now();
-    auto outcome = std::make_shared<std::optional<Result<nlohmann::json>>>();
-    finish(
-        store_,
-        [=, req = std::move(*request)](storage::WriteTransaction& tx) {
-            auto clue = queued_clue(tx, actor, clue_id);
-            if (!clue) {
-                *outcome = domain::unexpected(clue.error());
-                return;
-            }
+    decide_on_queued_clue(
+        store_, actor, clue_id, now,
+        [=, req = std::move(*request)](storage::WriteTransaction& tx,
+                                       storage::StoredClue& clue) -> Result<nlohmann::json> {
             domain::FieldErrors errors;
-            if (!clue->clue.consent.share_with_partners && !req.consent_obtained) {
+            if (!clue.clue.consent.share_with_partners && !req.consent_obtained) {
                 errors.push_back({"/consent_obtained",
                                   "the clue came without consent to share; confirm with true "
                                   "that consent was obtained since"});
@@ -82,7 +102,7 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                     errors.push_back({at + "/agency", "does not name an agency in the directory"});
                 } else if (!agency->accepts_referrals) {
                     errors.push_back({at + "/agency", "does not accept referrals"});
-                } else if (agency->id == clue->sender_agency) {
+                } else if (agency->id == clue.sender_agency) {
                     errors.push_back({at + "/agency", "is the agency that sent the clue"});
                 }
                 if (!config->routing.purpose(r.purpose)) {
@@ -97,28 +117,23 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                 }
             }
             if (!errors.empty()) {
-                *outcome = domain::unexpected(
+                return domain::unexpected(
                     error(ErrorKind::validation, "the routing request is not valid", errors));
-                return;
             }
             nlohmann::json tickets = nlohmann::json::array();
             for (const auto& r : req.routes) {
                 auto t =
-                    new_ticket({clue_id, clue->sender_agency, r.agency, r.purpose, clue->priority},
+                    new_ticket({clue_id, clue.sender_agency, r.agency, r.purpose, clue.priority},
                                config->deadlines, now);
                 store_new_ticket(tx, t, {actor.agency_id, actor.key_id},
                                  req.note ? "routed by hand from the review queue: " + *req.note
                                           : std::string("routed by hand from the review queue"));
                 tickets.push_back(domain::to_json(t));
             }
-            clue->status = storage::ClueStatus::routed;
-            clue->reviewed_by_key = actor.key_id;
-            clue->reviewed_at = now;
-            tx.update_clue_review(*clue);
-            *outcome = nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)},
-                                      {"tickets", std::move(tickets)}};
+            clue.status = storage::ClueStatus::routed;
+            return nlohmann::json{{"tickets", std::move(tickets)}};
         },
-        outcome, std::move(done));
+        std::move(done));
 }
 
 void ReviewActions::dismiss(const Actor& actor, const std::string& clue_id,
@@ -130,23 +145,15 @@ void ReviewActions::dismiss(const Actor& actor, const std::string& clue_id,
             error(ErrorKind::validation, "the dismissal is not valid", request.error())));
     }
     const auto now = clock_.now();
-    auto outcome = std::make_shared<std::optional<Result<nlohmann::json>>>();
-    finish(
-        store_,
-        [=, req = std::move(*request)](storage::WriteTransaction& tx) {
-            auto clue = queued_clue(tx, actor, clue_id);
-            if (!clue) {
-                *outcome = domain::unexpected(clue.error());
-                return;
-            }
-            clue->status = storage::ClueStatus::dismissed;
-            clue->dismissal_reason = req.reason;
-            clue->reviewed_by_key = actor.key_id;
-            clue->reviewed_at = now;
-            tx.update_clue_review(*clue);
-            *outcome = nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)}};
+    decide_on_queued_clue(
+        store_, actor, clue_id, now,
+        [req = std::move(*request)](storage::WriteTransaction&,
+                                    storage::StoredClue& clue) -> Result<nlohmann::json> {
+            clue.status = storage::ClueStatus::dismissed;
+            clue.dismissal_reason = req.reason;
+            return nlohmann::json::object();
         },
-        outcome, std::move(done));
+        std::move(done));
 }
 
 }  // namespace clue_router::service
