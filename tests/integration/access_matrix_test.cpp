@@ -2,9 +2,12 @@
 // outside the caller's scope is 404, exactly as for an id that does not exist, so ids reveal
 // nothing; 403 is only for what the caller can see but may not do.
 //
-// To cover a new endpoint, add one row to kMatrix. Placeholders in the target: {clue},
-// {ticket} (the ticket to proc-511702 made from {clue}), {spare_key} (a key made for the
-// test), {missing} (an id that exists nowhere).
+// To cover a new endpoint, add one row to kMatrix. Placeholders in the target and body:
+// {clue}, {ticket} (the ticket to proc-511702 made from {clue}), {clue2} (a second clue
+// like {clue}), {spare_key} (a key made for the test), {endpoint} (a webhook endpoint of
+// proc-511702), {fresh_endpoint} (a new such endpoint for each request, for deletions),
+// {delivery} (a delivery to {endpoint}); each is replaced by an id that exists nowhere to
+// check that an out-of-scope 404 looks like a missing record.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -65,6 +68,45 @@ const std::vector<Row> kMatrix = {
     // criteria administration
     {"POST", "/v1/admin/criteria/reload", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     {"POST", "/v1/admin/rescreen", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
+    // same person: staff link clues both of which they handle
+    {"POST", "/v1/clues/{clue}/links", R"({"clue_id":"{clue2}"})", {}, {403, 200, 404, 403},
+     {404, 404, 404, 403}},
+    {"DELETE", "/v1/clues/{clue}/links/{clue2}", "", {}, {403, 200, 404, 403},
+     {404, 404, 404, 403}},
+    // the review queue's decisions (the clue was routed, so a party may see it is not queued)
+    {"POST", "/v1/review-queue/{clue}/route",
+     R"({"routes":[{"agency":"proc-511700","purpose":"judicial_assistance"}]})", {},
+     {403, 404, 403, 409}, {403, 404, 403, 409}},
+    {"POST", "/v1/review-queue/{clue}/dismiss", R"({"reason":"matrix"})", {},
+     {403, 404, 403, 409}, {403, 404, 403, 409}},
+    // the directory: everyone reads it, admins change it
+    {"GET", "/v1/agencies", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
+    {"GET", "/v1/agencies/proc-511702", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
+    // A stale ETag, so the row changes nothing: 412 shows an admin got past the role check.
+    {"PUT", "/v1/agencies/proc-511702",
+     R"({"id":"proc-511702","kind":"procuratorate","name":"达州市通川区人民检察院","region":"511702","parent":"proc-511700","services":["judicial_assistance"],"accepts_referrals":true})",
+     {{"If-Match", "\"999\""}}, {403, 403, 403, 412}, {403, 403, 403, 412}},
+    {"POST", "/v1/admin/sweep-deadlines", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
+    // webhooks: an agency's staff manage its own endpoints and deliveries
+    {"POST", "/v1/webhook-endpoints", R"({"url":"http://127.0.0.1:9/matrix"})", {},
+     {403, 201, 403, 201}, {403, 201, 403, 201}},
+    {"GET", "/v1/webhook-endpoints", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
+    {"GET", "/v1/webhook-endpoints/{endpoint}", "", {}, {403, 200, 403, 200},
+     {403, 404, 403, 200}},
+    {"PATCH", "/v1/webhook-endpoints/{endpoint}", R"({"event_types":[]})", {},
+     {403, 200, 403, 200}, {403, 404, 403, 200}},
+    {"POST", "/v1/webhook-endpoints/{endpoint}/rotate-secret", R"({"overlap_hours":1})", {},
+     {403, 200, 403, 200}, {403, 404, 403, 200}},
+    {"DELETE", "/v1/webhook-endpoints/{fresh_endpoint}", "", {}, {403, 204, 403, 204},
+     {403, 404, 403, 204}},
+    {"GET", "/v1/webhook-deliveries", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
+    {"POST", "/v1/webhook-deliveries/{delivery}/retry", "", {}, {403, 409, 403, 409},
+     {403, 404, 403, 409}},
+    {"POST", "/v1/hooks/proc-511702/secret", R"({"overlap_hours":0})", {}, {403, 200, 403, 200},
+     {403, 404, 403, 200}},
+    // inbound hooks authenticate by signature, not by key: unsigned is refused for everyone
+    {"POST", "/v1/hooks/proc-511702", R"({"action":"accept"})", {}, {401, 401, 401, 401},
+     {401, 401, 401, 401}},
     // public
     {"GET", "/healthz", "", {}, {kPublic, kPublic, kPublic, kPublic},
      {kPublic, kPublic, kPublic, kPublic}},
@@ -118,6 +160,47 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
     const std::string spare_key = spare.json()["id"];
     const std::string missing = "01a20685-0000-7000-8000-000000000000";
 
+    // A second clue like the first, for links.
+    Response second = submit(c, server.key_for(kHotline, "intake"),
+                             make_clue("511702", "matrix-second"));
+    REQUIRE(second.status == 201);
+    const std::string clue2 = second.json()["clue"]["id"];
+
+    // An endpoint of proc-511702 (to a port nobody listens on) and a delivery to it.
+    const auto new_endpoint = [&] {
+        Response made = c.post("/v1/webhook-endpoints",
+                               R"({"agency_id":"proc-511702","url":"http://127.0.0.1:9/hooks"})",
+                               json_auth(admin_key));
+        REQUIRE(made.status == 201);
+        return made.json()["id"].get<std::string>();
+    };
+    const std::string endpoint = new_endpoint();
+    REQUIRE(submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-hook"))
+                .status == 201);
+    Response deliveries = get(c, admin_key, "/v1/webhook-deliveries");
+    REQUIRE(deliveries.status == 200);
+    const json delivery_list = deliveries.json();
+    REQUIRE_FALSE(delivery_list["items"].empty());
+    const std::string delivery = delivery_list["items"][0]["id"];
+
+    // Every placeholder, with what it stands for; "nowhere" puts a missing id in each.
+    const auto fill = [&](std::string text, bool nowhere) {
+        const std::pair<const char*, std::string> ids[] = {
+            {"{clue2}", clue2},       {"{clue}", clue},         {"{ticket}", ticket},
+            {"{spare_key}", spare_key}, {"{endpoint}", endpoint}, {"{delivery}", delivery},
+        };
+        for (const auto& [name, id] : ids) text = replace_all(text, name, nowhere ? missing : id);
+        if (text.find("{fresh_endpoint}") != std::string::npos) {
+            text = replace_all(text, "{fresh_endpoint}", nowhere ? missing : new_endpoint());
+        }
+        return text;
+    };
+    const std::map<std::string, http::verb> verbs = {{"GET", http::verb::get},
+                                                     {"POST", http::verb::post},
+                                                     {"PUT", http::verb::put},
+                                                     {"PATCH", http::verb::patch},
+                                                     {"DELETE", http::verb::delete_}};
+
     int n = 0;
     for (const Row& row : kMatrix) {
         for (const char* role : kRoles) {
@@ -125,16 +208,14 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
                 const auto& [own_agency, other_agency] = agencies.at(role);
                 const std::string& agency = own ? own_agency : other_agency;
                 const std::string& key = server.key_for(agency, role);
-                const std::string target = replace_all(
-                    replace_all(replace_all(row.target, "{clue}", clue), "{ticket}", ticket),
-                    "{spare_key}", spare_key);
-                std::string body = row.body;
+                const std::string target = fill(row.target, false);
+                std::string body = fill(row.body, false);
                 if (body == "@new-clue") {
                     body = make_clue("511702", "matrix-" + std::to_string(++n)).dump();
                 }
                 Headers headers = row.body.empty() ? auth(key) : json_auth(key);
                 headers.insert(headers.end(), row.headers.begin(), row.headers.end());
-                const auto verb = row.method == "GET" ? http::verb::get : http::verb::post;
+                const auto verb = verbs.at(row.method);
                 Response r = c.request(verb, target, body, headers);
                 const int want = expected(own ? row.own : row.other, role);
                 INFO(row.method << " " << row.target << " as " << role << " of " << agency
@@ -144,11 +225,8 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
 
                 // Outside scope looks exactly like nothing at all.
                 if (want == 404) {
-                    const std::string nowhere =
-                        replace_all(replace_all(replace_all(row.target, "{clue}", missing),
-                                                "{ticket}", missing),
-                                    "{spare_key}", missing);
-                    Response absent = c.request(verb, nowhere, body, headers);
+                    Response absent =
+                        c.request(verb, fill(row.target, true), fill(row.body, true), headers);
                     CHECK(absent.status == 404);
                     CHECK(absent.json()["type"] == r.json()["type"]);
                     CHECK(absent.json()["detail"] == r.json()["detail"]);
