@@ -94,7 +94,7 @@ struct World {
             [this] { return holder->get()->criteria.version; });
         audit = std::make_unique<service::AuditService>(*store);
         webhooks = std::make_unique<service::WebhookService>(*store, *holder, clock);
-        agencies = std::make_unique<service::AgencyService>(*store, *holder);
+        agencies = std::make_unique<service::AgencyService>(*store, *holder, clock);
         review = std::make_unique<service::ReviewActions>(*store, *holder, clock);
         sweeper = std::make_unique<service::DeadlineSweeper>(*store, *holder, clock);
         api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets,

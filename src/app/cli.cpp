@@ -230,8 +230,13 @@ int agencies_import(const Config& config, const std::string& path) {
         std::cerr << "error: nothing was imported\n";
         return 2;
     }
+    const auto now = service::SystemClock{}.now();
+    const auto actor = service::command_line_actor(now);
     storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
-        for (const auto& a : incoming) tx.upsert_agency(a);
+        for (const auto& a : incoming) {
+            tx.upsert_agency(a);
+            service::append_audit(tx, actor, now, {"agency.imported", "agency", a.id, {}});
+        }
     });
     store->stop();
     std::cerr << "imported " << incoming.size()

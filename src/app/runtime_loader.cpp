@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/clock.hpp"
+
 namespace clue_router::app {
 
 namespace {
@@ -87,8 +90,13 @@ int seed_directory(storage::Store& store, const Config& config) {
         throw std::runtime_error("directory " + config.directory +
                                  " does not fit the stored directory: " + check.error());
     }
+    const auto now = service::SystemClock{}.now();
+    const auto actor = service::system_actor("directory-seed", now);
     storage::write_and_wait(store, [&](storage::WriteTransaction& tx) {
-        for (const auto& agency : missing) tx.upsert_agency(agency);
+        for (const auto& agency : missing) {
+            tx.upsert_agency(agency);
+            service::append_audit(tx, actor, now, {"agency.seeded", "agency", agency.id, {}});
+        }
     });
     return static_cast<int>(missing.size());
 }

@@ -114,8 +114,7 @@ class RetentionPurger {
         timer_.async_wait([this](boost::system::error_code ec) {
             if (ec) return;
             const auto now = clock_.now();
-            const service::Actor actor{"system", "", service::Role::admin,
-                                       "retention-" + service::new_uuid_v7(now)};
+            const auto actor = service::system_actor("retention", now);
             retention_.purge_batch_async(actor, kBatch, [this](int purged) {
                 if (purged < 0) spdlog::warn("retention purge failed");
                 if (purged > 0) spdlog::info("retention purged clues={}", purged);
@@ -216,7 +215,7 @@ int serve(const Config& config) {
     service::ClueService clues(*store, holder, clock,
                                {std::chrono::minutes(config.local_offset_minutes)});
     service::TicketService tickets(*store, holder, clock);
-    service::AgencyService agencies(*store, holder);
+    service::AgencyService agencies(*store, holder, clock);
     service::ReviewActions review(*store, holder, clock);
     service::DeadlineSweeper sweeper(*store, holder, clock);
     // One reload for SIGHUP and the admin endpoint: the files checked, the directory file's

@@ -21,7 +21,7 @@ void add_admin_routes(Router& router, ApiServices& services) {
                                                               "only an admin key may run the "
                                                               "deadline sweeper"));
                    }
-                   services.sweeper.sweep([ex](service::Result<service::SweepSummary> result) {
+                   services.sweeper.sweep(ex->actor(), [ex](service::Result<service::SweepSummary> result) {
                        if (!result) return reply_error(*ex, result.error());
                        ex->reply_json(beast_http::status::ok, {{"overdue", result->overdue},
                                                                {"escalated", result->escalated}});

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "clue_router/domain/region_code.hpp"
+#include "clue_router/service/audit_trail.hpp"
 
 namespace clue_router::service {
 namespace {
@@ -105,7 +106,8 @@ void AgencyService::replace(const Actor& actor, const std::string& id,
     write(actor, std::move(*agency), if_match, false, std::move(done));
 }
 
-void AgencyService::write(const Actor&, domain::Agency agency, std::optional<std::int64_t> if_match,
+void AgencyService::write(const Actor& actor, domain::Agency agency,
+                          std::optional<std::int64_t> if_match,
                           bool creating, Completion<storage::StoredAgency> done) {
     struct Outcome {
         std::optional<Result<storage::StoredAgency>> result;
@@ -113,6 +115,7 @@ void AgencyService::write(const Actor&, domain::Agency agency, std::optional<std
     };
     auto outcome = std::make_shared<Outcome>();
     const auto regions = config_.get()->regions;
+    const auto now = clock_.now();
     store_.write(
         [=](storage::WriteTransaction& tx) {
             const auto stored = tx.find_agency(agency.id);
@@ -151,6 +154,9 @@ void AgencyService::write(const Actor&, domain::Agency agency, std::optional<std
                 return;
             }
             outcome->result = *tx.find_agency(agency.id);
+            append_audit(tx, actor, now,
+                         {creating ? "agency.created" : "agency.replaced", "agency", agency.id,
+                          {{"version", (*outcome->result)->version}}});
             outcome->next = std::make_shared<const domain::Directory>(std::move(*next));
         },
         [this, outcome, done = std::move(done)](std::exception_ptr failure) {

@@ -35,6 +35,10 @@ Actor command_line_actor(domain::Timestamp now) {
     return Actor{"cli", "", Role::admin, "cli-" + new_uuid_v7(now)};
 }
 
+Actor system_actor(std::string_view task, domain::Timestamp now) {
+    return Actor{"system", "", Role::admin, std::string(task) + "-" + new_uuid_v7(now)};
+}
+
 AuditVerification verify_audit(storage::Reader& reader) {
     AuditVerification v;
     v.head_hash = domain::kAuditGenesisHash;

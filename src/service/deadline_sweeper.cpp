@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 
 namespace clue_router::service {
@@ -10,6 +11,7 @@ namespace {
 constexpr int kPageSize = 200;
 
 struct SweepRun {
+    Actor by;
     std::shared_ptr<const RuntimeConfig> config;
     domain::Timestamp now;
     SweepSummary summary;
@@ -18,7 +20,7 @@ struct SweepRun {
 };
 
 void mark(storage::WriteTransaction& tx, domain::Ticket ticket, const RuntimeConfig& config,
-          domain::Timestamp now, SweepSummary& summary) {
+          const Actor& by, domain::Timestamp now, SweepSummary& summary) {
     const bool accepting = ticket.status == domain::TicketStatus::pending;
     const std::int64_t expected = ticket.version;
     ticket.overdue = accepting ? "accept" : "close";
@@ -45,12 +47,16 @@ void mark(storage::WriteTransaction& tx, domain::Ticket ticket, const RuntimeCon
     event.type = "ticket.overdue";
     event.reason = accepting ? "the deadline to accept passed" : "the deadline to close passed";
     tx.append_event(event);
+    append_audit(tx, by, now,
+                 {"ticket.overdue", "ticket", ticket.id,
+                  {{"deadline", *ticket.overdue}, {"version", ticket.version}}});
     ++summary.overdue;
     if (parent) {
         event.type = "ticket.escalated";
         event.reason = "escalated to the recipient's parent agency";
         event.related_agency = parent;
         tx.append_event(event);
+        append_audit(tx, by, now, {"ticket.escalated", "ticket", ticket.id, {{"to", *parent}}});
         ++summary.escalated;
     }
 }
@@ -61,7 +67,9 @@ void sweep_page(storage::Store& store, std::shared_ptr<SweepRun> run) {
             // Marked tickets leave the due set, so each page starts from the beginning.
             const auto due = tx.due_tickets(run->now, kPageSize);
             run->last_page = static_cast<int>(due.size()) < kPageSize;
-            for (const auto& ticket : due) mark(tx, ticket, *run->config, run->now, run->summary);
+            for (const auto& ticket : due) {
+                mark(tx, ticket, *run->config, run->by, run->now, run->summary);
+            }
         },
         [&store, run](std::exception_ptr failure) {
             if (failure) {
@@ -80,7 +88,12 @@ void sweep_page(storage::Store& store, std::shared_ptr<SweepRun> run) {
 }  // namespace
 
 void DeadlineSweeper::sweep(Completion<SweepSummary> done) {
+    sweep(system_actor("sweep", clock_.now()), std::move(done));
+}
+
+void DeadlineSweeper::sweep(const Actor& by, Completion<SweepSummary> done) {
     auto run = std::make_shared<SweepRun>();
+    run->by = by;
     run->config = config_.get();
     run->now = clock_.now();
     run->done = std::move(done);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "clue_router/domain/review_request.hpp"
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/views.hpp"
 
@@ -121,6 +122,7 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                     error(ErrorKind::validation, "the routing request is not valid", errors));
             }
             nlohmann::json tickets = nlohmann::json::array();
+            nlohmann::json ticket_ids = nlohmann::json::array();
             for (const auto& r : req.routes) {
                 auto t =
                     new_ticket({clue_id, clue.sender_agency, r.agency, r.purpose, clue.priority},
@@ -129,8 +131,13 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                                  req.note ? "routed by hand from the review queue: " + *req.note
                                           : std::string("routed by hand from the review queue"));
                 tickets.push_back(domain::to_json(t));
+                ticket_ids.push_back(t.id);
             }
             clue.status = storage::ClueStatus::routed;
+            append_audit(tx, actor, now,
+                         {"clue.routed_by_hand", "clue", clue_id,
+                          {{"tickets", std::move(ticket_ids)},
+                           {"consent_obtained", req.consent_obtained}}});
             return nlohmann::json{{"tickets", std::move(tickets)}};
         },
         std::move(done));
@@ -147,10 +154,13 @@ void ReviewActions::dismiss(const Actor& actor, const std::string& clue_id,
     const auto now = clock_.now();
     decide_on_queued_clue(
         store_, actor, clue_id, now,
-        [req = std::move(*request)](storage::WriteTransaction&,
-                                    storage::StoredClue& clue) -> Result<nlohmann::json> {
+        [actor, now, req = std::move(*request)](
+            storage::WriteTransaction& tx, storage::StoredClue& clue) -> Result<nlohmann::json> {
             clue.status = storage::ClueStatus::dismissed;
             clue.dismissal_reason = req.reason;
+            // The reason is free text and may name the woman: the row records that a reason
+            // was given, the clue holds it.
+            append_audit(tx, actor, now, {"clue.dismissed", "clue", clue.id, {}});
             return nlohmann::json::object();
         },
         std::move(done));

@@ -171,7 +171,15 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     }
     // A rejection routes the clue again (or sends it to the review queue) in this same unit
     // of work, so the clue is never left with no open ticket and no review.
-    if (*next == domain::TicketStatus::rejected) reroute_after_rejection(tx, *ticket, config, now);
+    if (*next == domain::TicketStatus::rejected) {
+        const auto rerouted = reroute_after_rejection(tx, *ticket, config, now);
+        append_audit(tx, actor, now,
+                     rerouted ? AuditRecord{"ticket.rerouted", "ticket", ticket->id,
+                                            {{"to_ticket", rerouted->id},
+                                             {"to_agency", rerouted->recipient_agency}}}
+                              : AuditRecord{"clue.sent_to_review", "clue", ticket->clue_id,
+                                            {{"rejected_ticket", ticket->id}}});
+    }
     if (domain::is_terminal(ticket->status)) answer_clue_if_finished(tx, ticket->clue_id, now);
     return std::move(*ticket);
 }

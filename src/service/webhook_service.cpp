@@ -5,6 +5,7 @@
 #include "clue_router/domain/http_url.hpp"
 #include "clue_router/domain/text_checks.hpp"
 #include "clue_router/domain/webhook_event.hpp"
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_transition.hpp"
 
@@ -204,8 +205,11 @@ void WebhookService::create_endpoint(const Actor& actor, const json& body, Compl
     e.updated_at = now;
     run_write<json>(
         store_,
-        [e](storage::WriteTransaction& tx) -> Result<json> {
+        [actor, e](storage::WriteTransaction& tx) -> Result<json> {
             tx.insert_webhook_endpoint(e);
+            append_audit(tx, actor, e.created_at,
+                         {"webhook_endpoint.created", "webhook_endpoint", e.id,
+                          {{"agency", e.agency_id}}});
             json view = endpoint_view(e);
             view["secret"] = e.secret;  // the only time it is shown
             return view;
@@ -264,6 +268,13 @@ void WebhookService::update_endpoint(const Actor& actor, const std::string& id, 
             }
             e->updated_at = now;
             tx.update_webhook_endpoint(*e);
+            json changed = json::array();
+            if (f.url) changed.push_back("url");
+            if (f.event_types) changed.push_back("event_types");
+            if (f.enabled) changed.push_back("enabled");
+            append_audit(tx, actor, now,
+                         {"webhook_endpoint.updated", "webhook_endpoint", e->id,
+                          {{"changed", std::move(changed)}, {"enabled", e->enabled}}});
             return endpoint_view(*e);
         },
         std::move(done));
@@ -294,6 +305,9 @@ void WebhookService::rotate_endpoint_secret(const Actor& actor, const std::strin
             e->secret = secret;
             e->updated_at = now;
             tx.update_webhook_endpoint(*e);
+            append_audit(tx, actor, now,
+                         {"webhook_endpoint.secret_rotated", "webhook_endpoint", e->id,
+                          {{"overlap_hours", overlap.count()}}});
             json view = endpoint_view(*e);
             view["secret"] = secret;
             return view;
@@ -306,12 +320,18 @@ void WebhookService::delete_endpoint(const Actor& actor, const std::string& id,
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
     run_write<bool>(
         store_,
-        [actor, id](storage::WriteTransaction& tx) -> Result<bool> {
+        [actor, id, now = clock_.now()](storage::WriteTransaction& tx) -> Result<bool> {
             auto e = tx.find_webhook_endpoint(id);
             if (!e || !owns(actor, e->agency_id)) {
                 return domain::unexpected(error(ErrorKind::not_found, "no such endpoint"));
             }
-            return tx.delete_webhook_endpoint(id);
+            const bool deleted = tx.delete_webhook_endpoint(id);
+            if (deleted) {
+                append_audit(tx, actor, now,
+                             {"webhook_endpoint.deleted", "webhook_endpoint", id,
+                              {{"agency", e->agency_id}}});
+            }
+            return deleted;
         },
         std::move(done));
 }
@@ -360,6 +380,7 @@ void WebhookService::retry_delivery(const Actor& actor, const std::string& id,
                                                 "only a failed delivery can be retried"));
             }
             tx.retry_delivery(id, now);
+            append_audit(tx, actor, now, {"webhook_delivery.retried", "webhook_delivery", id, {}});
             return delivery_view(*tx.find_delivery(id));
         },
         std::move(done));
@@ -377,7 +398,7 @@ void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string
     const std::string secret = new_webhook_secret();
     run_write<json>(
         store_,
-        [agency_id, now, secret,
+        [actor, agency_id, now, secret,
          overlap = *overlap](storage::WriteTransaction& tx) -> Result<json> {
             storage::InboundSecret s{agency_id, secret, std::nullopt, std::nullopt, now};
             if (auto old = tx.find_inbound_secret(agency_id); old && overlap.count() > 0) {
@@ -385,6 +406,9 @@ void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string
                 s.previous_secret_until = now + overlap;
             }
             tx.upsert_inbound_secret(s);
+            append_audit(tx, actor, now,
+                         {"inbound_secret.rotated", "agency", agency_id,
+                          {{"overlap_hours", s.previous_secret_until ? overlap.count() : 0}}});
             json view{{"agency_id", agency_id},
                       {"secret", secret},
                       {"created_at", domain::format_rfc3339(now)}};

@@ -194,6 +194,22 @@ TEST_CASE("a rotated secret signs twice during the overlap", "[integration][webh
     // Receivers holding either secret accept it.
     verify_with_standardwebhooks(server, fresh, messages);
     verify_with_standardwebhooks(server, endpoint["secret"], messages);
+
+    // Registering and rotating are audit rows by the agency's key, and no secret is in them.
+    const std::string& admin = server.key_for("proc-510000", "admin");
+    Response audit = c.get("/v1/audit?limit=200", auth(admin));
+    REQUIRE(audit.status == 200);
+    const json rows = audit.json()["items"];
+    std::vector<std::string> actions;
+    for (const auto& row : rows) {
+        if (row["record"]["id"] != endpoint["id"]) continue;
+        actions.push_back(row["action"]);
+        CHECK(row["actor"]["agency"] == kProcuratorate);
+    }
+    CHECK(actions ==
+          std::vector<std::string>{"webhook_endpoint.created", "webhook_endpoint.secret_rotated"});
+    CHECK(audit.body.find(fresh.substr(6)) == std::string::npos);
+    CHECK(audit.body.find(endpoint["secret"].get<std::string>().substr(6)) == std::string::npos);
 }
 
 TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart, in order",

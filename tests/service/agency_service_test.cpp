@@ -12,7 +12,7 @@ using namespace clue_router::service::test;
 namespace {
 
 struct AgencyFixture : ServiceFixture {
-    AgencyService agencies{*store, config};
+    AgencyService agencies{*store, config, clock};
     Actor admin{"key_admin", "proc-510000", Role::admin};
 
     AgencyFixture() {
@@ -86,6 +86,17 @@ TEST_CASE("an admin adds an agency and the next clue routes to it", "[service][a
     auto later = f.submit(f.hotline, clue_body("LATER", "511723"));
     REQUIRE(later);
     CHECK(nlohmann::json::parse(later->body)["tickets"][0]["recipient_agency"] == "proc-511700");
+
+    // The two changes that took effect are audit rows by the admin; the refused ones are not.
+    std::vector<std::pair<std::string, std::int64_t>> changes;
+    for (const auto& e : f.store->reader()->audit_entries(0, 1000)) {
+        if (e.record_type != "agency") continue;
+        CHECK(e.record_id == "proc-511723");
+        CHECK(e.actor_key == "key_admin");
+        changes.emplace_back(e.action, e.detail["version"].get<std::int64_t>());
+    }
+    CHECK(changes == std::vector<std::pair<std::string, std::int64_t>>{{"agency.created", 1},
+                                                                       {"agency.replaced", 2}});
 }
 
 TEST_CASE("agency changes are checked against the whole directory", "[service][agencies]") {

@@ -3,6 +3,9 @@
 // with its escalation, all against a real SQLite file and a clock the tests move.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/review_actions.hpp"
 #include "service/service_fixture.hpp"
@@ -356,4 +359,78 @@ TEST_CASE("an overdue ticket of a recipient without parent is marked, not escala
     CHECK(summary.escalated == 0);
     CHECK_FALSE(f.ticket(id).escalated_to.has_value());
     CHECK(f.history(id).back()["type"] == "ticket.overdue");
+}
+
+TEST_CASE("every change of the routing flow is a chained audit row, without personal data",
+          "[service][routing_flow][audit]") {
+    FlowFixture f;
+    // Rejected everywhere: two reroutes up the hierarchy, then the review queue.
+    auto submitted = f.submit(f.hotline, clue_body("AUDITED"));
+    REQUIRE(submitted);
+    const auto clue_id = clue_of(*submitted);
+    const auto first = ServiceFixture::only_ticket(*submitted);
+    REQUIRE(f.reject(f.procuratorate, first));
+    const auto second = f.ticket_to(clue_id, "proc-511700")->id;
+    REQUIRE(f.reject(f.prefecture, second));
+    const auto third = f.ticket_to(clue_id, "proc-510000")->id;
+    REQUIRE(f.reject(f.province, third));
+    auto routed = f.route_by_hand(
+        f.hotline_staff, clue_id,
+        {{"routes", {{{"agency", "proc-511700"}, {"purpose", "judicial_assistance"}}}}});
+    REQUIRE(routed);
+    const auto by_hand = (*routed)["tickets"][0]["id"].get<std::string>();
+
+    auto unconsented = f.submit(f.hotline, clue_body("AUDITED-2", "511702", false));
+    REQUIRE(unconsented);
+    const auto dismissed_id = clue_of(*unconsented);
+    REQUIRE(f.dismiss(f.hotline_staff, dismissed_id,
+                      {{"reason", "王小梅 withdrew; her phone is 13800000001"}}));
+
+    // A month on, the open tickets are overdue; the timer's sweep is the system's act.
+    f.clock.advance(std::chrono::hours(24 * 30));
+    REQUIRE(f.sweep().overdue > 0);
+
+    struct Row {
+        std::string action, record_id, actor_key, request_prefix;
+        nlohmann::json detail;
+    };
+    std::vector<Row> rows;
+    for (const auto& e : f.store->reader()->audit_entries(0, 1000)) {
+        rows.push_back({e.action, e.record_id, e.actor_key, e.request_id.substr(0, 6), e.detail});
+        CHECK(e.detail.dump().find("13800000001") == std::string::npos);
+        CHECK(e.detail.dump().find("withdrew") == std::string::npos);
+    }
+    const auto find = [&](const std::string& action, const std::string& record) {
+        return std::find_if(rows.begin(), rows.end(), [&](const Row& r) {
+            return r.action == action && r.record_id == record;
+        });
+    };
+    auto rerouted = find("ticket.rerouted", first);
+    REQUIRE(rerouted != rows.end());
+    CHECK(rerouted->actor_key == "key_proc");
+    CHECK(rerouted->detail["to_ticket"] == second);
+    CHECK(rerouted->detail["to_agency"] == "proc-511700");
+    REQUIRE(find("ticket.rerouted", second) != rows.end());
+    auto to_review = find("clue.sent_to_review", clue_id);
+    REQUIRE(to_review != rows.end());
+    CHECK(to_review->detail["rejected_ticket"] == third);
+    auto hand = find("clue.routed_by_hand", clue_id);
+    REQUIRE(hand != rows.end());
+    CHECK(hand->actor_key == "key_hotline_staff");
+    CHECK(hand->detail["tickets"] == nlohmann::json::array({by_hand}));
+    auto dismissed = find("clue.dismissed", dismissed_id);
+    REQUIRE(dismissed != rows.end());
+    CHECK(dismissed->actor_key == "key_hotline_staff");
+    auto overdue = find("ticket.overdue", by_hand);
+    REQUIRE(overdue != rows.end());
+    CHECK(overdue->actor_key == "system");
+    CHECK(overdue->request_prefix == "sweep-");
+    CHECK(overdue->detail["deadline"] == "accept");
+    auto escalated = find("ticket.escalated", by_hand);
+    REQUIRE(escalated != rows.end());
+    CHECK(escalated->detail["to"] == "proc-510000");
+
+    const auto verified = verify_audit(*f.store->reader());
+    CHECK(verified.intact);
+    CHECK(verified.rows == static_cast<std::int64_t>(rows.size()));
 }

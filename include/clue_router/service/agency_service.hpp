@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/service/actor.hpp"
+#include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/runtime_config.hpp"
 #include "clue_router/service/service_error.hpp"
@@ -19,8 +20,8 @@ namespace clue_router::service {
 
 class AgencyService {
   public:
-    AgencyService(storage::Store& store, RuntimeConfigHolder& config)
-        : store_(store), config_(config) {}
+    AgencyService(storage::Store& store, RuntimeConfigHolder& config, const Clock& clock)
+        : store_(store), config_(config), clock_(clock) {}
 
     Result<Page> list(const Actor& actor, std::optional<std::string> cursor, int limit);
     Result<storage::StoredAgency> get(const Actor& actor, const std::string& id);
@@ -43,6 +44,7 @@ class AgencyService {
 
     storage::Store& store_;
     RuntimeConfigHolder& config_;
+    const Clock& clock_;
 };
 
 }  // namespace clue_router::service

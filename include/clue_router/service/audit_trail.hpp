@@ -32,6 +32,9 @@ void append_audit(storage::WriteTransaction& tx, const Actor& actor, domain::Tim
 
 // The actor of a command-line tool: no key, no agency; the request id says which run.
 Actor command_line_actor(domain::Timestamp now);
+// The service itself acting on a timer or at start-up (task: "sweep", "retention",
+// "directory-seed"): key "system", no agency; the request id names the task and the run.
+Actor system_actor(std::string_view task, domain::Timestamp now);
 
 struct AuditVerification {
     bool intact = true;

@@ -8,6 +8,7 @@
 // injected clock; serve runs it on a timer, tests call sweep() after moving a ManualClock.
 #include <string>
 
+#include "clue_router/service/actor.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/runtime_config.hpp"
 #include "clue_router/service/service_error.hpp"
@@ -27,7 +28,9 @@ class DeadlineSweeper {
 
     // Pages through the due tickets in bounded units of work; the completion runs once,
     // after the last page's commit (or the first failure: pages already committed stay,
-    // and the next sweep picks up the rest).
+    // and the next sweep picks up the rest). Each mark is an audit row by `by`: the admin
+    // who asked for the sweep, or the system actor when the timer runs it.
+    void sweep(const Actor& by, Completion<SweepSummary> done);
     void sweep(Completion<SweepSummary> done);
 
   private:
