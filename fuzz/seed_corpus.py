@@ -2,12 +2,16 @@
 """Writes a libFuzzer seed corpus for one fuzz target, read from the shared sample clues.
 
     seed_corpus.py KIND SHARED_DIR OUT_DIR      KIND: clue_json validators screening http_request
+                                                 webhook_signature
 
 The seeds are made at run time from ../shared/data/clues/sample.jsonl (never copied into the
 repository), so they follow the samples; a few hand-written edge cases are added per kind.
 """
+import base64
+import hashlib
 import json
 import os
+import struct
 import sys
 
 
@@ -27,6 +31,39 @@ def http_request(method, target, key=None, body=None, extra=()):
         lines.append("Content-Type: application/json")
         lines.append(f"Content-Length: {len(payload)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + payload
+
+
+def provider_input(mode, ts, skew, strings, body):
+    """Bytes that FuzzedDataProvider hands back as fuzz_webhook_signature reads them: the
+    integers from the end (mode last, then ts in 5 bytes, skew in 2, least significant
+    byte first in the file), the strings from the front ('\\' escapes a backslash, '\\' and
+    any other byte ends a string), the body what is left."""
+    head = b"".join(x.replace(b"\\", b"\\\\") + b"\\|" for x in strings)
+    tail = struct.pack("<H", skew + 600) + ts.to_bytes(5, "little") + bytes([mode])
+    return head + body + tail
+
+
+def webhook_seeds(clues):
+    # The Standard Webhooks specification's own example, signed (mode 2 adds the signature).
+    secret = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    key = base64.b64decode(secret[6:])
+    yield provider_input(3, 1614265330, 0,
+                         [key, b"msg_p5jXN8AQM9LWM0D4loKWxJek", b"1614265330",
+                          b"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", secret],
+                         b'{"test": 2432232314}')
+    # Payloads shaped like ours (ids only), one per sample clue, keys and skews varied.
+    for i, c in enumerate(clues):
+        key = hashlib.sha256(c["source"]["reference"].encode("utf-8")).digest()[: 24 + i % 41]
+        secret = b"whsec_" + base64.b64encode(key)
+        body = json.dumps({"type": "ticket.created", "timestamp": "2026-11-23T06:55:59Z",
+                           "data": {"reference": c["source"]["reference"], "status": "pending"}})
+        yield provider_input(i % 8, 1763880959 + i, (i * 97) % 1201 - 600,
+                             [key, f"msg_{i:026d}".encode(), b"", b"v1,AAAA v1a,abc", secret],
+                             body.encode("utf-8"))
+    # Edges: no key, a long timestamp, padding, a header of spaces.
+    yield provider_input(7, 0, -600, [b"", b"m", b"0000000000001", b"v1,=", b"whsec_===="], b"")
+    yield provider_input(6, 999999999999, 600, [b"k" * 64, b"\\", b"999999999999",
+                                                 b" " * 40, b"whsec_" + b"A" * 88], b"x")
 
 
 def seeds(kind, clues):
@@ -64,6 +101,8 @@ def seeds(kind, clues):
         yield http_request("GET", "/healthz")
         yield http_request("GET", "/readyz")
         yield http_request("POST", "/v1/clues", "@INTAKE@", "[" * 70 + "]" * 70)
+    elif kind == "webhook_signature":
+        yield from webhook_seeds(clues)
     else:
         raise SystemExit(f"seed_corpus.py: unknown kind {kind}")
 
