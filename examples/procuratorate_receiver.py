@@ -10,7 +10,8 @@ procurator has decided.
 
     python3 examples/procuratorate_receiver.py \\
         --listen 127.0.0.1:9100 --clue-router http://127.0.0.1:8080 --agency proc-511702 \\
-        --secret "$ENDPOINT_SECRET" --inbound-secret "$INBOUND_SECRET"
+        --secret "$ENDPOINT_SECRET" --inbound-secret "$INBOUND_SECRET" \\
+        [--tls-cert cert.pem --tls-key key.pem]
 
 Secrets may also come from CLUE_ROUTER_WEBHOOK_SECRET and CLUE_ROUTER_INBOUND_SECRET.
 Payloads are thin (ids and statuses); a real case system would fetch the clue with its own
@@ -24,6 +25,7 @@ import http.server
 import json
 import os
 import queue
+import ssl
 import sys
 import threading
 import time
@@ -182,17 +184,29 @@ def main():
                    help="the agency's whsec_ inbound secret (signs what it sends)")
     p.add_argument("--max-closes", type=int, default=0,
                    help="exit after closing this many tickets (0: run until interrupted)")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    p.add_argument("--tls-key", help="the certificate's PEM private key")
     args = p.parse_args()
     if not args.secret or not args.inbound_secret:
         p.error("both --secret and --inbound-secret are needed")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
     args.clue_router = args.clue_router.rstrip("/")
 
     closer = LoopCloser(args)
     host, port = args.listen.rsplit(":", 1)
     server = http.server.ThreadingHTTPServer(
         (host, int(port)), make_handler(secret_key(args.secret), closer, args.agency))
+    scheme = "http"
+    if args.tls_cert:
+        # Deliveries carry signed but readable payloads: a receiver on a network serves TLS.
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.minimum_version = ssl.TLSVersion.TLSv1_2
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"listening on {host}:{server.server_address[1]}", flush=True)
+    print(f"listening on {scheme}://{host}:{server.server_address[1]}", flush=True)
     try:
         closer.run()
     except KeyboardInterrupt:

@@ -129,6 +129,7 @@ const std::vector<Setting>& settings() {
          schedule(&Config::webhook_retry_schedule_seconds, "webhook_retry_schedule_seconds")},
         {"webhook_max_in_flight",
          integer(&Config::webhook_max_in_flight, 1, 10'000, "webhook_max_in_flight")},
+        {"webhook_ca_file", text(&Config::webhook_ca_file, "webhook_ca_file")},
         {"webhook_max_in_flight_per_endpoint",
          integer(&Config::webhook_max_in_flight_per_endpoint, 1, 1000,
                  "webhook_max_in_flight_per_endpoint")},

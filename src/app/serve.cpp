@@ -290,6 +290,7 @@ int serve(const Config& config) {
     dispatch.max_in_flight = static_cast<std::size_t>(config.webhook_max_in_flight);
     dispatch.max_in_flight_per_endpoint =
         static_cast<std::size_t>(config.webhook_max_in_flight_per_endpoint);
+    dispatch.extra_ca_file = config.webhook_ca_file;
     auto dispatcher = std::make_shared<http::WebhookDispatcher>(ioc, *store, clock, dispatch);
     dispatcher->start();
 

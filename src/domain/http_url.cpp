@@ -20,10 +20,11 @@ std::optional<HttpUrl> parse_http_url(std::string_view text, std::string& why) {
         url.scheme = "http";
         text.remove_prefix(7);
     } else if (text.starts_with("https://")) {
-        why = "https endpoints are not supported yet: use http behind a TLS-terminating proxy";
-        return std::nullopt;
+        url.scheme = "https";
+        url.port = 443;
+        text.remove_prefix(8);
     } else {
-        why = "must be an http:// URL";
+        why = "must be an https:// or http:// URL";
         return std::nullopt;
     }
     const auto path_at = text.find_first_of("/?#");

@@ -20,6 +20,7 @@ WebhookDispatcher::WebhookDispatcher(net::io_context& ioc, storage::Store& store
       store_(store),
       clock_(clock),
       options_(std::move(options)),
+      tls_(make_webhook_tls_context(options_.extra_ca_file)),
       random_(std::random_device{}()) {
     if (options_.retry_schedule.empty())
         options_.retry_schedule = service::default_retry_schedule();
@@ -110,7 +111,7 @@ void WebhookDispatcher::attempt(const storage::WebhookDelivery& delivery,
                              {"webhook-timestamp", std::to_string(seconds)},
                              {"webhook-signature", signature}},
                             delivery.payload};
-    send_webhook(ioc_, std::move(request), options_.attempt_timeout,
+    send_webhook(ioc_, tls_, std::move(request), options_.attempt_timeout,
                  [self = shared_from_this(), delivery](OutboundResult result) {
                      const auto at = self->clock_.now();
                      storage::DeliveryAttempt outcome;

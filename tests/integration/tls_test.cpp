@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "integration/support/api.hpp"
+#include "integration/support/certificate.hpp"
 #include "integration/support/test_server.hpp"
 
 using namespace clue_router::it;
@@ -20,33 +21,6 @@ namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 
 namespace {
-
-// A directory with a fresh self-signed certificate for "localhost" and its key.
-class Certificate {
-  public:
-    explicit Certificate(const std::string& name = "localhost") {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "clue-router-tls-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        dir_ = pattern;
-        RunResult r = run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                           "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key(), "-out",
-                           cert(), "-days", "2", "-subj", "/CN=" + name, "-addext",
-                           "subjectAltName=DNS:" + name},
-                          {}, dir_, std::chrono::seconds(30));
-        INFO(r.err);
-        REQUIRE(r.success());
-    }
-    ~Certificate() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    std::string cert() const { return dir_ + "/cert.pem"; }
-    std::string key() const { return dir_ + "/key.pem"; }
-
-  private:
-    std::string dir_;
-};
 
 struct TlsReply {
     bool handshake_ok = false;

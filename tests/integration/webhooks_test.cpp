@@ -1,6 +1,7 @@
 // Outbound and inbound webhooks against the real binary: signatures checked by the npm
 // package standardwebhooks (an independent implementation), delivery through failures and
 // a restart, dead letters and manual retry, and inbound transitions signed by an agency.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "integration/support/api.hpp"
+#include "integration/support/certificate.hpp"
 #include "integration/support/test_server.hpp"
 #include "integration/support/webhook_receiver.hpp"
 
@@ -429,9 +431,14 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
     CHECK_PROBLEM(c.post(path, start, missing), 401, "webhook-signature");
 }
 
+// The receiver serves HTTPS with a certificate made for the test, as a real procuratorate
+// would; clue-router trusts that certificate (webhook_ca_file) and checks its name.
 TEST_CASE("the procuratorate receiver example closes the loop through the inbound webhook",
-          "[integration][webhooks][examples]") {
-    TestServer server(fast_webhooks());
+          "[integration][webhooks][examples][tls]") {
+    const Certificate certificate("localhost");
+    Environment env = fast_webhooks();
+    env.emplace("CLUE_ROUTER_WEBHOOK_CA_FILE", certificate.cert());
+    TestServer server(env);
     HttpClient& c = server.client();
     const std::string& proc = server.key_for(kProcuratorate, "staff");
     const std::string& hotline = server.key_for(kHotline, "intake");
@@ -442,7 +449,7 @@ TEST_CASE("the procuratorate receiver example closes the loop through the inboun
         port = probe.port();
     }
     const json endpoint =
-        register_endpoint(c, proc, "http://127.0.0.1:" + std::to_string(port) + "/clue-router");
+        register_endpoint(c, proc, "https://localhost:" + std::to_string(port) + "/clue-router");
     Response inbound = c.post("/v1/hooks/" + kProcuratorate + "/secret", "", auth(proc));
     REQUIRE(inbound.status == 200);
     // The hotline hears of it too.
@@ -455,7 +462,9 @@ TEST_CASE("the procuratorate receiver example closes the loop through the inboun
               "--listen",      "127.0.0.1:" + std::to_string(port),
               "--clue-router", server.base_url(),
               "--agency",      kProcuratorate,
-              "--max-closes",  "1"};
+              "--max-closes",  "1",
+              "--tls-cert",    certificate.cert(),
+              "--tls-key",     certificate.key()};
     o.env = {{"CLUE_ROUTER_WEBHOOK_SECRET", endpoint["secret"].get<std::string>()},
              {"CLUE_ROUTER_INBOUND_SECRET", inbound.json()["secret"].get<std::string>()}};
     o.stdout_path = server.dir() + "/receiver.out";
@@ -490,4 +499,76 @@ TEST_CASE("the procuratorate receiver example closes the loop through the inboun
     const json answered = hotline_receiver.received().at(0).json();
     CHECK(answered.value("type", "") == "clue.answered");
     CHECK(answered["data"].value("clue_id", "") == clue_id);
+}
+
+TEST_CASE("an https endpoint must present a trusted certificate for its own name",
+          "[integration][webhooks][tls]") {
+    const Certificate trusted("localhost");
+    const Certificate stranger("localhost");
+    Environment env = fast_webhooks("1,1,1,1,1,1,1,1,1,1,1,1");
+    env.emplace("CLUE_ROUTER_WEBHOOK_CA_FILE", trusted.cert());
+    TestServer server(env);
+    HttpClient& c = server.client();
+    const std::string& proc = server.key_for(kProcuratorate, "staff");
+    const std::string& hotline = server.key_for(kHotline, "intake");
+
+    // Two TLS servers (openssl s_server): one with the trusted certificate, reached by an
+    // address the certificate does not name; one with a certificate nobody vouches for.
+    const auto serve = [&](const Certificate& cert, unsigned short& port) {
+        {
+            WebhookReceiver probe;
+            port = probe.port();
+        }
+        Process::Options o;
+        o.argv = {"openssl", "s_server", "-quiet", "-www", "-accept",
+                  "127.0.0.1:" + std::to_string(port), "-cert", cert.cert(), "-key", cert.key()};
+        return std::make_unique<Process>(o);
+    };
+    unsigned short misnamed_port = 0;
+    unsigned short untrusted_port = 0;
+    auto misnamed = serve(trusted, misnamed_port);
+    auto untrusted = serve(stranger, untrusted_port);
+    const json to_address = register_endpoint(
+        c, proc, "https://127.0.0.1:" + std::to_string(misnamed_port) + "/hooks",
+        json::array({"ticket.created"}));
+    const json to_stranger = register_endpoint(
+        c, proc, "https://localhost:" + std::to_string(untrusted_port) + "/hooks",
+        json::array({"ticket.created"}));
+    REQUIRE(submit(c, hotline, make_clue("511702", "WH-TLS-1")).status == 201);
+
+    // Each is refused at the handshake, recorded, and kept for a retry; nothing is sent.
+    // (The first attempts may find s_server not yet listening: wait for handshake errors.)
+    std::map<std::string, std::string> errors;
+    const auto at_handshake = [&] {
+        return errors.size() == 2 && std::all_of(errors.begin(), errors.end(), [](const auto& e) {
+                   return e.second.rfind("handshake: ", 0) == 0;
+               });
+    };
+    for (int i = 0; i < 1500 && !at_handshake(); ++i) {
+        for (const auto& d : list_all(c, proc, "/v1/webhook-deliveries")) {
+            if (d.contains("last_error")) errors[d["endpoint_id"]] = d["last_error"];
+        }
+        if (!at_handshake()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    INFO("errors: " << json(errors).dump());
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[to_address["id"]].rfind("handshake: ", 0) == 0);
+    CHECK(errors[to_stranger["id"]].rfind("handshake: ", 0) == 0);
+    CHECK(errors[to_stranger["id"]].find("certificate verify failed") != std::string::npos);
+    CHECK(list_all(c, proc, "/v1/webhook-deliveries", "status=delivered").empty());
+}
+
+TEST_CASE("webhook URLs: https accepted, other schemes refused by name",
+          "[integration][webhooks][tls]") {
+    TestServer server;
+    HttpClient& c = server.client();
+    const std::string& proc = server.key_for(kProcuratorate, "staff");
+    Response ok = c.post("/v1/webhook-endpoints", R"({"url":"https://hooks.example.cn/clue"})",
+                         json_auth(proc));
+    CHECK(ok.status == 201);
+    Response bad = c.post("/v1/webhook-endpoints", R"({"url":"ftp://hooks.example.cn/clue"})",
+                          json_auth(proc));
+    CHECK_PROBLEM(bad, 422, "validation");
+    CHECK(has_pointer(bad, "/url"));
+    CHECK(bad.body.find("hooks.example.cn") == std::string::npos);
 }

@@ -51,6 +51,9 @@ struct Config {
     std::vector<int> webhook_retry_schedule_seconds;  // empty: the built-in ~3-day schedule
     int webhook_max_in_flight = 64;
     int webhook_max_in_flight_per_endpoint = 8;
+    // PEM file of extra CA certificates trusted for https endpoints (a partner's private CA);
+    // empty: the system trust store only.
+    std::string webhook_ca_file;
 };
 
 // Reads the file (when path is non-empty), then the environment. Throws std::runtime_error

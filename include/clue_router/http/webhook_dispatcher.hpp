@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -32,10 +33,13 @@ struct WebhookDispatcherOptions {
     std::vector<std::chrono::seconds> retry_schedule;  // service::default_retry_schedule()
     std::size_t max_in_flight = 64;
     std::size_t max_in_flight_per_endpoint = 8;
+    // PEM certificates trusted for https endpoints besides the system's (webhook_ca_file).
+    std::string extra_ca_file;
 };
 
 class WebhookDispatcher : public std::enable_shared_from_this<WebhookDispatcher> {
   public:
+    // Throws std::runtime_error when options.extra_ca_file cannot be read.
     WebhookDispatcher(boost::asio::io_context& ioc, storage::Store& store,
                       const service::Clock& clock, WebhookDispatcherOptions options);
 
@@ -65,6 +69,7 @@ class WebhookDispatcher : public std::enable_shared_from_this<WebhookDispatcher>
     storage::Store& store_;
     const service::Clock& clock_;
     WebhookDispatcherOptions options_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;  // made once; shared by every attempt
     std::mt19937_64 random_;
     bool stopped_ = false;
     // Guarded by the strand.
