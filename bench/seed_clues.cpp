@@ -3,8 +3,10 @@
 // thousands of submissions in flight so that the writer commits in large groups. For
 // measuring memory and read latency with a large database (bench/run_load), not a test.
 //
-//   seed_clues DATABASE COUNT [SOURCE_DIR]
+//   seed_clues DATABASE COUNT [SOURCE_DIR [FIRST]]
 //
+// FIRST (default 0) numbers the clues FIRST .. FIRST+COUNT-1, so that a database can be grown
+// in steps (bench/run_load measures at a small size, then grows the same file to a million).
 // Synchronous=NORMAL while seeding: the point is the database's size, not its durability.
 // Clues spread over the demo directory's regions, so every procuratorate's inbox is large.
 #include <atomic>
@@ -73,11 +75,12 @@ nlohmann::json make_clue(std::uint64_t n) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: seed_clues DATABASE COUNT [SOURCE_DIR]\n");
+        std::fprintf(stderr, "usage: seed_clues DATABASE COUNT [SOURCE_DIR [FIRST]]\n");
         return 2;
     }
     const std::string source = argc > 3 ? argv[3] : CLUE_ROUTER_SOURCE_DIR;
     const auto count = std::strtoull(argv[2], nullptr, 10);
+    const auto first = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0ull;
     spdlog::set_level(spdlog::level::warn);
 
     app::Config config;
@@ -113,7 +116,7 @@ int main(int argc, char** argv) {
     const auto started = Clock::now();
     for (std::uint64_t n = 0; n < count; ++n) {
         in_flight.acquire();
-        clues.submit(actor, std::nullopt, make_clue(n),
+        clues.submit(actor, std::nullopt, make_clue(first + n),
                      [&](service::Result<service::SubmittedClue> r) {
                          if (!r) ++failed;
                          in_flight.release();
