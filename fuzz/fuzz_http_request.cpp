@@ -37,6 +37,7 @@
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/review_actions.hpp"
+#include "clue_router/service/stats_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "fuzz_support.hpp"
 
@@ -60,6 +61,7 @@ struct World {
     std::unique_ptr<service::AgencyService> agencies;
     std::unique_ptr<service::ReviewActions> review;
     std::unique_ptr<service::DeadlineSweeper> sweeper;
+    std::unique_ptr<service::StatsService> stats;
     std::unique_ptr<http::Api> api;
     std::string intake_key, staff_key, admin_key;
 
@@ -97,9 +99,10 @@ struct World {
         agencies = std::make_unique<service::AgencyService>(*store, *holder, clock);
         review = std::make_unique<service::ReviewActions>(*store, *holder, clock);
         sweeper = std::make_unique<service::DeadlineSweeper>(*store, *holder, clock);
+        stats = std::make_unique<service::StatsService>(*store, clock, std::chrono::minutes(480));
         api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets,
                                                             *admin, *audit, *webhooks, *agencies,
-                                                            *review, *sweeper});
+                                                            *review, *sweeper, *stats});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;

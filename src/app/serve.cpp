@@ -30,6 +30,7 @@
 #include "clue_router/service/retention.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/review_actions.hpp"
+#include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_retry.hpp"
@@ -233,8 +234,9 @@ int serve(const Config& config) {
     service::AuditService audit(*store);
     service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
     service::WebhookService webhooks(*store, holder, clock);
+    service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes));
     http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
-                   sweeper},
+                   sweeper, stats},
                   &limiter);
 
     net::io_context ioc(config.threads);

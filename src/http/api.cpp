@@ -20,6 +20,7 @@ Api::Api(ApiServices services, service::RateLimiter* limiter)
     add_webhook_routes(router_, services_);
     add_agency_routes(router_, services_);
     add_review_routes(router_, services_);
+    add_stats_routes(router_, services_);
 }
 
 void Api::handle(Request&& request, Exchange::Sink sink) {

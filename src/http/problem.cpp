@@ -22,7 +22,7 @@ Problem to_problem(const service::ServiceError& e) {
         case ErrorKind::bad_request:
             return make(400, "bad-request", "The request is not valid", e.detail, e.errors);
         case ErrorKind::forbidden:
-            return make(403, "forbidden", "Not allowed for this key", e.detail);
+            return make(403, "forbidden", "Not allowed for this key", e.detail, e.errors);
         case ErrorKind::not_found:
             return make(404, "not-found", "Not found", e.detail);
         case ErrorKind::transition_not_allowed:

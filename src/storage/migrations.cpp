@@ -274,6 +274,12 @@ ALTER TABLE clues ADD COLUMN dismissal_reason TEXT;
 ALTER TABLE clues ADD COLUMN reviewed_by_key TEXT;
 ALTER TABLE clues ADD COLUMN reviewed_at TEXT;
 )sql"},
+    // Progress figures (GET /v1/stats) select clues and tickets by when they were received or
+    // handed over; without these, every request for a month's figures scans both tables.
+    {6, R"sql(
+CREATE INDEX clues_by_created ON clues (created_at);
+CREATE INDEX tickets_by_created ON tickets (created_at);
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

@@ -24,6 +24,7 @@
 #include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
+#include "clue_router/storage/sqlite_figures.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/sqlite_agencies.hpp"
 #include "clue_router/storage/time_columns.hpp"
@@ -707,6 +708,9 @@ class SqliteReader final : public Reader {
     }
     std::optional<TicketClosure> closure_of(const std::string& ticket_id) override {
         return sqlite_outcomes::closure_of(*c_, ticket_id);
+    }
+    std::vector<domain::GroupFigures> stats_figures(const domain::StatsQuery& query) override {
+        return sqlite_figures::figures(*c_, query);
     }
 
     std::vector<WebhookEndpoint> webhook_endpoints(

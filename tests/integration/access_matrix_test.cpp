@@ -107,6 +107,14 @@ const std::vector<Row> kMatrix = {
     // inbound hooks authenticate by signature, not by key: unsigned is refused for everyone
     {"POST", "/v1/hooks/proc-511702", R"({"action":"accept"})", {}, {401, 401, 401, 401},
      {401, 401, 401, 401}},
+    // progress figures: every role, each within its own scope. region=511702 lies within
+    // proc-511702's region and the hotlines' province, outside proc-510104's: 403 naming
+    // /query/region (region codes are public; docs/api.md, "Progress figures").
+    {"GET", "/v1/stats", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
+    {"GET", "/v1/stats?by=agency", "", {{"Accept", "text/csv"}}, {200, 200, 200, 200},
+     {200, 200, 200, 200}},
+    {"GET", "/v1/stats?region=511702", "", {}, {200, 200, 200, 200}, {200, 403, 403, 200}},
+    {"GET", "/v1/stats?region=510000", "", {}, {200, 403, 403, 200}, {200, 403, 403, 200}},
     // public
     {"GET", "/healthz", "", {}, {kPublic, kPublic, kPublic, kPublic},
      {kPublic, kPublic, kPublic, kPublic}},

@@ -13,6 +13,7 @@
 #include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/review_actions.hpp"
 #include "clue_router/service/screening_admin.hpp"
+#include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/store.hpp"
@@ -30,6 +31,7 @@ struct ApiServices {
     service::AgencyService& agencies;
     service::ReviewActions& review;
     service::DeadlineSweeper& sweeper;
+    service::StatsService& stats;
 };
 
 class Api {
@@ -58,5 +60,6 @@ void add_audit_routes(Router& router, ApiServices& services);
 void add_webhook_routes(Router& router, ApiServices& services);
 void add_agency_routes(Router& router, ApiServices& services);
 void add_review_routes(Router& router, ApiServices& services);
+void add_stats_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

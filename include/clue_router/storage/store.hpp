@@ -13,6 +13,7 @@
 
 #include "clue_router/domain/agency.hpp"
 #include "clue_router/domain/audit_entry.hpp"
+#include "clue_router/domain/stats.hpp"
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/storage/records.hpp"
 
@@ -169,6 +170,10 @@ class Reader {
 
     virtual std::vector<StoredAgency> agency_records() = 0;
     virtual std::optional<StoredAgency> find_agency(const std::string& id) = 0;
+
+    // Progress figures per group for a period and scope (storage/sqlite_figures): counts and
+    // durations only, never a clue's contents.
+    virtual std::vector<domain::GroupFigures> stats_figures(const domain::StatsQuery& query) = 0;
 };
 
 class Store {

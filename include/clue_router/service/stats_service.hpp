@@ -1,0 +1,56 @@
+#pragma once
+// Progress figures for a caller (GET /v1/stats): validates the question, decides from the
+// caller's role which agencies' figures it may see, asks storage for the raw figures and
+// hands back the published table (domain/stats: roll-up, durations, small-number
+// suppression). No figure carries personal data, and none is audited as a read of it.
+//
+// Scope by role:
+//   admin      — any region (or all of them);
+//   supervisor — agencies within its own agency's region;
+//   staff      — its own agency: the clues it submitted and the tickets handed to it;
+//   intake     — the clues its agency submitted and the tickets made from them.
+// A `region` outside the caller's own agency's region is refused with 403 naming
+// /query/region: region codes are public, so saying "not yours" reveals nothing, and it is
+// clearer than an empty table that looks like "no clues there".
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "clue_router/domain/stats.hpp"
+#include "clue_router/service/actor.hpp"
+#include "clue_router/service/clock.hpp"
+#include "clue_router/service/service_error.hpp"
+#include "clue_router/storage/store.hpp"
+
+namespace clue_router::service {
+
+struct StatsReport {
+    domain::StatsRequest request;
+    domain::StatsTable table;
+};
+
+class StatsService {
+  public:
+    // local_offset: the service's local time (config local_offset_minutes), for dates in
+    // from / to and for week and month groups.
+    StatsService(storage::Store& store, const Clock& clock, std::chrono::minutes local_offset)
+        : store_(store), clock_(clock), local_offset_(local_offset) {}
+
+    // query: the request's query parameters (from, to, region, by). Errors: bad_request with
+    // /query/… pointers, forbidden for a region outside the caller's, unavailable.
+    Result<StatsReport> figures(const Actor& actor,
+                                const std::map<std::string, std::string>& query);
+
+  private:
+    storage::Store& store_;
+    const Clock& clock_;
+    std::chrono::minutes local_offset_;
+};
+
+// The scope a caller's figures are limited to, given the region it asked for and its own
+// agency's region (nullopt when its agency is not in the directory). Pure, for tests.
+Result<domain::StatsScope> stats_scope(const Actor& actor,
+                                       const std::optional<std::string>& requested_region,
+                                       const std::optional<std::string>& own_region);
+
+}  // namespace clue_router::service
