@@ -162,7 +162,9 @@ TEST_CASE("stats: figures per role, as JSON and CSV, without personal data",
         CHECK(mine["total"]["clues_received"] == 7);
         CHECK(mine["total"]["clues_routed"] == 6);
         CHECK(mine["total"]["tickets_created"] == 12);
-        CHECK(mine["total"]["answered_share"] == 0.0);
+        // Clues 0 and 1 have every ticket finished (closed, or closed and cancelled): 2 of 7.
+        CHECK(mine["total"]["clues_answered"] == 2);
+        CHECK(mine["total"]["answered_share"] == 0.286);
 
         const json proc = stats_of(c, procuratorate);
         CHECK(proc["total"]["tickets_created"] == 6);
