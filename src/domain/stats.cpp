@@ -213,18 +213,6 @@ std::optional<milliseconds> percentile(std::vector<milliseconds> values, int p) 
 
 namespace {
 
-// Column names for the enumerations, in their declaration order.
-constexpr std::array kOutcomeNames{"assisted"sv,  "not_eligible"sv, "unreachable"sv,
-                                   "withdrawn"sv, "duplicate"sv,    "referred_onward"sv};
-constexpr std::array kMeasureNames{"judicial_assistance_fund"sv,
-                                   "legal_aid"sv,
-                                   "psychological_counselling"sv,
-                                   "medical"sv,
-                                   "social_assistance"sv,
-                                   "employment"sv,
-                                   "shelter"sv,
-                                   "protection_order"sv};
-
 std::vector<StatsColumn> build_columns() {
     std::vector<StatsColumn> c = {
         {"clues_received", ColumnKind::workload},       {"clues_routed", ColumnKind::workload},
@@ -236,10 +224,16 @@ std::vector<StatsColumn> build_columns() {
         {"tickets_open", ColumnKind::workload},         {"tickets_overdue", ColumnKind::workload},
         {"tickets_escalated", ColumnKind::workload},
     };
-    for (auto name : kOutcomeNames)
-        c.push_back({"outcome_" + std::string(name), ColumnKind::sensitive});
-    for (auto name : kMeasureNames)
-        c.push_back({"measure_" + std::string(name), ColumnKind::sensitive});
+    // One column per outcome and per measure type, named by the API's own vocabulary, in
+    // declaration order (the last enumerator closes each range).
+    for (int i = 0; i <= static_cast<int>(Outcome::referred_onward); ++i) {
+        c.push_back({"outcome_" + std::string(to_string(static_cast<Outcome>(i))),
+                     ColumnKind::sensitive});
+    }
+    for (int i = 0; i <= static_cast<int>(MeasureType::protection_order); ++i) {
+        c.push_back({"measure_" + std::string(to_string(static_cast<MeasureType>(i))),
+                     ColumnKind::sensitive});
+    }
     c.push_back({"judicial_assistance_cny", ColumnKind::amount_fen});
     c.push_back({"hours_to_accept_median", ColumnKind::hours});
     c.push_back({"hours_to_accept_p90", ColumnKind::hours});
