@@ -26,18 +26,18 @@
 #include "clue_router/app/config.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
+#include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/data_keys.hpp"
-#include "clue_router/service/screening_admin.hpp"
-#include "clue_router/service/ticket_service.hpp"
-#include "clue_router/service/webhook_service.hpp"
-#include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/review_actions.hpp"
+#include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/stats_service.hpp"
+#include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "fuzz_support.hpp"
 
@@ -100,9 +100,9 @@ struct World {
         review = std::make_unique<service::ReviewActions>(*store, *holder, clock);
         sweeper = std::make_unique<service::DeadlineSweeper>(*store, *holder, clock);
         stats = std::make_unique<service::StatsService>(*store, clock, std::chrono::minutes(480));
-        api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets,
-                                                            *admin, *audit, *webhooks, *agencies,
-                                                            *review, *sweeper, *stats});
+        api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets, *admin,
+                                                            *audit, *webhooks, *agencies, *review,
+                                                            *sweeper, *stats});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;

@@ -17,8 +17,8 @@
 #include "clue_router/app/serve.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
-#include "clue_router/service/retention.hpp"
 #include "clue_router/service/clock.hpp"
+#include "clue_router/service/retention.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
 namespace clue_router::app {
@@ -46,10 +46,10 @@ std::unique_ptr<storage::Store> open_store(
 int purge(const Config& config, bool dry_run) {
     auto store = open_store(config);
     service::SystemClock clock;
-    service::Retention retention(*store, clock, std::chrono::days(config.retention_days_after_close));
-    const auto report = dry_run
-                            ? retention.dry_run()
-                            : retention.purge(service::command_line_actor(clock.now()));
+    service::Retention retention(*store, clock,
+                                 std::chrono::days(config.retention_days_after_close));
+    const auto report =
+        dry_run ? retention.dry_run() : retention.purge(service::command_line_actor(clock.now()));
     store->stop();
     std::cout << "clue\tclosed_at\n";
     for (const auto& c : report.due) {
@@ -71,9 +71,8 @@ int audit_verify(const Config& config) {
         std::cout << "audit trail intact: " << v.rows << " row(s), head " << v.head_hash << "\n";
         return 0;
     }
-    std::cout << "audit trail BROKEN at row " << *v.broken_at << ": " << v.problem << " ("
-              << v.rows << " row(s) before it are sound, last sound hash " << v.head_hash
-              << ")\n";
+    std::cout << "audit trail BROKEN at row " << *v.broken_at << ": " << v.problem << " (" << v.rows
+              << " row(s) before it are sound, last sound hash " << v.head_hash << ")\n";
     return 1;
 }
 
@@ -88,17 +87,17 @@ int keys_rotate_data_key(const Config& config) {
         storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
             n = tx.reseal_clues(200);
             if (n > 0) {
-                service::append_audit(tx, actor, now,
-                                      {"data_key.rotated", "data_key", keyring->current_key_id(),
-                                       {{"clues", n}}});
+                service::append_audit(
+                    tx, actor, now,
+                    {"data_key.rotated", "data_key", keyring->current_key_id(), {{"clues", n}}});
             }
         });
         total += n;
         if (n == 0) break;
     }
     store->stop();
-    std::cerr << "re-encrypted " << total << " clue(s) under data key "
-              << keyring->current_key_id() << "\n";
+    std::cerr << "re-encrypted " << total << " clue(s) under data key " << keyring->current_key_id()
+              << "\n";
     return 0;
 }
 
@@ -155,8 +154,7 @@ int keys_list(const Config& config) {
                   << (k.expires_at ? domain::format_rfc3339(*k.expires_at) : "-") << '\t'
                   << (k.revoked_at ? domain::format_rfc3339(*k.revoked_at) : "-") << '\t'
                   << (k.last_used_at ? domain::format_rfc3339(*k.last_used_at) : "-") << '\t'
-                  << k.label
-                  << '\n';
+                  << k.label << '\n';
     }
     store->stop();
     return 0;

@@ -26,12 +26,12 @@
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/retention.hpp"
-#include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/review_actions.hpp"
-#include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/screening_admin.hpp"
+#include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/webhook_retry.hpp"
 #include "clue_router/service/webhook_service.hpp"
@@ -121,9 +121,9 @@ class RetentionPurger {
                 if (purged > 0) spdlog::info("retention purged clues={}", purged);
                 // Back to the timer's executor: this runs on the storage writer thread.
                 net::post(timer_.get_executor(), [this, purged] {
-                    schedule(purged == kBatch ? std::chrono::steady_clock::duration(
-                                                    std::chrono::seconds(1))
-                                              : std::chrono::hours(1));
+                    schedule(purged == kBatch
+                                 ? std::chrono::steady_clock::duration(std::chrono::seconds(1))
+                                 : std::chrono::hours(1));
                 });
             });
         });

@@ -32,15 +32,16 @@ std::optional<std::string> audit_link_problem(const AuditEntry& entry, std::int6
 }
 
 nlohmann::json to_json(const AuditEntry& e) {
-    return {{"seq", e.seq},
-            {"at", format_rfc3339(e.at)},
-            {"request_id", e.request_id},
-            {"actor", {{"key_id", e.actor_key}, {"agency", e.actor_agency}, {"role", e.actor_role}}},
-            {"action", e.action},
-            {"record", {{"type", e.record_type}, {"id", e.record_id}}},
-            {"detail", e.detail},
-            {"prev_hash", e.prev_hash},
-            {"hash", e.hash}};
+    return {
+        {"seq", e.seq},
+        {"at", format_rfc3339(e.at)},
+        {"request_id", e.request_id},
+        {"actor", {{"key_id", e.actor_key}, {"agency", e.actor_agency}, {"role", e.actor_role}}},
+        {"action", e.action},
+        {"record", {{"type", e.record_type}, {"id", e.record_id}}},
+        {"detail", e.detail},
+        {"prev_hash", e.prev_hash},
+        {"hash", e.hash}};
 }
 
 }  // namespace clue_router::domain

@@ -6,7 +6,7 @@ namespace clue_router::domain {
 
 const std::vector<std::string>& personal_data_pointers() {
     static const std::vector<std::string> pointers = {
-        "/subject/name", "/subject/id_number", "/subject/phone", "/subject/address",
+        "/subject/name", "/subject/id_number", "/subject/phone",  "/subject/address",
         "/narrative",    "/reporter/name",     "/reporter/phone",
     };
     return pointers;

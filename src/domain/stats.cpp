@@ -227,8 +227,8 @@ std::vector<StatsColumn> build_columns() {
     // One column per outcome and per measure type, named by the API's own vocabulary, in
     // declaration order (the last enumerator closes each range).
     for (int i = 0; i <= static_cast<int>(Outcome::referred_onward); ++i) {
-        c.push_back({"outcome_" + std::string(to_string(static_cast<Outcome>(i))),
-                     ColumnKind::sensitive});
+        c.push_back(
+            {"outcome_" + std::string(to_string(static_cast<Outcome>(i))), ColumnKind::sensitive});
     }
     for (int i = 0; i <= static_cast<int>(MeasureType::protection_order); ++i) {
         c.push_back({"measure_" + std::string(to_string(static_cast<MeasureType>(i))),

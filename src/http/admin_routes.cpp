@@ -21,11 +21,13 @@ void add_admin_routes(Router& router, ApiServices& services) {
                                                               "only an admin key may run the "
                                                               "deadline sweeper"));
                    }
-                   services.sweeper.sweep(ex->actor(), [ex](service::Result<service::SweepSummary> result) {
-                       if (!result) return reply_error(*ex, result.error());
-                       ex->reply_json(beast_http::status::ok, {{"overdue", result->overdue},
-                                                               {"escalated", result->escalated}});
-                   });
+                   services.sweeper.sweep(
+                       ex->actor(), [ex](service::Result<service::SweepSummary> result) {
+                           if (!result) return reply_error(*ex, result.error());
+                           ex->reply_json(
+                               beast_http::status::ok,
+                               {{"overdue", result->overdue}, {"escalated", result->escalated}});
+                       });
                });
 
     router.add(beast_http::verb::post, "/v1/admin/rescreen", {},

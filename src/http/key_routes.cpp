@@ -33,8 +33,7 @@ void add_key_routes(Router& router, ApiServices& services) {
     router.add(beast_http::verb::post, "/v1/keys/{id}/revoke", {},
                [&services](const std::shared_ptr<Exchange>& ex) {
                    services.keys.revoke_from(
-                       ex->actor(), ex->param("id"),
-                       [ex](service::Result<storage::ApiKey> result) {
+                       ex->actor(), ex->param("id"), [ex](service::Result<storage::ApiKey> result) {
                            if (!result) return reply_error(*ex, result.error());
                            ex->reply_json(beast_http::status::ok, service::to_json(*result));
                        });

@@ -32,37 +32,36 @@ void Server::start() {
 
 void Server::do_accept() {
     // Each connection gets its own strand: its handlers never run concurrently.
-    acceptor_.async_accept(
-        net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
-            if (ec == net::error::operation_aborted) return;  // shutting down
-            if (!ec) {
-                bool refuse = false;
-                {
-                    std::lock_guard lock(mutex_);
-                    refuse = stopping_ || sessions_.size() >= options_.max_connections;
-                }
-                if (refuse) {
-                    boost::system::error_code ignored;
-                    socket.close(ignored);
-                } else {
-                    if (options_.tls) {
-                        std::make_shared<TlsSession>(*this, std::move(socket), *options_.tls)
-                            ->run();
-                    } else {
-                        std::make_shared<PlainSession>(*this, std::move(socket))->run();
-                    }
-                }
-            } else {
-                // EMFILE and friends: keep accepting; a transient error must not stop the server.
-                spdlog::warn("accept failed: {}", ec.message());
-            }
-            bool stop;
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
+                                                          tcp::socket socket) {
+        if (ec == net::error::operation_aborted) return;  // shutting down
+        if (!ec) {
+            bool refuse = false;
             {
                 std::lock_guard lock(mutex_);
-                stop = stopping_;
+                refuse = stopping_ || sessions_.size() >= options_.max_connections;
             }
-            if (!stop) do_accept();
-        });
+            if (refuse) {
+                boost::system::error_code ignored;
+                socket.close(ignored);
+            } else {
+                if (options_.tls) {
+                    std::make_shared<TlsSession>(*this, std::move(socket), *options_.tls)->run();
+                } else {
+                    std::make_shared<PlainSession>(*this, std::move(socket))->run();
+                }
+            }
+        } else {
+            // EMFILE and friends: keep accepting; a transient error must not stop the server.
+            spdlog::warn("accept failed: {}", ec.message());
+        }
+        bool stop;
+        {
+            std::lock_guard lock(mutex_);
+            stop = stopping_;
+        }
+        if (!stop) do_accept();
+    });
 }
 
 void Server::session_started(Session* s, std::weak_ptr<Session> w) {

@@ -119,8 +119,7 @@ void StreamSession<Stream>::on_header(beast::error_code ec) {
         auto interim = std::make_shared<Response>(beast_http::status::continue_, req.version());
         beast::get_lowest_layer(stream_).expires_after(server_.options().write_timeout);
         beast_http::async_write(
-            stream_, *interim,
-            [self = shared_self(), interim](beast::error_code wec, std::size_t) {
+            stream_, *interim, [self = shared_self(), interim](beast::error_code wec, std::size_t) {
                 if (wec) return self->close();
                 self->read_body();
             });
@@ -160,7 +159,8 @@ template <class Stream>
 void StreamSession<Stream>::dispatch_request() {
     receiving_ = false;
     busy_.emplace(stream_.get_executor());
-    beast::get_lowest_layer(stream_).expires_never();  // the handler may wait for a commit; the write has its own timeout
+    beast::get_lowest_layer(stream_)
+        .expires_never();  // the handler may wait for a commit; the write has its own timeout
     Request req = parser_->release();
     const bool keep_alive = req.keep_alive();
     auto sink = [self = shared_self(), keep_alive](Response&& res) {

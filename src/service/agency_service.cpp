@@ -107,8 +107,8 @@ void AgencyService::replace(const Actor& actor, const std::string& id,
 }
 
 void AgencyService::write(const Actor& actor, domain::Agency agency,
-                          std::optional<std::int64_t> if_match,
-                          bool creating, Completion<storage::StoredAgency> done) {
+                          std::optional<std::int64_t> if_match, bool creating,
+                          Completion<storage::StoredAgency> done) {
     struct Outcome {
         std::optional<Result<storage::StoredAgency>> result;
         std::shared_ptr<const domain::Directory> next;
@@ -155,7 +155,9 @@ void AgencyService::write(const Actor& actor, domain::Agency agency,
             }
             outcome->result = *tx.find_agency(agency.id);
             append_audit(tx, actor, now,
-                         {creating ? "agency.created" : "agency.replaced", "agency", agency.id,
+                         {creating ? "agency.created" : "agency.replaced",
+                          "agency",
+                          agency.id,
                           {{"version", (*outcome->result)->version}}});
             outcome->next = std::make_shared<const domain::Directory>(std::move(*next));
         },

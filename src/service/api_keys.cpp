@@ -50,14 +50,15 @@ CreatedKey ApiKeys::make(const std::string& agency_id, Role role, const std::str
 }
 
 CreatedKey ApiKeys::create(const Actor& by, const std::string& agency_id, Role role,
-                           const std::string& label,
-                           std::optional<domain::Timestamp> expires_at) {
+                           const std::string& label, std::optional<domain::Timestamp> expires_at) {
     CreatedKey created = make(agency_id, role, label, expires_at);
     const std::string hash = hash_api_key(created.secret);
     storage::write_and_wait(store_, [&](storage::WriteTransaction& tx) {
         tx.insert_api_key(created.key, hash);
         append_audit(tx, by, created.key.created_at,
-                     {"api_key.created", "api_key", created.key.id,
+                     {"api_key.created",
+                      "api_key",
+                      created.key.id,
                       {{"agency", agency_id}, {"role", created.key.role}}});
     });
     return created;
@@ -89,8 +90,8 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
         }
         const auto& v = body[member];
         if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > max) {
-            errors.push_back({pointer, "must be a string of 1 to " + std::to_string(max) +
-                                           " characters"});
+            errors.push_back(
+                {pointer, "must be a string of 1 to " + std::to_string(max) + " characters"});
             return {};
         }
         return v.get<std::string>();
@@ -123,23 +124,25 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
             for (const auto& a : store_.reader()->agencies()) known = known || a.id == agency;
             if (!known) errors.push_back({"/agency", "is not an agency in the directory"});
         } catch (const storage::StorageError&) {
-            return done(domain::unexpected(
-                error(ErrorKind::unavailable, "the database is unavailable")));
+            return done(
+                domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
         }
     }
     if (!errors.empty()) {
         const auto n = errors.size();
-        return done(domain::unexpected(error(
-            ErrorKind::validation,
-            std::to_string(n) + (n == 1 ? " field needs" : " fields need") + " attention",
-            std::move(errors))));
+        return done(domain::unexpected(
+            error(ErrorKind::validation,
+                  std::to_string(n) + (n == 1 ? " field needs" : " fields need") + " attention",
+                  std::move(errors))));
     }
     auto created = std::make_shared<CreatedKey>(make(agency, *role, label, expires_at));
     store_.write(
         [created, actor, hash = hash_api_key(created->secret)](storage::WriteTransaction& tx) {
             tx.insert_api_key(created->key, hash);
             append_audit(tx, actor, created->key.created_at,
-                         {"api_key.created", "api_key", created->key.id,
+                         {"api_key.created",
+                          "api_key",
+                          created->key.id,
                           {{"agency", created->key.agency_id}, {"role", created->key.role}}});
         },
         [created, done = std::move(done)](std::exception_ptr failure) {
@@ -185,7 +188,8 @@ void ApiKeys::revoke_from(const Actor& actor, const std::string& key_id,
                 }
                 done(domain::unexpected(error(ErrorKind::not_found, "no such key")));
             } catch (const storage::StorageError&) {
-                done(domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+                done(domain::unexpected(
+                    error(ErrorKind::unavailable, "the database is unavailable")));
             }
         });
 }

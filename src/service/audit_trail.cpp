@@ -48,7 +48,8 @@ AuditVerification verify_audit(storage::Reader& reader) {
         const auto page = reader.audit_entries(after, 1000);
         if (page.empty()) break;
         for (const auto& e : page) {
-            if (auto problem = domain::audit_link_problem(e, expected_seq, v.head_hash, hash_of(e))) {
+            if (auto problem =
+                    domain::audit_link_problem(e, expected_seq, v.head_hash, hash_of(e))) {
                 v.intact = false;
                 v.broken_at = e.seq;
                 v.problem = *problem;
@@ -64,7 +65,8 @@ AuditVerification verify_audit(storage::Reader& reader) {
 }
 
 nlohmann::json to_json(const AuditVerification& v) {
-    nlohmann::json out = {{"intact", v.intact}, {"rows_checked", v.rows}, {"head_hash", v.head_hash}};
+    nlohmann::json out = {
+        {"intact", v.intact}, {"rows_checked", v.rows}, {"head_hash", v.head_hash}};
     if (v.broken_at) {
         out["first_broken_seq"] = *v.broken_at;
         out["problem"] = v.problem;
@@ -104,7 +106,8 @@ Result<nlohmann::json> AuditService::list(const Actor& actor, std::optional<std:
 
 Result<AuditVerification> AuditService::verify(const Actor& actor) {
     if (actor.role != Role::admin) {
-        return domain::unexpected(error(ErrorKind::forbidden, "only admins verify the audit trail"));
+        return domain::unexpected(
+            error(ErrorKind::forbidden, "only admins verify the audit trail"));
     }
     try {
         return verify_audit(*store_.reader());

@@ -137,9 +137,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     record->request_hash = request_hash;
     record->created_at = now;
 
-    storage::StoredScreening stored_screening{clue->id,           screening.criteria_version,
-                                              screening.score,    screening.priority,
-                                              (*reply)["screening"], now};
+    storage::StoredScreening stored_screening{
+        clue->id,           screening.criteria_version, screening.score,
+        screening.priority, (*reply)["screening"],      now};
     auto outcome = std::make_shared<SubmitOutcome>();
 
     store_.write(
@@ -173,9 +173,10 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
             for (const auto& t : *tickets) {
                 if (auto it = open_elsewhere.find({t.recipient_agency, t.purpose});
                     it != open_elsewhere.end()) {
-                    (*reply)["existing_tickets"].push_back({{"ticket_id", it->second},
-                                                            {"recipient_agency", t.recipient_agency},
-                                                            {"purpose", t.purpose}});
+                    (*reply)["existing_tickets"].push_back(
+                        {{"ticket_id", it->second},
+                         {"recipient_agency", t.recipient_agency},
+                         {"purpose", t.purpose}});
                     continue;
                 }
                 ++created_tickets;
@@ -188,7 +189,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
             }
             if (keyed) tx.insert_idempotency(*record);
             append_audit(tx, actor, clue->created_at,
-                         {"clue.submitted", "clue", clue->id,
+                         {"clue.submitted",
+                          "clue",
+                          clue->id,
                           {{"status", storage::to_string(clue->status)},
                            {"tickets", created_tickets},
                            {"possible_duplicates", (*reply)["possible_duplicates"].size()}}});
@@ -263,9 +266,8 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
     // The clear values leave only once the audit row that records their reading is durable.
     auto shared = std::make_shared<nlohmann::json>(std::move(*reply));
     const auto now = clock_.now();
-    store_.write([actor, now, record](storage::WriteTransaction& tx) {
-                     append_audit(tx, actor, now, record);
-                 },
+    store_.write([actor, now,
+                  record](storage::WriteTransaction& tx) { append_audit(tx, actor, now, record); },
                  [shared, done = std::move(done)](std::exception_ptr failure) {
                      if (failure) {
                          done(domain::unexpected(
@@ -396,7 +398,9 @@ void ClueService::change_link(const Actor& actor, const std::string& clue_id,
                            : tx.unlink_clues(clue_id, other_id);
             if (*changed) {
                 append_audit(tx, actor, now,
-                             {add ? "clue.linked" : "clue.unlinked", "clue", clue_id,
+                             {add ? "clue.linked" : "clue.unlinked",
+                              "clue",
+                              clue_id,
                               {{"linked_clue_id", other_id}}});
             }
         },
@@ -415,7 +419,8 @@ void ClueService::change_link(const Actor& actor, const std::string& clue_id,
                 }
                 done(nlohmann::json{{"clue_id", clue_id}, {"linked_clues", std::move(links)}});
             } catch (const storage::StorageError&) {
-                done(domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+                done(domain::unexpected(
+                    error(ErrorKind::unavailable, "the database is unavailable")));
             }
         });
 }

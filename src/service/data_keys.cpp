@@ -100,7 +100,8 @@ std::shared_ptr<const DataKeyring> DataKeyring::parse(std::string_view text) {
             if (!domain::valid_key_id(id)) {
                 throw std::runtime_error(where + ": a key id is 1-32 letters, digits, - or _");
             }
-            if (ring->data_keys_.contains(id)) throw std::runtime_error(where + ": key id repeated");
+            if (ring->data_keys_.contains(id))
+                throw std::runtime_error(where + ": key id repeated");
             ring->data_keys_[id] = from_hex(value, where + " (data." + id + ")");
         } else {
             throw std::runtime_error(where + ": unknown name (current, data.<id> or index)");
@@ -108,8 +109,8 @@ std::shared_ptr<const DataKeyring> DataKeyring::parse(std::string_view text) {
     }
     if (ring->current_.empty()) throw std::runtime_error("the keyring names no current key");
     if (!ring->data_keys_.contains(ring->current_)) {
-        throw std::runtime_error("the keyring's current key " + ring->current_ +
-                                 " has no data." + ring->current_ + " entry");
+        throw std::runtime_error("the keyring's current key " + ring->current_ + " has no data." +
+                                 ring->current_ + " entry");
     }
     if (ring->index_key_.empty()) throw std::runtime_error("the keyring has no index key");
     for (const auto& [id, key] : ring->data_keys_) {
@@ -126,8 +127,8 @@ std::string DataKeyring::with_new_data_key(std::string_view existing, domain::Ti
     const std::string id = "dk" + date + "-" + hex_encode(random_bytes(3));
     const std::string key = hex_encode(random_bytes(kKeyBytes));
     if (trim(existing).empty()) {
-        return "current=" + id + "\ndata." + id + "=" + key + "\nindex=" +
-               hex_encode(random_bytes(kKeyBytes)) + "\n";
+        return "current=" + id + "\ndata." + id + "=" + key +
+               "\nindex=" + hex_encode(random_bytes(kKeyBytes)) + "\n";
     }
     auto ring = parse(existing);
     auto copy = std::shared_ptr<DataKeyring>(new DataKeyring());

@@ -48,7 +48,9 @@ void mark(storage::WriteTransaction& tx, domain::Ticket ticket, const RuntimeCon
     event.reason = accepting ? "the deadline to accept passed" : "the deadline to close passed";
     tx.append_event(event);
     append_audit(tx, by, now,
-                 {"ticket.overdue", "ticket", ticket.id,
+                 {"ticket.overdue",
+                  "ticket",
+                  ticket.id,
                   {{"deadline", *ticket.overdue}, {"version", ticket.version}}});
     ++summary.overdue;
     if (parent) {

@@ -15,7 +15,9 @@ int purge_in(storage::WriteTransaction& tx, const Actor& actor, domain::Timestam
         if (!tx.purge_personal_data(candidate.clue_id, now)) continue;
         ++purged;
         append_audit(tx, actor, now,
-                     {"clue.personal_data_purged", "clue", candidate.clue_id,
+                     {"clue.personal_data_purged",
+                      "clue",
+                      candidate.clue_id,
                       {{"closed_at", domain::format_rfc3339(candidate.closed_at)}}});
         if (seen) seen->push_back(candidate);
     }

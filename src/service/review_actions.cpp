@@ -64,8 +64,8 @@ void decide_on_queued_clue(storage::Store& store, const Actor& actor, const std:
         },
         [outcome, done = std::move(done)](std::exception_ptr failure) {
             if (failure || !*outcome) {
-                done(domain::unexpected(error(ErrorKind::unavailable,
-                                              "the decision could not be stored; nothing changed")));
+                done(domain::unexpected(error(
+                    ErrorKind::unavailable, "the decision could not be stored; nothing changed")));
             } else {
                 done(std::move(**outcome));
             }
@@ -134,10 +134,12 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                 ticket_ids.push_back(t.id);
             }
             clue.status = storage::ClueStatus::routed;
-            append_audit(tx, actor, now,
-                         {"clue.routed_by_hand", "clue", clue_id,
-                          {{"tickets", std::move(ticket_ids)},
-                           {"consent_obtained", req.consent_obtained}}});
+            append_audit(
+                tx, actor, now,
+                {"clue.routed_by_hand",
+                 "clue",
+                 clue_id,
+                 {{"tickets", std::move(ticket_ids)}, {"consent_obtained", req.consent_obtained}}});
             return nlohmann::json{{"tickets", std::move(tickets)}};
         },
         std::move(done));

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "clue_router/service/audit_trail.hpp"
-#include "clue_router/service/ticket_transition.hpp"
 #include "clue_router/service/ticket_routing.hpp"
+#include "clue_router/service/ticket_transition.hpp"
 
 namespace clue_router::service {
 

@@ -79,8 +79,9 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
         return domain::unexpected(error(ErrorKind::not_found, "no such ticket"));
     }
     if (!is_party(actor, *ticket)) {
-        return domain::unexpected(error(
-            ErrorKind::forbidden, "an agency a ticket was escalated to may follow it, not move it"));
+        return domain::unexpected(
+            error(ErrorKind::forbidden,
+                  "an agency a ticket was escalated to may follow it, not move it"));
     }
     if (expected_version && ticket->version != *expected_version) {
         ServiceError e = error(ErrorKind::precondition_failed,
@@ -117,10 +118,10 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
             if (auto problem = check_referral(*req.referral, *ticket, config.directory)) {
                 return domain::unexpected(std::move(*problem));
             }
-            follow_up = new_ticket({ticket->clue_id, ticket->recipient_agency,
-                                    req.referral->recipient_agency, req.referral->purpose,
-                                    ticket->priority},
-                                   config.deadlines, now);
+            follow_up = new_ticket(
+                {ticket->clue_id, ticket->recipient_agency, req.referral->recipient_agency,
+                 req.referral->purpose, ticket->priority},
+                config.deadlines, now);
         }
     }
 
@@ -152,7 +153,9 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     event.at = now;
     tx.append_event(event);
     append_audit(tx, actor, now,
-                 {event.type, "ticket", ticket->id,
+                 {event.type,
+                  "ticket",
+                  ticket->id,
                   {{"from", event.from_status.value_or("")},
                    {"to", event.to_status},
                    {"version", ticket->version}}});
@@ -174,10 +177,14 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     if (*next == domain::TicketStatus::rejected) {
         const auto rerouted = reroute_after_rejection(tx, *ticket, config, now);
         append_audit(tx, actor, now,
-                     rerouted ? AuditRecord{"ticket.rerouted", "ticket", ticket->id,
+                     rerouted ? AuditRecord{"ticket.rerouted",
+                                            "ticket",
+                                            ticket->id,
                                             {{"to_ticket", rerouted->id},
                                              {"to_agency", rerouted->recipient_agency}}}
-                              : AuditRecord{"clue.sent_to_review", "clue", ticket->clue_id,
+                              : AuditRecord{"clue.sent_to_review",
+                                            "clue",
+                                            ticket->clue_id,
                                             {{"rejected_ticket", ticket->id}}});
     }
     if (domain::is_terminal(ticket->status)) answer_clue_if_finished(tx, ticket->clue_id, now);

@@ -207,9 +207,9 @@ void WebhookService::create_endpoint(const Actor& actor, const json& body, Compl
         store_,
         [actor, e](storage::WriteTransaction& tx) -> Result<json> {
             tx.insert_webhook_endpoint(e);
-            append_audit(tx, actor, e.created_at,
-                         {"webhook_endpoint.created", "webhook_endpoint", e.id,
-                          {{"agency", e.agency_id}}});
+            append_audit(
+                tx, actor, e.created_at,
+                {"webhook_endpoint.created", "webhook_endpoint", e.id, {{"agency", e.agency_id}}});
             json view = endpoint_view(e);
             view["secret"] = e.secret;  // the only time it is shown
             return view;
@@ -273,7 +273,9 @@ void WebhookService::update_endpoint(const Actor& actor, const std::string& id, 
             if (f.event_types) changed.push_back("event_types");
             if (f.enabled) changed.push_back("enabled");
             append_audit(tx, actor, now,
-                         {"webhook_endpoint.updated", "webhook_endpoint", e->id,
+                         {"webhook_endpoint.updated",
+                          "webhook_endpoint",
+                          e->id,
                           {{"changed", std::move(changed)}, {"enabled", e->enabled}}});
             return endpoint_view(*e);
         },
@@ -306,7 +308,9 @@ void WebhookService::rotate_endpoint_secret(const Actor& actor, const std::strin
             e->updated_at = now;
             tx.update_webhook_endpoint(*e);
             append_audit(tx, actor, now,
-                         {"webhook_endpoint.secret_rotated", "webhook_endpoint", e->id,
+                         {"webhook_endpoint.secret_rotated",
+                          "webhook_endpoint",
+                          e->id,
                           {{"overlap_hours", overlap.count()}}});
             json view = endpoint_view(*e);
             view["secret"] = secret;
@@ -328,7 +332,9 @@ void WebhookService::delete_endpoint(const Actor& actor, const std::string& id,
             const bool deleted = tx.delete_webhook_endpoint(id);
             if (deleted) {
                 append_audit(tx, actor, now,
-                             {"webhook_endpoint.deleted", "webhook_endpoint", id,
+                             {"webhook_endpoint.deleted",
+                              "webhook_endpoint",
+                              id,
                               {{"agency", e->agency_id}}});
             }
             return deleted;
@@ -407,7 +413,9 @@ void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string
             }
             tx.upsert_inbound_secret(s);
             append_audit(tx, actor, now,
-                         {"inbound_secret.rotated", "agency", agency_id,
+                         {"inbound_secret.rotated",
+                          "agency",
+                          agency_id,
                           {{"overlap_hours", s.previous_secret_until ? overlap.count() : 0}}});
             json view{{"agency_id", agency_id},
                       {"secret", secret},
@@ -520,11 +528,11 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
                 return;
             }
             Result<domain::Ticket> result =
-                refused
-                    ? Result<domain::Ticket>(domain::unexpected(*refused))
-                    : apply_transition(tx, Actor{"webhook:" + webhook_id, agency_id, Role::staff,
+                refused ? Result<domain::Ticket>(domain::unexpected(*refused))
+                        : apply_transition(tx,
+                                           Actor{"webhook:" + webhook_id, agency_id, Role::staff,
                                                  "webhook:" + webhook_id},
-                                       ticket_id, std::nullopt, *request, *config, now);
+                                           ticket_id, std::nullopt, *request, *config, now);
             if (result) {
                 *reply = InboundReply{200, domain::to_json(*result).dump(), false};
             } else {

@@ -7,7 +7,7 @@
 namespace clue_router::storage::sqlite_audit {
 namespace {
 
-#define AUDIT_COLUMNS                                                                           \
+#define AUDIT_COLUMNS                                                                            \
     "seq, at, request_id, actor_key, actor_agency, actor_role, action, record_type, record_id, " \
     "detail_json, prev_hash, hash"
 

@@ -118,7 +118,8 @@ std::string ticket_sql() {
 // Measures are stored as the closure's JSON (domain::to_json); amounts are yuan with at most
 // two decimals, so round(x * 100) is the exact fen value.
 std::string measure_sql() {
-    return "SELECT {G} AS grp, max(a.region), json_extract(m.value, '$.type') AS measure_type, count(*),"
+    return "SELECT {G} AS grp, max(a.region), json_extract(m.value, '$.type') AS measure_type, "
+           "count(*),"
            " sum(CASE WHEN json_extract(m.value, '$.type') = 'judicial_assistance_fund'"
            " THEN CAST(round(json_extract(m.value, '$.amount_cny') * 100) AS INTEGER)"
            " ELSE 0 END)" +

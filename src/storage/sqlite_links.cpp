@@ -26,8 +26,8 @@ std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& cl
 
 bool link(sqlite::Connection& c, const ClueLink& l) {
     int added = 0;
-    for (const auto& [from, to] : {std::pair{l.clue_id, l.linked_clue_id},
-                                   std::pair{l.linked_clue_id, l.clue_id}}) {
+    for (const auto& [from, to] :
+         {std::pair{l.clue_id, l.linked_clue_id}, std::pair{l.linked_clue_id, l.clue_id}}) {
         auto q = c.query(
             "INSERT OR IGNORE INTO clue_links (clue_id, linked_clue_id, basis, created_at, "
             "created_by) VALUES (?, ?, ?, ?, ?)");

@@ -23,8 +23,7 @@ std::vector<PurgeCandidate> candidates(sqlite::Connection& c, Timestamp closed_b
         "    l.linked_clue_id WHERE l.clue_id = c.id "
         "    AND t.status NOT IN ('rejected', 'closed', 'cancelled'))"
         ") WHERE closed_at < ? ORDER BY id LIMIT ?");
-    q->bind_all(time_text(closed_before),
-                static_cast<std::int64_t>(std::clamp(limit, 1, 1000)));
+    q->bind_all(time_text(closed_before), static_cast<std::int64_t>(std::clamp(limit, 1, 1000)));
     std::vector<PurgeCandidate> out;
     while (q->step()) {
         PurgeCandidate p;
@@ -38,14 +37,15 @@ std::vector<PurgeCandidate> candidates(sqlite::Connection& c, Timestamp closed_b
 bool purge(sqlite::Connection& c, const std::string& clue_id, Timestamp at) {
     std::string body;
     {
-        auto q = c.query(
-            "SELECT body_json FROM clues WHERE id = ? AND personal_data_purged_at IS NULL");
+        auto q =
+            c.query("SELECT body_json FROM clues WHERE id = ? AND personal_data_purged_at IS NULL");
         q->bind_all(clue_id);
         if (!q->step()) return false;
         body = q->text(0);
     }
     auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_discarded()) throw StorageError("stored clue " + clue_id + " has a broken body_json");
+    if (doc.is_discarded())
+        throw StorageError("stored clue " + clue_id + " has a broken body_json");
     for (const std::string& pointer : domain::personal_data_pointers()) {
         const nlohmann::json::json_pointer at_pointer(pointer);
         if (!doc.contains(at_pointer)) continue;

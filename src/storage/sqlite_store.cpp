@@ -19,14 +19,14 @@
 #include "clue_router/domain/time.hpp"
 #include "clue_router/storage/migrations.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
-#include "clue_router/storage/sqlite_audit.hpp"
-#include "clue_router/storage/sqlite_links.hpp"
-#include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite.hpp"
-#include "clue_router/storage/sqlite_outcomes.hpp"
-#include "clue_router/storage/sqlite_figures.hpp"
-#include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/sqlite_agencies.hpp"
+#include "clue_router/storage/sqlite_audit.hpp"
+#include "clue_router/storage/sqlite_figures.hpp"
+#include "clue_router/storage/sqlite_links.hpp"
+#include "clue_router/storage/sqlite_outcomes.hpp"
+#include "clue_router/storage/sqlite_retention.hpp"
+#include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage {
@@ -95,8 +95,8 @@ std::vector<domain::Ticket> ticket_rows(sqlite::Query& q) {
     return out;
 }
 
-#define CLUE_COLUMNS                                                                    \
-    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, " \
+#define CLUE_COLUMNS                                                                        \
+    "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, "     \
     "created_at, sealed_with, personal_data_purged_at, dismissal_reason, reviewed_by_key, " \
     "reviewed_at"
 
@@ -111,8 +111,8 @@ StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
     c.priority = checked(domain::parse_priority(s.text(5)), "clues.priority");
     // Stored clues are mapped back, not validated again: they were valid when they came
     // in, and must stay readable whatever intake rules become.
-    c.clue = open_clue_document(json_column(s, 6, "clues.body_json"), c.id, s.optional_text(8),
-                                cipher);
+    c.clue =
+        open_clue_document(json_column(s, 6, "clues.body_json"), c.id, s.optional_text(8), cipher);
     c.created_at = time_column(s, 7, "clues.created_at");
     c.personal_data_purged_at = optional_time_column(s, 9, "clues.personal_data_purged_at");
     c.dismissal_reason = s.optional_text(10);
@@ -420,9 +420,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
     std::optional<domain::AuditEntry> last_audit_entry() override {
         return sqlite_audit::last_entry(c_);
     }
-    void append_audit(const domain::AuditEntry& entry) override {
-        sqlite_audit::append(c_, entry);
-    }
+    void append_audit(const domain::AuditEntry& entry) override { sqlite_audit::append(c_, entry); }
 
     void update_clue_status(const std::string& clue_id, ClueStatus status) override {
         sqlite_outcomes::update_clue_status(c_, clue_id, status);
@@ -493,7 +491,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
         del->bind_all(clue_id);
         del->run();
         for (const auto& [kind, digest] : identifier_digests(clue, cipher)) {
-            auto q = c_.query("INSERT INTO clue_identifiers (clue_id, kind, digest) VALUES (?, ?, ?)");
+            auto q =
+                c_.query("INSERT INTO clue_identifiers (clue_id, kind, digest) VALUES (?, ?, ?)");
             q->bind_all(clue_id, kind, digest);
             q->run();
         }
@@ -926,7 +925,8 @@ class SqliteStore final : public Store {
     }
 
     const std::size_t max_batch_;
-    std::shared_ptr<const PersonalDataCipher> cipher_;  // null: clues can be neither written nor read
+    std::shared_ptr<const PersonalDataCipher>
+        cipher_;  // null: clues can be neither written nor read
     std::shared_ptr<ReaderPool> pool_;
     std::unique_ptr<Connection> writer_;  // used only by the writer thread once it runs
 

@@ -98,8 +98,8 @@ void enqueue(Connection& c, const std::vector<std::string>& agencies, const std:
                 "INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, "
                 "ordering_key, payload, status, attempts, next_attempt_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload, time_text(at),
-                        time_text(at));
+            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload,
+                        time_text(at), time_text(at));
             q->run();
         }
     }
@@ -150,7 +150,8 @@ bool update_endpoint(Connection& c, const WebhookEndpoint& e) {
         "previous_secret = ?, previous_secret_until = ?, enabled = ?, disabled_reason = ?, "
         "updated_at = ? WHERE id = ? AND deleted = 0");
     q->bind_all(e.url, nlohmann::json(e.event_types).dump(), e.secret, e.previous_secret,
-                time_text(e.previous_secret_until), e.enabled, e.disabled_reason, time_text(e.updated_at), e.id);
+                time_text(e.previous_secret_until), e.enabled, e.disabled_reason,
+                time_text(e.updated_at), e.id);
     q->run();
     return c.changes() == 1;
 }
@@ -207,8 +208,8 @@ void record_attempt(Connection& c, const DeliveryAttempt& a) {
         "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?, "
         "last_status_code = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at) "
         "WHERE id = ? AND status = 'pending'");
-    q->bind_all(a.retry_at ? "pending" : "failed", time_text(a.at), a.status_code, a.error, time_text(a.retry_at),
-                a.delivery_id);
+    q->bind_all(a.retry_at ? "pending" : "failed", time_text(a.at), a.status_code, a.error,
+                time_text(a.retry_at), a.delivery_id);
     q->run();
     if (a.endpoint_gone) {
         auto off = c.query(
@@ -293,7 +294,8 @@ std::optional<InboundSecret> find_inbound_secret(Connection& c, const std::strin
         "FROM inbound_secrets WHERE agency_id = ?");
     q->bind_all(agency_id);
     if (!q->step()) return std::nullopt;
-    return InboundSecret{q->text(0), q->text(1), q->optional_text(2), optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
+    return InboundSecret{q->text(0), q->text(1), q->optional_text(2),
+                         optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
                          time_column(*q, 4, "inbound_secrets.created_at")};
 }
 

@@ -18,10 +18,9 @@ TEST_CASE("a sealed value round-trips through its envelope", "[domain][sealed]")
 }
 
 TEST_CASE("anything that is not an envelope is refused", "[domain][sealed]") {
-    for (const char* text :
-         {"", "王某某", "cr1.", "cr1.k1.AQ", "cr1.k1.AQ.", "cr1..AQ.AQ", "cr2.k1.AQ.AQ",
-          "cr1.k1.AQ.AQ.AQ", "cr1.k 1.AQ.AQ", "cr1.k1.A*.AQ",
-          "cr1.this-key-id-is-far-too-long-to-be-valid.AQ.AQ"}) {
+    for (const char* text : {"", "王某某", "cr1.", "cr1.k1.AQ", "cr1.k1.AQ.", "cr1..AQ.AQ",
+                             "cr2.k1.AQ.AQ", "cr1.k1.AQ.AQ.AQ", "cr1.k 1.AQ.AQ", "cr1.k1.A*.AQ",
+                             "cr1.this-key-id-is-far-too-long-to-be-valid.AQ.AQ"}) {
         INFO(text);
         CHECK_FALSE(parse_sealed(text).has_value());
     }

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -46,8 +46,12 @@ const std::vector<Row> kMatrix = {
     {"POST", "/v1/clues", "@new-clue", {}, {201, 201, 403, 403}, {201, 201, 403, 403}},
     {"GET", "/v1/clues/{clue}", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
     {"GET", "/v1/clues/{clue}?reveal=true", "", {}, {200, 200, 404, 403}, {404, 404, 404, 403}},
-    {"GET", "/v1/clues/{clue}?reveal=true", "", {{"Break-Glass-Reason", "court order 17"}},
-     {200, 200, 404, 200}, {404, 404, 404, 200}},
+    {"GET",
+     "/v1/clues/{clue}?reveal=true",
+     "",
+     {{"Break-Glass-Reason", "court order 17"}},
+     {200, 200, 404, 200},
+     {404, 404, 404, 200}},
     {"GET", "/v1/clues/{clue}/screenings", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
     {"GET", "/v1/review-queue", "", {}, {200, 200, 403, 200}, {200, 200, 403, 200}},
     // tickets
@@ -56,12 +60,20 @@ const std::vector<Row> kMatrix = {
     {"GET", "/v1/tickets/{ticket}/history", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
     // A move the state table refuses (a pending ticket cannot be started), so the row leaves
     // the ticket as it was: 409 for the parties, 403 for admins, who never move tickets.
-    {"POST", "/v1/tickets/{ticket}/transitions", R"({"action":"start"})", {{"If-Match", "\"1\""}},
-     {409, 409, 404, 403}, {404, 404, 404, 403}},
+    {"POST",
+     "/v1/tickets/{ticket}/transitions",
+     R"({"action":"start"})",
+     {{"If-Match", "\"1\""}},
+     {409, 409, 404, 403},
+     {404, 404, 404, 403}},
     // keys and the audit trail: admins only
     {"GET", "/v1/keys", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
-    {"POST", "/v1/keys", R"({"agency":"fed-511702","role":"staff","label":"matrix"})", {},
-     {403, 403, 403, 201}, {403, 403, 403, 201}},
+    {"POST",
+     "/v1/keys",
+     R"({"agency":"fed-511702","role":"staff","label":"matrix"})",
+     {},
+     {403, 403, 403, 201},
+     {403, 403, 403, 201}},
     {"POST", "/v1/keys/{spare_key}/revoke", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     {"GET", "/v1/audit", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     {"GET", "/v1/audit/verify", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
@@ -69,54 +81,107 @@ const std::vector<Row> kMatrix = {
     {"POST", "/v1/admin/criteria/reload", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     {"POST", "/v1/admin/rescreen", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     // same person: staff link clues both of which they handle
-    {"POST", "/v1/clues/{clue}/links", R"({"clue_id":"{clue2}"})", {}, {403, 200, 404, 403},
+    {"POST",
+     "/v1/clues/{clue}/links",
+     R"({"clue_id":"{clue2}"})",
+     {},
+     {403, 200, 404, 403},
      {404, 404, 404, 403}},
-    {"DELETE", "/v1/clues/{clue}/links/{clue2}", "", {}, {403, 200, 404, 403},
+    {"DELETE",
+     "/v1/clues/{clue}/links/{clue2}",
+     "",
+     {},
+     {403, 200, 404, 403},
      {404, 404, 404, 403}},
     // the review queue's decisions (the clue was routed, so a party may see it is not queued)
-    {"POST", "/v1/review-queue/{clue}/route",
-     R"({"routes":[{"agency":"proc-511700","purpose":"judicial_assistance"}]})", {},
-     {403, 404, 403, 409}, {403, 404, 403, 409}},
-    {"POST", "/v1/review-queue/{clue}/dismiss", R"({"reason":"matrix"})", {},
-     {403, 404, 403, 409}, {403, 404, 403, 409}},
+    {"POST",
+     "/v1/review-queue/{clue}/route",
+     R"({"routes":[{"agency":"proc-511700","purpose":"judicial_assistance"}]})",
+     {},
+     {403, 404, 403, 409},
+     {403, 404, 403, 409}},
+    {"POST",
+     "/v1/review-queue/{clue}/dismiss",
+     R"({"reason":"matrix"})",
+     {},
+     {403, 404, 403, 409},
+     {403, 404, 403, 409}},
     // the directory: everyone reads it, admins change it
     {"GET", "/v1/agencies", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
     {"GET", "/v1/agencies/proc-511702", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
     // A stale ETag, so the row changes nothing: 412 shows an admin got past the role check.
-    {"PUT", "/v1/agencies/proc-511702",
+    {"PUT",
+     "/v1/agencies/proc-511702",
      R"({"id":"proc-511702","kind":"procuratorate","name":"达州市通川区人民检察院","region":"511702","parent":"proc-511700","services":["judicial_assistance"],"accepts_referrals":true})",
-     {{"If-Match", "\"999\""}}, {403, 403, 403, 412}, {403, 403, 403, 412}},
+     {{"If-Match", "\"999\""}},
+     {403, 403, 403, 412},
+     {403, 403, 403, 412}},
     {"POST", "/v1/admin/sweep-deadlines", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     // webhooks: an agency's staff manage its own endpoints and deliveries
-    {"POST", "/v1/webhook-endpoints", R"({"url":"http://127.0.0.1:9/matrix"})", {},
-     {403, 201, 403, 201}, {403, 201, 403, 201}},
+    {"POST",
+     "/v1/webhook-endpoints",
+     R"({"url":"http://127.0.0.1:9/matrix"})",
+     {},
+     {403, 201, 403, 201},
+     {403, 201, 403, 201}},
     {"GET", "/v1/webhook-endpoints", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
-    {"GET", "/v1/webhook-endpoints/{endpoint}", "", {}, {403, 200, 403, 200},
+    {"GET", "/v1/webhook-endpoints/{endpoint}", "", {}, {403, 200, 403, 200}, {403, 404, 403, 200}},
+    {"PATCH",
+     "/v1/webhook-endpoints/{endpoint}",
+     R"({"event_types":[]})",
+     {},
+     {403, 200, 403, 200},
      {403, 404, 403, 200}},
-    {"PATCH", "/v1/webhook-endpoints/{endpoint}", R"({"event_types":[]})", {},
-     {403, 200, 403, 200}, {403, 404, 403, 200}},
-    {"POST", "/v1/webhook-endpoints/{endpoint}/rotate-secret", R"({"overlap_hours":1})", {},
-     {403, 200, 403, 200}, {403, 404, 403, 200}},
-    {"DELETE", "/v1/webhook-endpoints/{fresh_endpoint}", "", {}, {403, 204, 403, 204},
+    {"POST",
+     "/v1/webhook-endpoints/{endpoint}/rotate-secret",
+     R"({"overlap_hours":1})",
+     {},
+     {403, 200, 403, 200},
+     {403, 404, 403, 200}},
+    {"DELETE",
+     "/v1/webhook-endpoints/{fresh_endpoint}",
+     "",
+     {},
+     {403, 204, 403, 204},
      {403, 404, 403, 204}},
     {"GET", "/v1/webhook-deliveries", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
-    {"POST", "/v1/webhook-deliveries/{delivery}/retry", "", {}, {403, 409, 403, 409},
+    {"POST",
+     "/v1/webhook-deliveries/{delivery}/retry",
+     "",
+     {},
+     {403, 409, 403, 409},
      {403, 404, 403, 409}},
-    {"POST", "/v1/hooks/proc-511702/secret", R"({"overlap_hours":0})", {}, {403, 200, 403, 200},
+    {"POST",
+     "/v1/hooks/proc-511702/secret",
+     R"({"overlap_hours":0})",
+     {},
+     {403, 200, 403, 200},
      {403, 404, 403, 200}},
     // inbound hooks authenticate by signature, not by key: unsigned is refused for everyone
-    {"POST", "/v1/hooks/proc-511702", R"({"action":"accept"})", {}, {401, 401, 401, 401},
+    {"POST",
+     "/v1/hooks/proc-511702",
+     R"({"action":"accept"})",
+     {},
+     {401, 401, 401, 401},
      {401, 401, 401, 401}},
     // progress figures: every role, each within its own scope. region=511702 lies within
     // proc-511702's region and the hotlines' province, outside proc-510104's: 403 naming
     // /query/region (region codes are public; docs/api.md, "Progress figures").
     {"GET", "/v1/stats", "", {}, {200, 200, 200, 200}, {200, 200, 200, 200}},
-    {"GET", "/v1/stats?by=agency", "", {{"Accept", "text/csv"}}, {200, 200, 200, 200},
+    {"GET",
+     "/v1/stats?by=agency",
+     "",
+     {{"Accept", "text/csv"}},
+     {200, 200, 200, 200},
      {200, 200, 200, 200}},
     {"GET", "/v1/stats?region=511702", "", {}, {200, 200, 200, 200}, {200, 403, 403, 200}},
     {"GET", "/v1/stats?region=510000", "", {}, {200, 403, 403, 200}, {200, 403, 403, 200}},
     // public
-    {"GET", "/healthz", "", {}, {kPublic, kPublic, kPublic, kPublic},
+    {"GET",
+     "/healthz",
+     "",
+     {},
+     {kPublic, kPublic, kPublic, kPublic},
      {kPublic, kPublic, kPublic, kPublic}},
 };
 
@@ -150,8 +215,8 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
         {"admin", {"proc-511702", "proc-510104"}},
     };
 
-    Response created = submit(c, server.key_for(kHotline, "intake"),
-                              make_clue("511702", "matrix-base"));
+    Response created =
+        submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-base"));
     REQUIRE(created.status == 201);
     const std::string clue = created.json()["clue"]["id"];
     std::string ticket;
@@ -162,15 +227,15 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
     REQUIRE_FALSE(ticket.empty());
 
     const std::string admin_key = server.key_for("proc-510000", "admin");
-    Response spare = c.post("/v1/keys", R"({"agency":"fed-510000","role":"staff"})",
-                            json_auth(admin_key));
+    Response spare =
+        c.post("/v1/keys", R"({"agency":"fed-510000","role":"staff"})", json_auth(admin_key));
     REQUIRE(spare.status == 201);
     const std::string spare_key = spare.json()["id"];
     const std::string missing = "01a20685-0000-7000-8000-000000000000";
 
     // A second clue like the first, for links.
-    Response second = submit(c, server.key_for(kHotline, "intake"),
-                             make_clue("511702", "matrix-second"));
+    Response second =
+        submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-second"));
     REQUIRE(second.status == 201);
     const std::string clue2 = second.json()["clue"]["id"];
 
@@ -183,8 +248,9 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
         return made.json()["id"].get<std::string>();
     };
     const std::string endpoint = new_endpoint();
-    REQUIRE(submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-hook"))
-                .status == 201);
+    REQUIRE(
+        submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-hook")).status ==
+        201);
     Response deliveries = get(c, admin_key, "/v1/webhook-deliveries");
     REQUIRE(deliveries.status == 200);
     const json delivery_list = deliveries.json();
@@ -194,7 +260,7 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
     // Every placeholder, with what it stands for; "nowhere" puts a missing id in each.
     const auto fill = [&](std::string text, bool nowhere) {
         const std::pair<const char*, std::string> ids[] = {
-            {"{clue2}", clue2},       {"{clue}", clue},         {"{ticket}", ticket},
+            {"{clue2}", clue2},         {"{clue}", clue},         {"{ticket}", ticket},
             {"{spare_key}", spare_key}, {"{endpoint}", endpoint}, {"{delivery}", delivery},
         };
         for (const auto& [name, id] : ids) text = replace_all(text, name, nowhere ? missing : id);
@@ -251,7 +317,8 @@ TEST_CASE("keys over the API: shown once, listed without secrets, revoked at onc
     const std::string admin = server.key_for("proc-510000", "admin");
 
     Response made = c.post(
-        "/v1/keys", R"({"agency":"proc-511702","role":"staff","label":"case system","expires_at":"2099-01-01T00:00:00Z"})",
+        "/v1/keys",
+        R"({"agency":"proc-511702","role":"staff","label":"case system","expires_at":"2099-01-01T00:00:00Z"})",
         json_auth(admin));
     REQUIRE(made.status == 201);
     CHECK(made.header("cache-control") == "no-store");
@@ -279,22 +346,23 @@ TEST_CASE("keys over the API: shown once, listed without secrets, revoked at onc
     CHECK(used);
 
     // Revoked: the very next request with it is refused.
-    Response revoked = c.post("/v1/keys/" + key["id"].get<std::string>() + "/revoke", "",
-                              auth(admin));
+    Response revoked =
+        c.post("/v1/keys/" + key["id"].get<std::string>() + "/revoke", "", auth(admin));
     REQUIRE(revoked.status == 200);
     CHECK_FALSE(revoked.json()["revoked_at"].is_null());
     CHECK_PROBLEM(get(c, secret, "/v1/tickets"), 401, "unauthenticated");
     CHECK(c.post("/v1/keys/key_nope/revoke", "", auth(admin)).status == 404);
 
     // Bad requests name the fields, never echo them.
-    Response bad = c.post("/v1/keys", R"({"agency":"nowhere","role":"boss","colour":"x"})",
-                          json_auth(admin));
+    Response bad =
+        c.post("/v1/keys", R"({"agency":"nowhere","role":"boss","colour":"x"})", json_auth(admin));
     CHECK_PROBLEM(bad, 422, "validation");
     CHECK(has_pointer(bad, "/role"));
     CHECK(has_pointer(bad, "/colour"));
-    Response past = c.post(
-        "/v1/keys", R"({"agency":"proc-511702","role":"staff","expires_at":"2001-01-01T00:00:00Z"})",
-        json_auth(admin));
+    Response past =
+        c.post("/v1/keys",
+               R"({"agency":"proc-511702","role":"staff","expires_at":"2001-01-01T00:00:00Z"})",
+               json_auth(admin));
     CHECK_PROBLEM(past, 422, "validation");
     CHECK(has_pointer(past, "/expires_at"));
 

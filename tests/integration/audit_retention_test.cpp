@@ -32,8 +32,8 @@ void edit_database(const std::string& path, const std::string& sql) {
 std::string cancel_all(HttpClient& c, TestServer& server, const json& created) {
     for (const auto& t : created["tickets"]) {
         const std::string& key = server.key_for(t["sender_agency"], "intake");
-        Response r = transition(c, key, t["id"], {{"action", "cancel"}, {"reason", "withdrawn"}},
-                                etag(1));
+        Response r =
+            transition(c, key, t["id"], {{"action", "cancel"}, {"reason", "withdrawn"}}, etag(1));
         REQUIRE(r.status == 200);
     }
     return created["clue"]["id"];
@@ -136,7 +136,8 @@ TEST_CASE("purge removes the personal data of clues closed long ago; dry run onl
     CHECK_FALSE(gone.json()["clue"]["subject"].contains("name"));
     CHECK(gone.json()["clue"]["subject"]["region"] == "511702");
     CHECK(gone.json()["tickets"].size() == old_case.json()["tickets"].size());
-    Response other = get(c, hotline, "/v1/clues/" + open_case.json()["clue"]["id"].get<std::string>());
+    Response other =
+        get(c, hotline, "/v1/clues/" + open_case.json()["clue"]["id"].get<std::string>());
     CHECK(other.json()["clue"]["personal_data"] == "masked");
     Response verified = get(c, server.key_for("proc-510000", "admin"), "/v1/audit/verify");
     CHECK(verified.json()["intact"] == true);

@@ -72,15 +72,14 @@ TEST_CASE("the service answers over TLS with the configured certificate", "[inte
     REQUIRE(health.handshake_ok);
     CHECK(health.status == 200);
 
-    TlsReply created = tls_request(server.port(), certificate.cert(), http::verb::post,
-                                   "/v1/clues", make_clue("511702", "TLS-1").dump(),
-                                   json_auth(key));
+    TlsReply created = tls_request(server.port(), certificate.cert(), http::verb::post, "/v1/clues",
+                                   make_clue("511702", "TLS-1").dump(), json_auth(key));
     CHECK(created.status == 201);
     const json reply = json::parse(created.body, nullptr, false);
     REQUIRE(reply.is_object());
-    TlsReply read = tls_request(server.port(), certificate.cert(), http::verb::get,
-                                "/v1/clues/" + reply["clue"]["id"].get<std::string>(), {},
-                                auth(key));
+    TlsReply read =
+        tls_request(server.port(), certificate.cert(), http::verb::get,
+                    "/v1/clues/" + reply["clue"]["id"].get<std::string>(), {}, auth(key));
     CHECK(read.status == 200);
 
     // A client that does not trust this certificate does not get through.
@@ -99,8 +98,7 @@ TEST_CASE("the service answers over TLS with the configured certificate", "[inte
     CHECK(server.running());
 }
 
-TEST_CASE("a TLS configuration that is half there or unreadable is refused",
-          "[integration][tls]") {
+TEST_CASE("a TLS configuration that is half there or unreadable is refused", "[integration][tls]") {
     Certificate certificate;
     TestServer half(Environment{{"CLUE_ROUTER_TLS_CERTIFICATE_FILE", certificate.cert()}}, false);
     RunResult r = half.cli({"serve", "--config", half.config_path()});

@@ -272,8 +272,8 @@ TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart
     CHECK(types_of(ok, t1) == std::vector<std::string>{"ticket.created", "ticket.accepted",
                                                        "ticket.started", "ticket.on_hold"});
     // A rejection routes the clue again at once: the rejected ticket says where it went.
-    CHECK(types_of(ok, t2) == std::vector<std::string>{"ticket.created", "ticket.rejected",
-                                                       "ticket.rerouted"});
+    CHECK(types_of(ok, t2) ==
+          std::vector<std::string>{"ticket.created", "ticket.rejected", "ticket.rerouted"});
     std::map<std::string, std::set<std::string>> stamps_by_body;
     for (const auto& r : receiver.received()) stamps_by_body[r.body].insert(r.id);
     for (const auto& [body, ids] : stamps_by_body) CHECK(ids.size() == 1);
@@ -520,20 +520,22 @@ TEST_CASE("an https endpoint must present a trusted certificate for its own name
             port = probe.port();
         }
         Process::Options o;
-        o.argv = {"openssl", "s_server", "-quiet", "-www", "-accept",
-                  "127.0.0.1:" + std::to_string(port), "-cert", cert.cert(), "-key", cert.key()};
+        o.argv = {"openssl", "s_server",  "-quiet",
+                  "-www",    "-accept",   "127.0.0.1:" + std::to_string(port),
+                  "-cert",   cert.cert(), "-key",
+                  cert.key()};
         return std::make_unique<Process>(o);
     };
     unsigned short misnamed_port = 0;
     unsigned short untrusted_port = 0;
     auto misnamed = serve(trusted, misnamed_port);
     auto untrusted = serve(stranger, untrusted_port);
-    const json to_address = register_endpoint(
-        c, proc, "https://127.0.0.1:" + std::to_string(misnamed_port) + "/hooks",
-        json::array({"ticket.created"}));
-    const json to_stranger = register_endpoint(
-        c, proc, "https://localhost:" + std::to_string(untrusted_port) + "/hooks",
-        json::array({"ticket.created"}));
+    const json to_address =
+        register_endpoint(c, proc, "https://127.0.0.1:" + std::to_string(misnamed_port) + "/hooks",
+                          json::array({"ticket.created"}));
+    const json to_stranger =
+        register_endpoint(c, proc, "https://localhost:" + std::to_string(untrusted_port) + "/hooks",
+                          json::array({"ticket.created"}));
     REQUIRE(submit(c, hotline, make_clue("511702", "WH-TLS-1")).status == 201);
 
     // Each is refused at the handshake, recorded, and kept for a retry; nothing is sent.

@@ -39,7 +39,8 @@ void tamper(const std::string& db, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("changes and clear reads are audited with actor, record and request", "[service][audit]") {
+TEST_CASE("changes and clear reads are audited with actor, record and request",
+          "[service][audit]") {
     ServiceFixture f;
     Actor hotline = f.hotline;
     hotline.request_id = "req-1";

@@ -80,8 +80,7 @@ TEST_CASE("personal data is purged a period after the loop closes, figures stay"
     const std::string body =
         raw(f.dir.db(), "SELECT body_json FROM clues WHERE id = '" + closed_id + "'");
     CHECK(body.find("cr1.") == std::string::npos);
-    CHECK(raw(f.dir.db(), "SELECT digest FROM clue_identifiers WHERE clue_id = '" + closed_id +
-                              "'")
+    CHECK(raw(f.dir.db(), "SELECT digest FROM clue_identifiers WHERE clue_id = '" + closed_id + "'")
               .empty());
 
     // Open clues and clues waiting for review keep theirs.

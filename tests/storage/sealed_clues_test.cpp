@@ -17,7 +17,8 @@ namespace {
 
 std::string raw_body(const TempDir& dir, const std::string& id) {
     sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
-    auto q = c.query("SELECT body_json || '|' || coalesce(sealed_with, 'NULL') FROM clues WHERE id = ?");
+    auto q =
+        c.query("SELECT body_json || '|' || coalesce(sealed_with, 'NULL') FROM clues WHERE id = ?");
     q->bind_all(id);
     REQUIRE(q->step());
     return q->text(0);
@@ -51,10 +52,10 @@ TEST_CASE("a stored clue keeps no personal value in clear", "[storage][sealed]")
     write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue); });
 
     const std::string raw = raw_body(dir, "c-1");
-    for (const std::string& secret : {*clue.clue.subject.name, *clue.clue.subject.id_number,
-                                      *clue.clue.subject.phone, *clue.clue.subject.address,
-                                      clue.clue.narrative, *clue.clue.reporter.name,
-                                      *clue.clue.reporter.phone, std::string("13800130001")}) {
+    for (const std::string& secret :
+         {*clue.clue.subject.name, *clue.clue.subject.id_number, *clue.clue.subject.phone,
+          *clue.clue.subject.address, clue.clue.narrative, *clue.clue.reporter.name,
+          *clue.clue.reporter.phone, std::string("13800130001")}) {
         INFO("a personal value (" << secret.size() << " bytes) is in body_json");
         CHECK(raw.find(secret) == std::string::npos);
     }
@@ -69,7 +70,8 @@ TEST_CASE("a stored clue keeps no personal value in clear", "[storage][sealed]")
 
     // The blind index holds one keyed digest per identifier, not the identifiers.
     sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
-    auto q = c.query("SELECT kind, digest FROM clue_identifiers WHERE clue_id = 'c-1' ORDER BY kind");
+    auto q =
+        c.query("SELECT kind, digest FROM clue_identifiers WHERE clue_id = 'c-1' ORDER BY kind");
     REQUIRE(q->step());
     CHECK(q->text(0) == "id_number");
     CHECK(q->text(1) == test_keyring()->blind_index("id_number:51170219810312024X"));
@@ -149,8 +151,7 @@ TEST_CASE("rotation re-encrypts every clue under the new key", "[storage][sealed
         CHECK(moved == 0);
     }
     // The old key can now be retired: a keyring without it reads everything.
-    options.cipher =
-        service::DataKeyring::parse(without_key(second, old_ring->current_key_id()));
+    options.cipher = service::DataKeyring::parse(without_key(second, old_ring->current_key_id()));
     auto store = open_sqlite_store(options);
     for (int i = 0; i < 5; ++i) {
         const auto c = store->reader()->find_clue("c-" + std::to_string(i));

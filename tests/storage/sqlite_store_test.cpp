@@ -82,9 +82,9 @@ TEST_CASE("migrations create the schema and are idempotent on reopen", "[storage
         CHECK(store->reader()->schema_version() == latest_schema_version());
     }
     const auto tables = names_in(dir.db(), "table");
-    for (const char* t : {"agencies", "api_keys", "clues", "screenings", "tickets", "ticket_events",
-                          "idempotency", "schema_migrations", "clue_identifiers", "clue_links",
-                          "audit_log"}) {
+    for (const char* t :
+         {"agencies", "api_keys", "clues", "screenings", "tickets", "ticket_events", "idempotency",
+          "schema_migrations", "clue_identifiers", "clue_links", "audit_log"}) {
         INFO(t);
         CHECK(contains(tables, t));
     }

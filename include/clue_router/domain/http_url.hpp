@@ -9,10 +9,10 @@
 namespace clue_router::domain {
 
 struct HttpUrl {
-    std::string scheme;  // "http" or "https"
-    std::string host;    // a name, an IPv4 address, or an IPv6 address without brackets
+    std::string scheme;       // "http" or "https"
+    std::string host;         // a name, an IPv4 address, or an IPv6 address without brackets
     std::uint16_t port = 80;  // 80 or 443 when the URL names none
-    std::string target;  // path and query, at least "/"
+    std::string target;       // path and query, at least "/"
 
     bool tls() const { return scheme == "https"; }
     bool default_port() const { return port == (tls() ? 443 : 80); }

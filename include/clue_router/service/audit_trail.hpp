@@ -38,11 +38,11 @@ Actor system_actor(std::string_view task, domain::Timestamp now);
 
 struct AuditVerification {
     bool intact = true;
-    std::int64_t rows = 0;                // rows checked (up to the first break)
+    std::int64_t rows = 0;                  // rows checked (up to the first break)
     std::optional<std::int64_t> broken_at;  // seq of the first row that breaks the chain
-    std::string problem;                  // why, in words; empty when intact
-    std::string head_hash;                // hash of the last sound row (record it elsewhere
-                                          // to detect the loss of rows at the end)
+    std::string problem;                    // why, in words; empty when intact
+    std::string head_hash;                  // hash of the last sound row (record it elsewhere
+                                            // to detect the loss of rows at the end)
 };
 
 // Walks the whole chain from the first row.

@@ -11,8 +11,8 @@
 
 #include "clue_router/domain/deadlines.hpp"
 #include "clue_router/domain/directory.hpp"
-#include "clue_router/domain/relief_standard.hpp"
 #include "clue_router/domain/region_list.hpp"
+#include "clue_router/domain/relief_standard.hpp"
 #include "clue_router/domain/routing_rules.hpp"
 #include "clue_router/domain/screening.hpp"
 

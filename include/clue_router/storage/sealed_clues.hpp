@@ -30,7 +30,7 @@ domain::Clue open_clue_document(nlohmann::json doc, const std::string& clue_id,
                                 const PersonalDataCipher* cipher);
 
 // (kind, blind index) of each of the subject's identifiers.
-std::vector<std::pair<std::string, std::string>> identifier_digests(const domain::Clue& clue,
-                                                                    const PersonalDataCipher& cipher);
+std::vector<std::pair<std::string, std::string>> identifier_digests(
+    const domain::Clue& clue, const PersonalDataCipher& cipher);
 
 }  // namespace clue_router::storage

@@ -267,8 +267,8 @@ class TestServer {
             std::ofstream out(path, std::ios::trunc);
             out << "current=test-1\ndata.test-1=" << hex_key() << "\nindex=" << hex_key() << "\n";
         }
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     }
 
   private:
