@@ -39,8 +39,6 @@ std::unique_ptr<storage::Store> open_store(
     return storage::open_sqlite_store(options);
 }
 
-// Re-encrypts every clue not sealed under the keyring's current key, a batch per
-// transaction so the running service keeps writing in between.
 // Removes the personal data of clues closed longer than the retention period, or (dry run)
 // lists what would go. Needs no data key: nothing is decrypted, the envelopes are dropped.
 int purge(const Config& config, bool dry_run) {
@@ -76,28 +74,37 @@ int audit_verify(const Config& config) {
     return 1;
 }
 
+// Re-encrypts every clue and every webhook secret not sealed under the keyring's current key
+// (or not sealed at all: rows from before encryption), a batch per transaction so the running
+// service keeps writing in between. Afterwards no stored value names an older key.
 int keys_rotate_data_key(const Config& config) {
     auto keyring = require_data_keyring(config);
     auto store = open_store(config, keyring);
     const auto now = service::SystemClock{}.now();
     const auto actor = service::command_line_actor(now);
-    int total = 0;
+    int clues = 0;
+    int secrets = 0;
     for (;;) {
         int n = 0;
+        int m = 0;
         storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
             n = tx.reseal_clues(200);
-            if (n > 0) {
-                service::append_audit(
-                    tx, actor, now,
-                    {"data_key.rotated", "data_key", keyring->current_key_id(), {{"clues", n}}});
+            m = tx.reseal_webhook_secrets(200);
+            if (n > 0 || m > 0) {
+                service::append_audit(tx, actor, now,
+                                      {"data_key.rotated",
+                                       "data_key",
+                                       keyring->current_key_id(),
+                                       {{"clues", n}, {"webhook_secrets", m}}});
             }
         });
-        total += n;
-        if (n == 0) break;
+        clues += n;
+        secrets += m;
+        if (n == 0 && m == 0) break;
     }
     store->stop();
-    std::cerr << "re-encrypted " << total << " clue(s) under data key " << keyring->current_key_id()
-              << "\n";
+    std::cerr << "re-encrypted " << clues << " clue(s) and " << secrets
+              << " webhook secret(s) under data key " << keyring->current_key_id() << "\n";
     return 0;
 }
 

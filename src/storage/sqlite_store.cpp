@@ -435,13 +435,13 @@ class SqliteWriteTransaction final : public WriteTransaction {
         sqlite_webhooks::enqueue_clue_event(c_, type, clue_id, at);
     }
     void insert_webhook_endpoint(const WebhookEndpoint& e) override {
-        sqlite_webhooks::insert_endpoint(c_, e);
+        sqlite_webhooks::insert_endpoint(c_, cipher_, e);
     }
     bool update_webhook_endpoint(const WebhookEndpoint& e) override {
-        return sqlite_webhooks::update_endpoint(c_, e);
+        return sqlite_webhooks::update_endpoint(c_, cipher_, e);
     }
     std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) override {
-        return sqlite_webhooks::find_endpoint(c_, id);
+        return sqlite_webhooks::find_endpoint(c_, cipher_, id);
     }
     bool delete_webhook_endpoint(const std::string& id) override {
         return sqlite_webhooks::delete_endpoint(c_, id);
@@ -456,10 +456,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
         return sqlite_webhooks::find_delivery(c_, id);
     }
     void upsert_inbound_secret(const InboundSecret& s) override {
-        sqlite_webhooks::upsert_inbound_secret(c_, s);
+        sqlite_webhooks::upsert_inbound_secret(c_, cipher_, s);
     }
     std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) override {
-        return sqlite_webhooks::find_inbound_secret(c_, agency_id);
+        return sqlite_webhooks::find_inbound_secret(c_, cipher_, agency_id);
     }
     std::optional<std::pair<int, std::string>> find_inbound_answer(
         const std::string& agency_id, const std::string& webhook_id) override {
@@ -468,6 +468,9 @@ class SqliteWriteTransaction final : public WriteTransaction {
     void insert_inbound_answer(const std::string& agency_id, const std::string& webhook_id,
                                int status, const std::string& body, Timestamp at) override {
         sqlite_webhooks::insert_inbound_answer(c_, agency_id, webhook_id, status, body, at);
+    }
+    int reseal_webhook_secrets(int limit) override {
+        return sqlite_webhooks::reseal_secrets(c_, required_cipher(), limit);
     }
 
   private:
@@ -714,10 +717,10 @@ class SqliteReader final : public Reader {
 
     std::vector<WebhookEndpoint> webhook_endpoints(
         const std::optional<std::string>& agency_id) override {
-        return sqlite_webhooks::endpoints(*c_, agency_id);
+        return sqlite_webhooks::endpoints(*c_, cipher_, agency_id);
     }
     std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) override {
-        return sqlite_webhooks::find_endpoint(*c_, id);
+        return sqlite_webhooks::find_endpoint(*c_, cipher_, id);
     }
     std::vector<WebhookDelivery> due_deliveries(Timestamp now, int limit) override {
         return sqlite_webhooks::due_deliveries(*c_, now, limit);
@@ -732,7 +735,7 @@ class SqliteReader final : public Reader {
         return sqlite_webhooks::find_delivery(*c_, id);
     }
     std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) override {
-        return sqlite_webhooks::find_inbound_secret(*c_, agency_id);
+        return sqlite_webhooks::find_inbound_secret(*c_, cipher_, agency_id);
     }
     std::vector<domain::Ticket> tickets_by_clue_reference(
         const std::string& reference, const std::string& recipient_agency) override {

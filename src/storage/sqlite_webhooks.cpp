@@ -6,6 +6,7 @@
 
 #include "clue_router/domain/time.hpp"
 #include "clue_router/domain/webhook_event.hpp"
+#include "clue_router/storage/sealed_secrets.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_webhooks {
@@ -26,20 +27,49 @@ std::string new_message_id(Connection& c) {
     "id, agency_id, url, event_types_json, secret, previous_secret, previous_secret_until, " \
     "enabled, disabled_reason, created_at, updated_at"
 
-WebhookEndpoint endpoint_row(const Statement& s) {
-    WebhookEndpoint e;
-    e.id = s.text(0);
-    e.agency_id = s.text(1);
-    e.url = s.text(2);
-    const auto types = nlohmann::json::parse(s.text(3), nullptr, false);
+SecretSlot endpoint_slot(const std::string& id, std::string_view column) {
+    return {"webhook_endpoints", id, column};
+}
+
+SecretSlot inbound_slot(const std::string& agency_id, std::string_view column) {
+    return {"inbound_secrets", agency_id, column};
+}
+
+std::optional<std::string> sealed_optional(const std::optional<std::string>& secret,
+                                           const SecretSlot& slot,
+                                           const PersonalDataCipher* cipher) {
+    if (!secret) return std::nullopt;
+    return seal_secret(*secret, slot, cipher);
+}
+
+std::optional<std::string> opened_optional(const std::optional<std::string>& stored,
+                                           const SecretSlot& slot,
+                                           const PersonalDataCipher* cipher) {
+    if (!stored) return std::nullopt;
+    return open_secret(*stored, slot, cipher);
+}
+
+std::vector<std::string> event_types_column(const Statement& s, int column) {
+    std::vector<std::string> out;
+    const auto types = nlohmann::json::parse(s.text(column), nullptr, false);
     if (!types.is_array()) throw StorageError("stored webhook_endpoints.event_types_json is bad");
     for (const auto& type : types) {
         if (!type.is_string())
             throw StorageError("stored webhook_endpoints.event_types_json is bad");
-        e.event_types.push_back(type.get<std::string>());
+        out.push_back(type.get<std::string>());
     }
-    e.secret = s.text(4);
-    e.previous_secret = s.optional_text(5);
+    return out;
+}
+
+WebhookEndpoint endpoint_row(const Statement& s, const PersonalDataCipher* cipher) {
+    WebhookEndpoint e;
+    e.id = s.text(0);
+    e.agency_id = s.text(1);
+    e.url = s.text(2);
+    e.event_types = event_types_column(s, 3);
+    e.secret = open_secret(s.text(4), endpoint_slot(e.id, "secret"), cipher);
+    e.previous_secret =
+        opened_optional(s.optional_text(5), endpoint_slot(e.id, "previous_secret"), cipher);
     e.previous_secret_until = optional_time_column(s, 6, "webhook_endpoints.previous_secret_until");
     e.enabled = s.int64(7) != 0;
     e.disabled_reason = s.optional_text(8);
@@ -81,9 +111,22 @@ std::vector<WebhookDelivery> delivery_rows(sqlite::Query& q) {
     return out;
 }
 
-bool subscribed(const WebhookEndpoint& e, const std::string& type) {
-    return e.event_types.empty() ||
-           std::find(e.event_types.begin(), e.event_types.end(), type) != e.event_types.end();
+// The ids of the agency's endpoints that take this event type. Reads no secret: enqueueing
+// needs no data key and decrypts nothing.
+std::vector<std::string> subscribed_endpoints(Connection& c, const std::string& agency_id,
+                                              const std::string& type) {
+    std::vector<std::string> out;
+    auto q = c.query(
+        "SELECT id, event_types_json FROM webhook_endpoints WHERE agency_id = ? AND deleted = 0 "
+        "ORDER BY id");
+    q->bind_all(agency_id);
+    while (q->step()) {
+        const auto types = event_types_column(*q, 1);
+        if (types.empty() || std::find(types.begin(), types.end(), type) != types.end()) {
+            out.push_back(q->text(0));
+        }
+    }
+    return out;
 }
 
 // One outbox row per subscribed endpoint of these agencies. Disabled endpoints get rows
@@ -92,13 +135,12 @@ bool subscribed(const WebhookEndpoint& e, const std::string& type) {
 void enqueue(Connection& c, const std::vector<std::string>& agencies, const std::string& type,
              const std::string& ordering_key, const std::string& payload, Timestamp at) {
     for (const auto& agency : agencies) {
-        for (const auto& endpoint : endpoints(c, agency)) {
-            if (!subscribed(endpoint, type)) continue;
+        for (const auto& endpoint_id : subscribed_endpoints(c, agency, type)) {
             auto q = c.query(
                 "INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, "
                 "ordering_key, payload, status, attempts, next_attempt_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-            q->bind_all(new_message_id(c), endpoint.id, agency, type, ordering_key, payload,
+            q->bind_all(new_message_id(c), endpoint_id, agency, type, ordering_key, payload,
                         time_text(at), time_text(at));
             q->run();
         }
@@ -135,21 +177,25 @@ void enqueue_clue_event(Connection& c, const std::string& type, const std::strin
             domain::clue_webhook_payload(type, clue_id, status, sender, at).dump(), at);
 }
 
-void insert_endpoint(Connection& c, const WebhookEndpoint& e) {
+void insert_endpoint(Connection& c, const PersonalDataCipher* cipher, const WebhookEndpoint& e) {
     auto q = c.query("INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS
                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q->bind_all(e.id, e.agency_id, e.url, nlohmann::json(e.event_types).dump(), e.secret,
-                e.previous_secret, time_text(e.previous_secret_until), e.enabled, e.disabled_reason,
+    q->bind_all(e.id, e.agency_id, e.url, nlohmann::json(e.event_types).dump(),
+                seal_secret(e.secret, endpoint_slot(e.id, "secret"), cipher),
+                sealed_optional(e.previous_secret, endpoint_slot(e.id, "previous_secret"), cipher),
+                time_text(e.previous_secret_until), e.enabled, e.disabled_reason,
                 time_text(e.created_at), time_text(e.updated_at));
     q->run();
 }
 
-bool update_endpoint(Connection& c, const WebhookEndpoint& e) {
+bool update_endpoint(Connection& c, const PersonalDataCipher* cipher, const WebhookEndpoint& e) {
     auto q = c.query(
         "UPDATE webhook_endpoints SET url = ?, event_types_json = ?, secret = ?, "
         "previous_secret = ?, previous_secret_until = ?, enabled = ?, disabled_reason = ?, "
         "updated_at = ? WHERE id = ? AND deleted = 0");
-    q->bind_all(e.url, nlohmann::json(e.event_types).dump(), e.secret, e.previous_secret,
+    q->bind_all(e.url, nlohmann::json(e.event_types).dump(),
+                seal_secret(e.secret, endpoint_slot(e.id, "secret"), cipher),
+                sealed_optional(e.previous_secret, endpoint_slot(e.id, "previous_secret"), cipher),
                 time_text(e.previous_secret_until), e.enabled, e.disabled_reason,
                 time_text(e.updated_at), e.id);
     q->run();
@@ -171,25 +217,27 @@ bool delete_endpoint(Connection& c, const std::string& id) {
     return true;
 }
 
-std::optional<WebhookEndpoint> find_endpoint(Connection& c, const std::string& id) {
+std::optional<WebhookEndpoint> find_endpoint(Connection& c, const PersonalDataCipher* cipher,
+                                             const std::string& id) {
     auto q =
         c.query("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE id = ? AND deleted = 0");
     q->bind_all(id);
     if (!q->step()) return std::nullopt;
-    return endpoint_row(*q);
+    return endpoint_row(*q, cipher);
 }
 
-std::vector<WebhookEndpoint> endpoints(Connection& c, const std::optional<std::string>& agency_id) {
+std::vector<WebhookEndpoint> endpoints(Connection& c, const PersonalDataCipher* cipher,
+                                       const std::optional<std::string>& agency_id) {
     std::vector<WebhookEndpoint> out;
     if (agency_id) {
         auto q = c.query("SELECT " ENDPOINT_COLUMNS
                          " FROM webhook_endpoints WHERE agency_id = ? AND deleted = 0 ORDER BY id");
         q->bind_all(*agency_id);
-        while (q->step()) out.push_back(endpoint_row(*q));
+        while (q->step()) out.push_back(endpoint_row(*q, cipher));
     } else {
         auto q = c.query("SELECT " ENDPOINT_COLUMNS
                          " FROM webhook_endpoints WHERE deleted = 0 ORDER BY id");
-        while (q->step()) out.push_back(endpoint_row(*q));
+        while (q->step()) out.push_back(endpoint_row(*q, cipher));
     }
     return out;
 }
@@ -277,26 +325,90 @@ std::vector<WebhookDelivery> list_deliveries(Connection& c, const DeliveryQuery&
     return delivery_rows(q);
 }
 
-void upsert_inbound_secret(Connection& c, const InboundSecret& s) {
+void upsert_inbound_secret(Connection& c, const PersonalDataCipher* cipher,
+                           const InboundSecret& s) {
     auto q = c.query(
         "INSERT INTO inbound_secrets (agency_id, secret, previous_secret, previous_secret_until, "
         "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET "
         "secret = excluded.secret, previous_secret = excluded.previous_secret, "
         "previous_secret_until = excluded.previous_secret_until, created_at = excluded.created_at");
-    q->bind_all(s.agency_id, s.secret, s.previous_secret, time_text(s.previous_secret_until),
-                time_text(s.created_at));
+    q->bind_all(
+        s.agency_id, seal_secret(s.secret, inbound_slot(s.agency_id, "secret"), cipher),
+        sealed_optional(s.previous_secret, inbound_slot(s.agency_id, "previous_secret"), cipher),
+        time_text(s.previous_secret_until), time_text(s.created_at));
     q->run();
 }
 
-std::optional<InboundSecret> find_inbound_secret(Connection& c, const std::string& agency_id) {
+std::optional<InboundSecret> find_inbound_secret(Connection& c, const PersonalDataCipher* cipher,
+                                                 const std::string& agency_id) {
     auto q = c.query(
         "SELECT agency_id, secret, previous_secret, previous_secret_until, created_at "
         "FROM inbound_secrets WHERE agency_id = ?");
     q->bind_all(agency_id);
     if (!q->step()) return std::nullopt;
-    return InboundSecret{q->text(0), q->text(1), q->optional_text(2),
-                         optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
-                         time_column(*q, 4, "inbound_secrets.created_at")};
+    const std::string agency = q->text(0);
+    return InboundSecret{
+        agency, open_secret(q->text(1), inbound_slot(agency, "secret"), cipher),
+        opened_optional(q->optional_text(2), inbound_slot(agency, "previous_secret"), cipher),
+        optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
+        time_column(*q, 4, "inbound_secrets.created_at")};
+}
+
+namespace {
+
+// Reseals, under the current key, the secrets of up to `limit` rows of one table whose
+// secrets are clear or sealed under another key (deleted endpoints too: their secrets may
+// still be trusted by a partner). Returns how many secrets it resealed.
+int reseal_table(Connection& c, const PersonalDataCipher& cipher, std::string_view table,
+                 const char* select_sql, const char* update_sql, int& rows_left) {
+    struct Row {
+        std::string id;
+        std::string secret;
+        std::optional<std::string> previous;
+    };
+    std::vector<Row> stale;
+    {
+        auto q = c.query(select_sql);
+        while (rows_left > 0 && q->step()) {
+            Row r{q->text(0), q->text(1), q->optional_text(2)};
+            if (!secret_needs_reseal(r.secret, cipher) &&
+                !(r.previous && secret_needs_reseal(*r.previous, cipher))) {
+                continue;
+            }
+            stale.push_back(std::move(r));
+            --rows_left;
+        }
+    }
+    int resealed = 0;
+    for (const Row& r : stale) {
+        const SecretSlot current{table, r.id, "secret"};
+        const SecretSlot previous{table, r.id, "previous_secret"};
+        resealed += secret_needs_reseal(r.secret, cipher) ? 1 : 0;
+        resealed += r.previous && secret_needs_reseal(*r.previous, cipher) ? 1 : 0;
+        auto q = c.query(update_sql);
+        q->bind_all(
+            seal_secret(open_secret(r.secret, current, &cipher), current, &cipher),
+            sealed_optional(opened_optional(r.previous, previous, &cipher), previous, &cipher),
+            r.id);
+        q->run();
+    }
+    return resealed;
+}
+
+}  // namespace
+
+int reseal_secrets(Connection& c, const PersonalDataCipher& cipher, int limit) {
+    int rows_left = std::clamp(limit, 1, 1000);
+    int resealed = reseal_table(
+        c, cipher, "webhook_endpoints",
+        "SELECT id, secret, previous_secret FROM webhook_endpoints ORDER BY id",
+        "UPDATE webhook_endpoints SET secret = ?, previous_secret = ? WHERE id = ?", rows_left);
+    resealed += reseal_table(
+        c, cipher, "inbound_secrets",
+        "SELECT agency_id, secret, previous_secret FROM inbound_secrets ORDER BY agency_id",
+        "UPDATE inbound_secrets SET secret = ?, previous_secret = ? WHERE agency_id = ?",
+        rows_left);
+    return resealed;
 }
 
 std::optional<std::pair<int, std::string>> find_inbound_answer(Connection& c,

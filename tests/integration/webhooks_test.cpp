@@ -2,9 +2,11 @@
 // package standardwebhooks (an independent implementation), delivery through failures and
 // a restart, dead letters and manual retry, and inbound transitions signed by an agency.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -429,6 +431,74 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
                                  [](const auto& h) { return h.first == "webhook-signature"; }),
                   missing.end());
     CHECK_PROBLEM(c.post(path, start, missing), 401, "webhook-signature");
+}
+
+// What the database file and its write-ahead log hold, for looking for secrets in them.
+std::string database_bytes(const TestServer& server) {
+    std::string bytes = read_file(server.database_path());
+    if (std::filesystem::exists(server.database_path() + "-wal")) {
+        bytes += read_file(server.database_path() + "-wal");
+    }
+    return bytes;
+}
+
+TEST_CASE(
+    "webhook secrets are sealed at rest and survive a data-key rotation that retires the "
+    "old key",
+    "[integration][webhooks][keys]") {
+    TestServer server(fast_webhooks());
+    HttpClient& c = server.client();
+    WebhookReceiver receiver;
+    const std::string& proc = server.key_for(kProcuratorate, "staff");
+    const std::string& hotline = server.key_for(kHotline, "intake");
+    const std::string outbound = register_endpoint(c, proc, receiver.url())["secret"];
+    Response made = c.post("/v1/hooks/" + kProcuratorate + "/secret", "", auth(proc));
+    REQUIRE(made.status == 200);
+    const std::string inbound = made.json()["secret"];
+    server.stop();
+
+    // A copy of the database holds neither secret, only envelopes under the first key.
+    std::string file = database_bytes(server);
+    CHECK(file.find(outbound.substr(6)) == std::string::npos);
+    CHECK(file.find(inbound.substr(6)) == std::string::npos);
+    CHECK(file.find("cr1.test-1.") != std::string::npos);
+
+    // Rotate: a new current key, every value resealed under it, then the old key removed.
+    RunResult made_key = server.cli({"keys", "new-data-key", "--config", server.config_path()});
+    REQUIRE(made_key.success());
+    const std::string current = made_key.out.substr(8, made_key.out.find('\n') - 8);
+    std::ofstream(server.data_keys_path(), std::ios::trunc) << made_key.out;
+    RunResult rotated = server.cli({"keys", "rotate-data-key", "--config", server.config_path()});
+    INFO(rotated.err);
+    REQUIRE(rotated.success());
+    CHECK(rotated.err.find("re-encrypted 0 clue(s) and 2 webhook secret(s) under data key " +
+                           current) != std::string::npos);
+    std::string retired;
+    std::istringstream lines(made_key.out);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("data.test-1=", 0) != 0) retired += line + "\n";
+    }
+    REQUIRE(retired.size() < made_key.out.size());
+    std::ofstream(server.data_keys_path(), std::ios::trunc) << retired;
+    file = database_bytes(server);
+    CHECK(file.find("cr1.test-1.") == std::string::npos);
+    CHECK(file.find("cr1." + current + ".") != std::string::npos);
+    CHECK(file.find(outbound.substr(6)) == std::string::npos);
+
+    // Without the old key the service still signs with the secret the partner holds…
+    server.start();
+    const std::string ticket = first_ticket(submit(c, hotline, make_clue("511702", "WH-KEYS-1")));
+    REQUIRE(receiver.wait_until([&](const auto& got) { return !types_of(got, ticket).empty(); }));
+    verify_with_standardwebhooks(server, outbound, receiver.accepted());
+
+    // …and checks what the partner signs with the inbound secret it holds.
+    const std::string accept = json{{"ticket_id", ticket}, {"action", "accept"}}.dump();
+    Response accepted =
+        c.post("/v1/hooks/" + kProcuratorate, accept,
+               signed_by_standardwebhooks(server, inbound, "msg_keys_1", now_seconds(), accept));
+    INFO(describe(accepted));
+    CHECK(accepted.status == 200);
+    CHECK(accepted.json().value("status", "") == "accepted");
 }
 
 // The receiver serves HTTPS with a certificate made for the test, as a real procuratorate

@@ -1,12 +1,15 @@
 #pragma once
 // SQL for webhooks: endpoints, the outbox / delivery log, inbound secrets and the answers
-// to inbound webhook-ids. Called from SqliteStore's transactions and readers.
+// to inbound webhook-ids. Called from SqliteStore's transactions and readers. Secrets are
+// sealed on the way in and opened on the way out (storage/sealed_secrets) with the store's
+// cipher; nothing else here needs it.
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "clue_router/domain/ticket.hpp"
+#include "clue_router/storage/personal_data_cipher.hpp"
 #include "clue_router/storage/records.hpp"
 #include "clue_router/storage/sqlite.hpp"
 
@@ -19,11 +22,17 @@ void enqueue_ticket_event(sqlite::Connection& c, const domain::TicketEvent& even
 void enqueue_clue_event(sqlite::Connection& c, const std::string& type, const std::string& clue_id,
                         Timestamp at);
 
-void insert_endpoint(sqlite::Connection& c, const WebhookEndpoint& e);
-bool update_endpoint(sqlite::Connection& c, const WebhookEndpoint& e);
+// Writing a secret without a cipher throws StorageError (never stored in clear); reading one
+// sealed without a cipher, or one that does not open, throws StorageError naming the row.
+void insert_endpoint(sqlite::Connection& c, const PersonalDataCipher* cipher,
+                     const WebhookEndpoint& e);
+bool update_endpoint(sqlite::Connection& c, const PersonalDataCipher* cipher,
+                     const WebhookEndpoint& e);
 bool delete_endpoint(sqlite::Connection& c, const std::string& id);
-std::optional<WebhookEndpoint> find_endpoint(sqlite::Connection& c, const std::string& id);
-std::vector<WebhookEndpoint> endpoints(sqlite::Connection& c,
+std::optional<WebhookEndpoint> find_endpoint(sqlite::Connection& c,
+                                             const PersonalDataCipher* cipher,
+                                             const std::string& id);
+std::vector<WebhookEndpoint> endpoints(sqlite::Connection& c, const PersonalDataCipher* cipher,
                                        const std::optional<std::string>& agency_id);
 
 void record_attempt(sqlite::Connection& c, const DeliveryAttempt& a);
@@ -33,8 +42,10 @@ std::vector<WebhookDelivery> due_deliveries(sqlite::Connection& c, Timestamp now
 std::optional<Timestamp> next_delivery_due(sqlite::Connection& c);
 std::vector<WebhookDelivery> list_deliveries(sqlite::Connection& c, const DeliveryQuery& q);
 
-void upsert_inbound_secret(sqlite::Connection& c, const InboundSecret& s);
+void upsert_inbound_secret(sqlite::Connection& c, const PersonalDataCipher* cipher,
+                           const InboundSecret& s);
 std::optional<InboundSecret> find_inbound_secret(sqlite::Connection& c,
+                                                 const PersonalDataCipher* cipher,
                                                  const std::string& agency_id);
 std::optional<std::pair<int, std::string>> find_inbound_answer(sqlite::Connection& c,
                                                                const std::string& agency_id,
@@ -42,5 +53,9 @@ std::optional<std::pair<int, std::string>> find_inbound_answer(sqlite::Connectio
 void insert_inbound_answer(sqlite::Connection& c, const std::string& agency_id,
                            const std::string& webhook_id, int status, const std::string& body,
                            Timestamp at);
+
+// Seals under the current key the endpoint and inbound secrets of up to `limit` rows that are
+// clear (written before sealing) or sealed under an older key; returns how many secrets.
+int reseal_secrets(sqlite::Connection& c, const PersonalDataCipher& cipher, int limit);
 
 }  // namespace clue_router::storage::sqlite_webhooks

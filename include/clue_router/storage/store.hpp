@@ -49,6 +49,9 @@ class WriteTransaction {
     // Re-encrypts up to `limit` clues whose personal data is not sealed under the current
     // data key (or not sealed at all: rows from before encryption); returns how many.
     virtual int reseal_clues(int limit) = 0;
+    // The same for webhook secrets (endpoint and inbound, current and previous), up to `limit`
+    // rows; returns how many secrets it re-encrypted.
+    virtual int reseal_webhook_secrets(int limit) = 0;
 
     // Same person: open clues matching this (already inserted) clue's identifiers, and links.
     virtual std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) = 0;
