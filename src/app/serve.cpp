@@ -20,6 +20,7 @@
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
+#include "clue_router/http/webhook_client.hpp"
 #include "clue_router/http/webhook_dispatcher.hpp"
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
@@ -201,6 +202,8 @@ int serve(const Config& config) {
     try {
         // No keyring, no service: refusing to start beats storing someone's story in clear.
         data_keys = require_data_keyring(config);
+        // A partner CA that cannot be read is refused now, before anything is served.
+        http::make_webhook_tls_context(config.webhook_ca_file);
         const auto parent = std::filesystem::path(config.database).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent);
         store = storage::open_sqlite_store(store_options(config, data_keys));

@@ -1,5 +1,9 @@
 #include "clue_router/http/webhook_client.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <type_traits>
 
@@ -192,12 +196,19 @@ std::shared_ptr<ssl::context> make_webhook_tls_context(const std::string& extra_
     context->set_verify_mode(ssl::verify_peer);
     context->set_default_verify_paths();
     if (!extra_ca_file.empty()) {
+        // Say which of the usual mistakes it is: OpenSSL reports them all alike.
+        const auto refuse = [&](const std::string& why) {
+            throw std::runtime_error("webhook_ca_file " + extra_ca_file +
+                                     " cannot be read: " + why);
+        };
+        std::error_code fs_error;
+        const auto status = std::filesystem::status(extra_ca_file, fs_error);
+        if (!std::filesystem::exists(status)) refuse("no such file");
+        if (!std::filesystem::is_regular_file(status)) refuse("not a regular file");
+        if (!std::ifstream(extra_ca_file)) refuse(std::strerror(errno));
         beast::error_code ec;
         context->load_verify_file(extra_ca_file, ec);
-        if (ec) {
-            throw std::runtime_error("webhook_ca_file " + extra_ca_file +
-                                     ": cannot be read as PEM certificates (" + ec.message() + ")");
-        }
+        if (ec) refuse("it holds no PEM certificate OpenSSL accepts");
     }
     return context;
 }

@@ -644,3 +644,28 @@ TEST_CASE("webhook URLs: https accepted, other schemes refused by name",
     CHECK(has_pointer(bad, "/url"));
     CHECK(bad.body.find("hooks.example.cn") == std::string::npos);
 }
+
+TEST_CASE("serve refuses to start when webhook_ca_file cannot be read, naming the setting",
+          "[integration][webhooks]") {
+    TestServer probe({}, false);
+    const std::string junk = probe.dir() + "/not-a-ca.pem";
+    std::ofstream(junk) << "this is not a PEM certificate\n";
+    const std::pair<std::string, std::string> cases[] = {
+        {probe.dir() + "/missing-ca.pem", "no such file"},
+        {probe.dir(), "not a regular file"},
+        {junk, "no PEM certificate"}};
+    for (const auto& [path, why] : cases) {
+        INFO("webhook_ca_file = " << path);
+        TestServer server(Environment{{"CLUE_ROUTER_WEBHOOK_CA_FILE", path}}, false);
+        RunResult r = server.cli({"serve", "--config", server.config_path()});
+        REQUIRE(r.status.has_value());
+        INFO(r.status->describe() << "\n" << r.err);
+        // A clean refusal (exit 1), not a crash, before anything is served.
+        CHECK(r.status->exited);
+        CHECK(r.status->code == 1);
+        CHECK(r.err.find("cannot start: webhook_ca_file " + path + " cannot be read: ") !=
+              std::string::npos);
+        CHECK(r.err.find(why) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(server.port_file()));
+    }
+}
