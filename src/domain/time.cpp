@@ -85,12 +85,30 @@ std::string format_rfc3339(Timestamp t) {
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                  int(hms.minutes().count()), int(hms.seconds().count()),
-                  int(hms.subseconds().count()));
-    return buf;
+    const int year = int(ymd.year());
+    if (year < 0 || year > 9999) {
+        // Outside RFC 3339's four-digit years: printf's rendering, as it always was.
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                      unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                      int(hms.minutes().count()), int(hms.seconds().count()),
+                      int(hms.subseconds().count()));
+        return buf;
+    }
+    // Written digit by digit: every stored row and every reply carries several of these
+    // stamps, and snprintf's format parsing cost more than the rest of a row's encoding.
+    std::string out = "0000-00-00T00:00:00.000Z";
+    const auto put = [&out](std::size_t at, int value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + i] = char('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, int(unsigned(ymd.month())), 2);
+    put(8, int(unsigned(ymd.day())), 2);
+    put(11, int(hms.hours().count()), 2);
+    put(14, int(hms.minutes().count()), 2);
+    put(17, int(hms.seconds().count()), 2);
+    put(20, int(hms.subseconds().count()), 3);
+    return out;
 }
 
 CivilDate civil_date_of(Timestamp t) {

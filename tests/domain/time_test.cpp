@@ -66,6 +66,21 @@ TEST_CASE("format_rfc3339 writes UTC with milliseconds", "[time][domain]") {
     CHECK(parse_rfc3339(format_rfc3339(*t)) == t);
 }
 
+TEST_CASE("format_rfc3339 covers the four-digit years and round-trips", "[time][domain]") {
+    CHECK(format_rfc3339(utc(0, 1, 1)) == "0000-01-01T00:00:00.000Z");
+    CHECK(format_rfc3339(utc(9999, 12, 31, 23, 59, 59, 999)) == "9999-12-31T23:59:59.999Z");
+    CHECK(format_rfc3339(utc(2028, 2, 29, 7, 8, 9, 10)) == "2028-02-29T07:08:09.010Z");
+    // Outside four digits the text is printf's, not RFC 3339, and is never parsed back.
+    CHECK(format_rfc3339(utc(10000, 1, 1)) == "10000-01-01T00:00:00.000Z");
+    CHECK(format_rfc3339(utc(-1, 12, 31)) == "-001-12-31T00:00:00.000Z");
+    // Every millisecond pattern and many days: what is written is read back unchanged.
+    for (std::int64_t ms = -5'000'000'000'000; ms < 5'000'000'000'000; ms += 7'777'777'777) {
+        const Timestamp t{milliseconds{ms}};
+        INFO(ms);
+        REQUIRE(parse_rfc3339(format_rfc3339(t)) == t);
+    }
+}
+
 TEST_CASE("civil dates", "[time][domain]") {
     CHECK(is_valid_civil_date(2024, 2, 29));
     CHECK(is_valid_civil_date(2000, 2, 29));
