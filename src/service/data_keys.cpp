@@ -17,6 +17,14 @@ constexpr std::size_t kKeyBytes = 32;    // AES-256, and the HMAC key
 constexpr std::size_t kNonceBytes = 12;  // the GCM nonce size NIST SP 800-38D recommends
 constexpr std::size_t kTagBytes = 16;
 
+// Fetched once for the process (see crypto.cpp: OpenSSL 3 otherwise looks the algorithm up
+// by name on every seal and open).
+const EVP_CIPHER* aes_256_gcm() {
+    static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    if (cipher == nullptr) throw std::runtime_error("AES-256-GCM is not available");
+    return cipher;
+}
+
 struct CipherContext {
     EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
     CipherContext() {
@@ -158,7 +166,7 @@ std::string DataKeyring::seal(std::string_view plain, std::string_view context) 
     std::vector<unsigned char> out(plain.size() + kTagBytes);
     int n = 0;
     int total = 0;
-    if (EVP_EncryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+    if (EVP_EncryptInit_ex(c.ctx, aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
         EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) != 1 ||
         EVP_EncryptInit_ex(c.ctx, nullptr, nullptr, bytes(key), bytes(sealed.nonce)) != 1 ||
         EVP_EncryptUpdate(c.ctx, nullptr, &n, bytes(context), length(context)) != 1 ||
@@ -195,7 +203,7 @@ std::string DataKeyring::open(std::string_view text, std::string_view context) c
     std::string plain(body, '\0');
     CipherContext c;
     int n = 0;
-    if (EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+    if (EVP_DecryptInit_ex(c.ctx, aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
         EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) != 1 ||
         EVP_DecryptInit_ex(c.ctx, nullptr, nullptr, bytes(key->second), bytes(sealed->nonce)) !=
             1 ||
