@@ -289,12 +289,13 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
 
     std::vector<domain::Ticket> due_tickets(Timestamp now, int limit) override {
-        // Two partial indexes (migration 2) hold exactly the tickets each half looks at.
+        // Two partial indexes (migrations 5 and 7) hold exactly the tickets each half looks at.
         auto q = c_.query("SELECT " TICKET_COLUMNS
                           " FROM tickets WHERE status = 'pending' AND overdue IS NULL "
                           "AND accept_by <= ?1 "
                           "UNION ALL SELECT " TICKET_COLUMNS
-                          " FROM tickets WHERE status IN ('accepted', 'in_progress', 'on_hold') "
+                          " FROM tickets WHERE (status = 'accepted' OR status = 'in_progress' OR "
+                          "status = 'on_hold') "
                           "AND overdue IS NULL AND close_by <= ?1 "
                           "ORDER BY 1 LIMIT ?2");
         q->bind_all(time_text(now), clamp_limit(limit));
