@@ -150,7 +150,24 @@ Query::~Query() {
 
 // --- Connection --------------------------------------------------------------------------
 
+namespace {
+
+// Library-wide settings, applied once before the first connection. SQLite keeps memory
+// statistics by default, which takes a global mutex on every allocation; nothing here reads
+// them (SQLite's own docs list turning them off among its speed-ups). sqlite3_config is only
+// allowed before the library initialises: if another part of the process got there first,
+// the defaults stay, which is correct, only slower.
+void configure_library_once() {
+    static const bool configured = [] {
+        return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    }();
+    (void)configured;
+}
+
+}  // namespace
+
 Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) {
+    configure_library_once();
     int flags = SQLITE_OPEN_NOMUTEX;
     flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY
                                      : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
