@@ -17,6 +17,12 @@ bool may_submit(Role role) {
     return role == Role::intake || role == Role::staff;
 }
 
+ServiceError clue_not_stored() {
+    return error(ErrorKind::unavailable,
+                 "the clue could not be stored; nothing was kept, retry with the same "
+                 "Idempotency-Key");
+}
+
 // What the unit of work reports back from the writer thread.
 struct SubmitOutcome {
     std::optional<storage::IdempotencyRecord> earlier;  // a record committed meanwhile
@@ -113,6 +119,19 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     clue->priority = screening.priority;
     clue->created_at = now;
 
+    // Sealed here, on the request's thread: the writer thread is one for the whole server,
+    // and encryption and the blind index were a fifth of its work per clue.
+    std::shared_ptr<const storage::SealedClue> sealed;
+    try {
+        sealed = std::make_shared<const storage::SealedClue>(store_.seal_clue(*clue));
+    } catch (const std::exception&) {
+        // No data key, or the cipher failed: nothing was written. The message stays generic
+        // (it must not carry what was being sealed).
+        release();
+        done(domain::unexpected(clue_not_stored()));
+        return;
+    }
+
     auto tickets = std::make_shared<std::vector<domain::Ticket>>();
     for (const auto& plan : decision.tickets) {
         tickets->push_back(new_ticket(
@@ -143,14 +162,14 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     auto outcome = std::make_shared<SubmitOutcome>();
 
     store_.write(
-        [clue, tickets, record, reply, stored_screening, outcome, actor,
+        [clue, sealed, tickets, record, reply, stored_screening, outcome, actor,
          keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
             if (keyed) {
                 // Another process sharing the file may have committed the same key.
                 outcome->earlier = tx.find_idempotency(record->agency_id, record->key);
                 if (outcome->earlier) return;
             }
-            tx.insert_clue(*clue);
+            tx.insert_clue(*clue, *sealed);
             tx.insert_screening(stored_screening);
 
             // Same person: link to the open clues that share her ID number or phone (by blind
@@ -199,9 +218,7 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
         [record, outcome, release, done = std::move(done)](std::exception_ptr failure) {
             release();
             if (failure) {
-                done(domain::unexpected(error(ErrorKind::unavailable,
-                                              "the clue could not be stored; nothing was kept, "
-                                              "retry with the same Idempotency-Key")));
+                done(domain::unexpected(clue_not_stored()));
             } else if (outcome->earlier) {
                 if (outcome->earlier->request_hash != record->request_hash) {
                     done(domain::unexpected(

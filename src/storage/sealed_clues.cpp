@@ -63,4 +63,10 @@ std::vector<std::pair<std::string, std::string>> identifier_digests(
     return out;
 }
 
+SealedClue seal_clue(const domain::Clue& clue, const std::string& clue_id,
+                     const PersonalDataCipher& cipher) {
+    return {seal_clue_document(clue, clue_id, cipher).dump(), cipher.current_key_id(),
+            identifier_digests(clue, cipher)};
+}
+
 }  // namespace clue_router::storage

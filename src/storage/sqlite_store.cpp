@@ -213,7 +213,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     void insert_clue(const StoredClue& c) override {
         // Personal data is never stored in clear: without a data key there is no clue row.
-        const PersonalDataCipher& cipher = required_cipher();
+        insert_clue(c, seal_clue(c.clue, c.id, required_cipher()));
+    }
+
+    void insert_clue(const StoredClue& c, const SealedClue& sealed) override {
         auto q = c_.query(
             "INSERT INTO clues (id, sender_agency, submitted_by_key, channel, reference, "
             "received_at, region, status, review_reason, priority, body_json, created_at, "
@@ -221,10 +224,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->bind_all(c.id, c.sender_agency, c.submitted_by_key, c.clue.source.channel,
                     c.clue.source.reference, time_text(c.clue.source.received_at),
                     c.clue.subject.region, to_string(c.status), c.review_reason,
-                    domain::to_string(c.priority), seal_clue_document(c.clue, c.id, cipher).dump(),
-                    time_text(c.created_at), cipher.current_key_id());
+                    domain::to_string(c.priority), sealed.body_json, time_text(c.created_at),
+                    sealed.key_id);
         q->run();
-        insert_identifiers(c.id, c.clue, cipher);
+        insert_identifiers(c.id, sealed.identifiers);
     }
 
     int reseal_clues(int limit) override {
@@ -242,7 +245,11 @@ class SqliteWriteTransaction final : public WriteTransaction {
             auto q = c_.query("UPDATE clues SET body_json = ?, sealed_with = ? WHERE id = ?");
             q->bind_all(seal_clue_document(c.clue, c.id, cipher).dump(), current, c.id);
             q->run();
-            insert_identifiers(c.id, c.clue, cipher);
+            // Its blind index is written afresh with the document, as on insert.
+            auto del = c_.query("DELETE FROM clue_identifiers WHERE clue_id = ?");
+            del->bind_all(c.id);
+            del->run();
+            insert_identifiers(c.id, identifier_digests(c.clue, cipher));
         }
         return static_cast<int>(batch.size());
     }
@@ -489,12 +496,9 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     // The blind index of the subject's identifiers (replacing any earlier digests, which a
     // re-keyed index would make stale).
-    void insert_identifiers(const std::string& clue_id, const domain::Clue& clue,
-                            const PersonalDataCipher& cipher) {
-        auto del = c_.query("DELETE FROM clue_identifiers WHERE clue_id = ?");
-        del->bind_all(clue_id);
-        del->run();
-        for (const auto& [kind, digest] : identifier_digests(clue, cipher)) {
+    void insert_identifiers(const std::string& clue_id,
+                            const std::vector<std::pair<std::string, std::string>>& digests) {
+        for (const auto& [kind, digest] : digests) {
             auto q =
                 c_.query("INSERT INTO clue_identifiers (clue_id, kind, digest) VALUES (?, ?, ?)");
             q->bind_all(clue_id, kind, digest);
@@ -835,6 +839,13 @@ class SqliteStore final : public Store {
 
     std::unique_ptr<Reader> reader() override {
         return std::make_unique<SqliteReader>(pool_, cipher_.get());
+    }
+
+    SealedClue seal_clue(const StoredClue& clue) const override {
+        if (!cipher_) {
+            throw StorageError("no data key is configured; personal data is never stored in clear");
+        }
+        return storage::seal_clue(clue.clue, clue.id, *cipher_);
     }
 
     void stop() override {

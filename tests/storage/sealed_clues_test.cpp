@@ -49,7 +49,13 @@ TEST_CASE("a stored clue keeps no personal value in clear", "[storage][sealed]")
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     const StoredClue clue = full_clue("c-1");
-    write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue); });
+    SECTION("sealed on the writer thread") {
+        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue); });
+    }
+    SECTION("sealed beforehand by the store, as intake does") {
+        const SealedClue sealed = store->seal_clue(clue);
+        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue, sealed); });
+    }
 
     const std::string raw = raw_body(dir, "c-1");
     for (const std::string& secret :
@@ -93,6 +99,7 @@ TEST_CASE("without a data key no clue is written or read", "[storage][sealed]") 
     CHECK_THROWS_AS(
         write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(full_clue("c-2")); }),
         StorageError);
+    CHECK_THROWS_AS(store->seal_clue(full_clue("c-2")), StorageError);
     CHECK_THROWS_AS(store->reader()->find_clue("c-1"), StorageError);
     CHECK_FALSE(store->reader()->find_clue("c-2").has_value());
 }

@@ -33,4 +33,17 @@ domain::Clue open_clue_document(nlohmann::json doc, const std::string& clue_id,
 std::vector<std::pair<std::string, std::string>> identifier_digests(
     const domain::Clue& clue, const PersonalDataCipher& cipher);
 
+// A clue's personal data as it is written: the sealed document's text, the key it is sealed
+// under, and the blind index of its identifiers. Computing it (AES-GCM per value, HMAC,
+// JSON) is most of a clue insert's CPU, so intake computes it on the request's thread
+// (Store::seal_clue) and the single writer thread only writes it.
+struct SealedClue {
+    std::string body_json;
+    std::string key_id;
+    std::vector<std::pair<std::string, std::string>> identifiers;
+};
+
+SealedClue seal_clue(const domain::Clue& clue, const std::string& clue_id,
+                     const PersonalDataCipher& cipher);
+
 }  // namespace clue_router::storage

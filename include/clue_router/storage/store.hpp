@@ -16,6 +16,7 @@
 #include "clue_router/domain/stats.hpp"
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/storage/records.hpp"
+#include "clue_router/storage/sealed_clues.hpp"
 
 namespace clue_router::storage {
 
@@ -38,7 +39,10 @@ class WriteTransaction {
     // Deletes records created before the cutoff; returns how many went.
     virtual int purge_idempotency(Timestamp created_before) = 0;
 
+    // Seals the clue's personal data and writes it; the overload taking a SealedClue writes
+    // one sealed beforehand by Store::seal_clue (the same clue, the same key).
     virtual void insert_clue(const StoredClue& clue) = 0;
+    virtual void insert_clue(const StoredClue& clue, const SealedClue& sealed) = 0;
     virtual void insert_screening(const StoredScreening& screening) = 0;
     // Clues still open (waiting for review, or with an unfinished ticket), by id after the
     // cursor; at most `limit` (≤ 201).
@@ -194,6 +198,10 @@ class Store {
     virtual void write(Work work, Done done) = 0;
 
     virtual std::unique_ptr<Reader> reader() = 0;
+
+    // The clue's personal data sealed under the current data key, computed on the calling
+    // thread, for WriteTransaction::insert_clue. Throws StorageError without a data key.
+    virtual SealedClue seal_clue(const StoredClue& clue) const = 0;
 
     // Runs every queued unit of work, commits, and stops the writer thread. Idempotent.
     virtual void stop() = 0;
