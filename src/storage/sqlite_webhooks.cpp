@@ -1,6 +1,8 @@
 #include "clue_router/storage/sqlite_webhooks.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -132,15 +134,20 @@ std::vector<std::string> subscribed_endpoints(Connection& c, const std::string& 
 // One outbox row per subscribed endpoint of these agencies. Disabled endpoints get rows
 // too: they wait, and flow once the endpoint is enabled again, so nothing is lost while a
 // partner fixes its receiver.
+// The payload is built only once an endpoint wants it: most events of an agency without a
+// webhook endpoint would otherwise pay for a JSON document nobody reads.
 void enqueue(Connection& c, const std::vector<std::string>& agencies, const std::string& type,
-             const std::string& ordering_key, const std::string& payload, Timestamp at) {
+             const std::string& ordering_key, const std::function<std::string()>& make_payload,
+             Timestamp at) {
+    std::optional<std::string> payload;
     for (const auto& agency : agencies) {
         for (const auto& endpoint_id : subscribed_endpoints(c, agency, type)) {
+            if (!payload) payload = make_payload();
             auto q = c.query(
                 "INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, "
                 "ordering_key, payload, status, attempts, next_attempt_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-            q->bind_all(new_message_id(c), endpoint_id, agency, type, ordering_key, payload,
+            q->bind_all(new_message_id(c), endpoint_id, agency, type, ordering_key, *payload,
                         time_text(at), time_text(at));
             q->run();
         }
@@ -162,8 +169,9 @@ void enqueue_ticket_event(Connection& c, const domain::TicketEvent& event,
         *ticket.escalated_to != ticket.recipient_agency) {
         agencies.push_back(*ticket.escalated_to);
     }
-    enqueue(c, agencies, *type, "ticket:" + ticket.id,
-            domain::ticket_webhook_payload(*type, event, ticket).dump(), event.at);
+    enqueue(
+        c, agencies, *type, "ticket:" + ticket.id,
+        [&] { return domain::ticket_webhook_payload(*type, event, ticket).dump(); }, event.at);
 }
 
 void enqueue_clue_event(Connection& c, const std::string& type, const std::string& clue_id,
@@ -173,8 +181,9 @@ void enqueue_clue_event(Connection& c, const std::string& type, const std::strin
     if (!q->step()) throw StorageError("no clue to tell of");
     const std::string sender = q->text(0);
     const std::string status = q->text(1);
-    enqueue(c, {sender}, type, "clue:" + clue_id,
-            domain::clue_webhook_payload(type, clue_id, status, sender, at).dump(), at);
+    enqueue(
+        c, {sender}, type, "clue:" + clue_id,
+        [&] { return domain::clue_webhook_payload(type, clue_id, status, sender, at).dump(); }, at);
 }
 
 void insert_endpoint(Connection& c, const PersonalDataCipher* cipher, const WebhookEndpoint& e) {
