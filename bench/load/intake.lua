@@ -35,7 +35,7 @@ local function narrative(seed)
     local s = sentences[(i % #sentences) + 1]
     parts[#parts + 1] = s
     n = n + #s / 3  -- CJK: three bytes of UTF-8 a character
-    i = i * 7 + 3
+    i = (i * 7 + 3) % 1000003  -- bounded: Lua numbers are doubles, and past 2^53 `%` misses
   end
   parts[#parts + 1] = "（编号" .. seed .. "）"
   return table.concat(parts)
