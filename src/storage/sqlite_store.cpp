@@ -810,6 +810,15 @@ class SqliteStore final : public Store {
         writer_->exec(synchronous == "FULL" ? "PRAGMA synchronous = FULL"
                                             : "PRAGMA synchronous = NORMAL");
         writer_->exec("PRAGMA foreign_keys = ON");
+        // Each unit of work runs in a SAVEPOINT, and SQLite keeps a savepoint's undo pages in
+        // a statement journal: a temporary file by default, one pwrite per page first changed
+        // in each unit (about 85 system calls a clue, measured with strace). In memory they
+        // cost a copy; they are dropped at RELEASE and never need to survive a crash, since
+        // the enclosing transaction's durability is the WAL's.
+        writer_->exec("PRAGMA temp_store = MEMORY");
+        // The writer touches the right-hand leaves of some twenty b-trees per clue; with
+        // SQLite's default 2 MiB cache it read about nine pages back from the file per clue.
+        writer_->exec("PRAGMA cache_size = -16384");
         // Deleted content is overwritten, not left in free pages: purged records must not be
         // recoverable from the file.
         writer_->exec("PRAGMA secure_delete = ON");
