@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include "clue_router/domain/json_text.hpp"
 #include "clue_router/domain/routing.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
@@ -16,6 +17,13 @@ namespace {
 bool may_submit(Role role) {
     return role == Role::intake || role == Role::staff;
 }
+
+// The reply to a submission in serialised parts: the members known before the unit of work
+// (the clue's masked view, the screening, unrouted purposes) and each planned ticket's JSON.
+struct ReplyParts {
+    std::vector<std::pair<std::string, std::string>> fixed;
+    std::vector<std::string> ticket_texts;  // in the order of the planned tickets
+};
 
 ServiceError clue_not_stored() {
     return error(ErrorKind::unavailable,
@@ -139,14 +147,18 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
             config->deadlines, now));
     }
 
-    // The reply is completed inside the unit of work, once same-person links are known.
-    auto reply = std::make_shared<nlohmann::json>(
-        nlohmann::json{{"clue", clue_view(*clue, PersonalData::masked)},
-                       {"screening", domain::to_json(screening)},
-                       {"tickets", nlohmann::json::array()},
-                       {"possible_duplicates", nlohmann::json::array()},
-                       {"existing_tickets", nlohmann::json::array()}});
-    if (!decision.unrouted.empty()) (*reply)["unrouted_purposes"] = decision.unrouted;
+    // Each part of the reply is serialised once, here on the request's thread; the unit of
+    // work adds only what it learns there (same-person links, which planned tickets it
+    // creates) and joins the texts, so the one writer thread does not rebuild and re-dump the
+    // reply (domain/json_text).
+    auto reply = std::make_shared<ReplyParts>();
+    nlohmann::json screening_json = domain::to_json(screening);
+    reply->fixed.emplace_back("clue", clue_view(*clue, PersonalData::masked).dump());
+    reply->fixed.emplace_back("screening", screening_json.dump());
+    if (!decision.unrouted.empty()) {
+        reply->fixed.emplace_back("unrouted_purposes", nlohmann::json(decision.unrouted).dump());
+    }
+    for (const auto& t : *tickets) reply->ticket_texts.push_back(domain::to_json(t).dump());
 
     auto record = std::make_shared<storage::IdempotencyRecord>();
     record->status = 201;
@@ -158,12 +170,12 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 
     storage::StoredScreening stored_screening{
         clue->id,           screening.criteria_version, screening.score,
-        screening.priority, (*reply)["screening"],      now};
+        screening.priority, std::move(screening_json),  now};
     auto outcome = std::make_shared<SubmitOutcome>();
 
     store_.write(
-        [clue, sealed, tickets, record, reply, stored_screening, outcome, actor,
-         keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
+        [clue, sealed, tickets, record, reply, stored_screening = std::move(stored_screening),
+         outcome, actor, keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
             if (keyed) {
                 // Another process sharing the file may have committed the same key.
                 outcome->earlier = tx.find_idempotency(record->agency_id, record->key);
@@ -175,12 +187,14 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
             // Same person: link to the open clues that share her ID number or phone (by blind
             // index), and send no second ticket where one is already open to the same agency
             // for the same purpose.
+            nlohmann::json possible_duplicates = nlohmann::json::array();
+            nlohmann::json existing_tickets = nlohmann::json::array();
             std::map<std::pair<std::string, std::string>, std::string> open_elsewhere;
             for (const auto& match : tx.open_clue_matches(clue->id)) {
                 std::string basis;
                 for (const auto& kind : match.kinds) basis += (basis.empty() ? "" : ",") + kind;
                 tx.link_clues({clue->id, match.clue_id, basis, clue->created_at, actor.key_id});
-                (*reply)["possible_duplicates"].push_back(
+                possible_duplicates.push_back(
                     {{"clue_id", match.clue_id}, {"matched_on", match.kinds}});
                 for (const auto& t : tx.tickets_of_clue(match.clue_id)) {
                     if (!domain::is_terminal(t.status)) {
@@ -188,21 +202,24 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                     }
                 }
             }
-            int created_tickets = 0;
-            for (const auto& t : *tickets) {
+            std::vector<std::string> created;
+            for (std::size_t i = 0; i < tickets->size(); ++i) {
+                const domain::Ticket& t = (*tickets)[i];
                 if (auto it = open_elsewhere.find({t.recipient_agency, t.purpose});
                     it != open_elsewhere.end()) {
-                    (*reply)["existing_tickets"].push_back(
-                        {{"ticket_id", it->second},
-                         {"recipient_agency", t.recipient_agency},
-                         {"purpose", t.purpose}});
+                    existing_tickets.push_back({{"ticket_id", it->second},
+                                                {"recipient_agency", t.recipient_agency},
+                                                {"purpose", t.purpose}});
                     continue;
                 }
-                ++created_tickets;
-                (*reply)["tickets"].push_back(domain::to_json(t));
+                created.push_back(reply->ticket_texts[i]);
                 store_new_ticket(tx, t, {actor.agency_id, actor.key_id});
             }
-            record->body = reply->dump();
+            auto members = reply->fixed;
+            members.emplace_back("tickets", domain::json_array_text(created));
+            members.emplace_back("possible_duplicates", possible_duplicates.dump());
+            members.emplace_back("existing_tickets", existing_tickets.dump());
+            record->body = domain::json_object_text(std::move(members));
             if (clue->status == storage::ClueStatus::needs_review) {
                 tx.enqueue_clue_webhook("clue.needs_review", clue->id, clue->created_at);
             }
@@ -212,8 +229,8 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                           "clue",
                           clue->id,
                           {{"status", storage::to_string(clue->status)},
-                           {"tickets", created_tickets},
-                           {"possible_duplicates", (*reply)["possible_duplicates"].size()}}});
+                           {"tickets", created.size()},
+                           {"possible_duplicates", possible_duplicates.size()}}});
         },
         [record, outcome, release, done = std::move(done)](std::exception_ptr failure) {
             release();
