@@ -242,14 +242,15 @@ class SqliteWriteTransaction final : public WriteTransaction {
             while (q->step()) batch.push_back(clue_row(*q, &cipher));
         }
         for (const StoredClue& c : batch) {
+            const SealedClue sealed = seal_clue(c.clue, c.id, cipher);
             auto q = c_.query("UPDATE clues SET body_json = ?, sealed_with = ? WHERE id = ?");
-            q->bind_all(seal_clue_document(c.clue, c.id, cipher).dump(), current, c.id);
+            q->bind_all(sealed.body_json, sealed.key_id, c.id);
             q->run();
             // Its blind index is written afresh with the document, as on insert.
             auto del = c_.query("DELETE FROM clue_identifiers WHERE clue_id = ?");
             del->bind_all(c.id);
             del->run();
-            insert_identifiers(c.id, identifier_digests(c.clue, cipher));
+            insert_identifiers(c.id, sealed.identifiers);
         }
         return static_cast<int>(batch.size());
     }

@@ -1,8 +1,6 @@
 // Personal data at rest: what the database file holds is sealed, and only the keyring opens it.
 #include <catch2/catch.hpp>
 
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 
 #include "clue_router/storage/sqlite.hpp"
@@ -31,16 +29,6 @@ StoredClue full_clue(const std::string& id) {
     c.clue.reporter.name = "李某";
     c.clue.reporter.phone = "+8613900000002";
     return c;
-}
-
-// The keyring text without the given key's data entry: what an operator keeps after rotating.
-std::string without_key(const std::string& text, const std::string& key_id) {
-    std::istringstream in(text);
-    std::string line, out;
-    while (std::getline(in, line)) {
-        if (line.rfind("data." + key_id + "=", 0) != 0) out += line + "\n";
-    }
-    return out;
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 // old key can go.
 #include <catch2/catch.hpp>
 
-#include <sstream>
-
 #include "clue_router/storage/sealed_secrets.hpp"
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
@@ -61,15 +59,6 @@ std::pair<std::string, std::string> raw_secrets(const TempDir& dir, const std::s
 // The secret's random part: what must not be found in the file.
 std::string body_of(const std::string& secret) {
     return secret.substr(6);
-}
-
-std::string without_key(const std::string& text, const std::string& key_id) {
-    std::istringstream in(text);
-    std::string line, out;
-    while (std::getline(in, line)) {
-        if (line.rfind("data." + key_id + "=", 0) != 0) out += line + "\n";
-    }
-    return out;
 }
 
 void write_both(Store& store, const WebhookEndpoint& e, const InboundSecret& s) {

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -46,6 +47,16 @@ inline std::shared_ptr<const service::DataKeyring> test_keyring() {
     static const auto ring = service::DataKeyring::parse(
         service::DataKeyring::with_new_data_key("", domain::Timestamp{}));
     return ring;
+}
+
+// The keyring text without the given key's data entry: what an operator keeps after rotating.
+inline std::string without_key(const std::string& text, const std::string& key_id) {
+    std::istringstream in(text);
+    std::string line, out;
+    while (std::getline(in, line)) {
+        if (line.rfind("data." + key_id + "=", 0) != 0) out += line + "\n";
+    }
+    return out;
 }
 
 inline SqliteOptions options_for(const TempDir& dir) {
