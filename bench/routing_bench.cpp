@@ -3,7 +3,7 @@
 // Measured against a baseline in the same run: the same decision taken by scanning every
 // agency for each level, as a directory without an index would.
 //
-//   routing_bench [regions/list.json] [seconds-per-measurement]
+//   routing_bench [config/regions.json] [seconds-per-measurement]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -98,8 +98,7 @@ double per_second(F&& route_all, double seconds) {
 
 int main(int argc, char** argv) {
     const std::string list_path =
-        argc > 1 ? argv[1]
-                 : std::string(CLUE_ROUTER_SOURCE_DIR) + "/../shared/data/regions/list.json";
+        argc > 1 ? argv[1] : std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json";
     const double seconds = argc > 2 ? std::stod(argv[2]) : 2.0;
     std::ifstream in(list_path);
     if (!in) {

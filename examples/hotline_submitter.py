@@ -6,7 +6,7 @@ Usage:
     CLUE_ROUTER_KEY=crk_... hotline_submitter.py clues.jsonl
 
 Each line of a file is one clue, either bare or wrapped as {"clue": {...}, ...} (the format of
-shared/data/clues/sample.jsonl). Every clue is POSTed to /v1/clues with an Idempotency-Key
+tests/fixtures/clues.jsonl). Every clue is POSTed to /v1/clues with an Idempotency-Key
 derived from its source.reference, so running the same file again creates nothing twice: the
 server replays its first answer.
 

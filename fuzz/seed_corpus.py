@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Writes a libFuzzer seed corpus for one fuzz target, read from the shared sample clues.
+"""Writes a libFuzzer seed corpus for one fuzz target, read from the project's sample clues.
 
-    seed_corpus.py KIND SHARED_DIR OUT_DIR      KIND: clue_json validators screening http_request
+    seed_corpus.py KIND CLUES_FILE OUT_DIR      KIND: clue_json validators screening http_request
                                                  webhook_signature
 
-The seeds are made at run time from ../shared/data/clues/sample.jsonl (never copied into the
-repository), so they follow the samples; a few hand-written edge cases are added per kind.
+CLUES_FILE is a JSON Lines file of {"clue": ..., "expect": ...} (run_fuzzer passes the
+repository's tests/fixtures/clues.jsonl). The seeds are made at run time from it, never
+stored, so they follow the samples; a few hand-written edge cases are added per kind.
 """
 import base64
 import hashlib
@@ -15,8 +16,8 @@ import struct
 import sys
 
 
-def samples(shared):
-    with open(os.path.join(shared, "data", "clues", "sample.jsonl"), encoding="utf-8") as f:
+def samples(path):
+    with open(path, encoding="utf-8") as f:
         return [json.loads(line)["clue"] for line in f if line.strip()]
 
 
@@ -110,9 +111,9 @@ def seeds(kind, clues):
 def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
-    kind, shared, out = sys.argv[1:]
+    kind, clues, out = sys.argv[1:]
     os.makedirs(out, exist_ok=True)
-    for n, seed in enumerate(seeds(kind, samples(shared))):
+    for n, seed in enumerate(seeds(kind, samples(clues))):
         with open(os.path.join(out, f"seed-{n:03d}"), "wb") as f:
             f.write(seed)
 

@@ -51,7 +51,7 @@ FieldError only_error(const json& body) {
 }
 
 std::vector<json> sample_clues() {
-    std::ifstream in(CLUE_ROUTER_SHARED_DIR "/data/clues/sample.jsonl");
+    std::ifstream in(CLUE_ROUTER_SOURCE_DIR "/tests/fixtures/clues.jsonl");
     REQUIRE(in);
     std::vector<json> out;
     for (std::string line; std::getline(in, line);) {
@@ -152,7 +152,7 @@ TEST_CASE("clue: the sex follows from the ID number when not given", "[clue][dom
 
 TEST_CASE("clue: all sample clues parse and round-trip", "[clue][domain]") {
     const auto samples = sample_clues();
-    REQUIRE(samples.size() == 20);
+    REQUIRE(samples.size() >= 20);
     for (std::size_t i = 0; i < samples.size(); ++i) {
         INFO("sample " << i + 1);
         auto first = parse_clue(samples[i]);
@@ -162,7 +162,12 @@ TEST_CASE("clue: all sample clues parse and round-trip", "[clue][domain]") {
         REQUIRE(first);
         CHECK(first->source.reference == samples[i]["source"]["reference"]);
         CHECK(first->subject.phone == "+86" + samples[i]["subject"]["phone"].get<std::string>());
-        CHECK(first->subject.id_number == samples[i]["subject"]["id_number"]);
+        const json& subject = samples[i]["subject"];
+        if (subject.contains("id_number")) {
+            CHECK(first->subject.id_number == subject["id_number"].get<std::string>());
+        } else {
+            CHECK_FALSE(first->subject.id_number);
+        }
         CHECK(first->subject.birth_date.has_value());
         CHECK(first->narrative == samples[i]["narrative"]);
 

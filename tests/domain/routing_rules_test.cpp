@@ -1,6 +1,6 @@
 // Routing with the rules as data: config/routing.json's purposes, the score threshold, the
 // service an agency must offer, and most-specific jurisdiction on the real shapes of GB/T
-// 2260 codes, up to every code of the shared region list.
+// 2260 codes, up to every code of the shipped region list.
 #include <fstream>
 #include <map>
 #include <set>
@@ -267,10 +267,10 @@ TEST_CASE("routing: the most specific agency wins on real code shapes", "[domain
           M{{"judicial_assistance", "proc-510000"}, {"social_support", "fed-510000"}});
 }
 
-TEST_CASE("routing: every code of the shared region list routes with an agency pair per province",
+TEST_CASE("routing: every code of the shipped region list routes with an agency pair per province",
           "[domain][routing][regions]") {
     auto list = RegionList::from_json(
-        read_json(std::string(CLUE_ROUTER_SHARED_DIR) + "/data/regions/list.json"));
+        read_json(std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json"));
     INFO((list ? "" : list.error()));
     REQUIRE(list);
     REQUIRE(list->size() > 3000);

@@ -1,4 +1,4 @@
-// examples/hotline_submitter.py against a real server: the shared sample file twice; the
+// examples/hotline_submitter.py against a real server: the sample clues (tests/fixtures) twice; the
 // second run replays every clue and creates nothing new.
 #include <fstream>
 #include <sstream>

@@ -145,7 +145,7 @@ TEST_CASE("with a region list, an agency's region must exist and shows its name"
           "[service][agencies]") {
     AgencyFixture f;
     auto list = domain::RegionList::from_json(nlohmann::json::parse(
-        std::ifstream(std::string(CLUE_ROUTER_SHARED_DIR) + "/data/regions/list.json")));
+        std::ifstream(std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json")));
     REQUIRE(list);
     f.config.update([&](RuntimeConfig& c) {
         c.regions = std::make_shared<const domain::RegionList>(std::move(*list));

@@ -81,7 +81,7 @@ inline json make_clue(const std::string& region, const std::string& reference) {
     };
 }
 
-// Every line of the shared sample file, parsed ({"clue": …, "expect": …}).
+// Every line of the sample file, parsed ({"clue": …, "expect": …}).
 inline std::vector<json> sample_lines() {
     std::ifstream in(sample_clues_path());
     REQUIRE(in.good());

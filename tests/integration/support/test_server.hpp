@@ -35,9 +35,6 @@
 #ifndef CLUE_ROUTER_SOURCE_DIR
 #error "CLUE_ROUTER_SOURCE_DIR must name the repository"
 #endif
-#ifndef CLUE_ROUTER_SHARED_DIR
-#error "CLUE_ROUTER_SHARED_DIR must name the shared directory"
-#endif
 
 namespace clue_router::it {
 
@@ -51,14 +48,13 @@ inline std::atomic<bool>& current_test_failed() {
 inline std::string source_dir() {
     return CLUE_ROUTER_SOURCE_DIR;
 }
-inline std::string shared_dir() {
-    return CLUE_ROUTER_SHARED_DIR;
-}
 inline std::string server_binary() {
     return CLUE_ROUTER_BINARY;
 }
+// The project's own sample clues, each with the key groups and urgency a careful reader
+// gives it (tests/fixtures/clues.jsonl).
 inline std::string sample_clues_path() {
-    return shared_dir() + "/data/clues/sample.jsonl";
+    return source_dir() + "/tests/fixtures/clues.jsonl";
 }
 
 inline std::string trim(std::string s) {
