@@ -74,9 +74,10 @@ int audit_verify(const Config& config) {
     return 1;
 }
 
-// Re-encrypts every clue and every webhook secret not sealed under the keyring's current key
-// (or not sealed at all: rows from before encryption), a batch per transaction so the running
-// service keeps writing in between. Afterwards no stored value names an older key.
+// Re-encrypts every clue, webhook secret, stored reply and sealed reason not sealed under the
+// keyring's current key (or not sealed at all: rows from before encryption), a batch per
+// transaction so the running service keeps writing in between. Afterwards no stored value names an
+// older key.
 int keys_rotate_data_key(const Config& config) {
     auto keyring = require_data_keyring(config);
     auto store = open_store(config, keyring);
@@ -84,27 +85,32 @@ int keys_rotate_data_key(const Config& config) {
     const auto actor = service::command_line_actor(now);
     int clues = 0;
     int secrets = 0;
+    int texts = 0;
     for (;;) {
         int n = 0;
         int m = 0;
+        int t = 0;
         storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
             n = tx.reseal_clues(200);
             m = tx.reseal_webhook_secrets(200);
-            if (n > 0 || m > 0) {
+            t = tx.reseal_texts(200);
+            if (n > 0 || m > 0 || t > 0) {
                 service::append_audit(tx, actor, now,
                                       {"data_key.rotated",
                                        "data_key",
                                        keyring->current_key_id(),
-                                       {{"clues", n}, {"webhook_secrets", m}}});
+                                       {{"clues", n}, {"webhook_secrets", m}, {"texts", t}}});
             }
         });
         clues += n;
         secrets += m;
-        if (n == 0 && m == 0) break;
+        texts += t;
+        if (n == 0 && m == 0 && t == 0) break;
     }
     store->stop();
     std::cerr << "re-encrypted " << clues << " clue(s) and " << secrets
-              << " webhook secret(s) under data key " << keyring->current_key_id() << "\n";
+              << " webhook secret(s) under data key " << keyring->current_key_id() << "\n"
+              << "re-encrypted " << texts << " stored repl(ies) and reason(s)\n";
     return 0;
 }
 
@@ -185,14 +191,14 @@ int keys_revoke(const Config& config, const std::string& key_id) {
 // (errors name /agencies/N/member), then the stored directory with the file applied is
 // checked as a whole (parents, cycles, and region codes against the list when configured).
 int agencies_import(const Config& config, const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        std::cerr << "error: cannot read " << path << "\n";
+    nlohmann::json doc;
+    try {
+        doc = read_json_file(path, "agencies");
+    } catch (const std::runtime_error& e) {
+        std::cerr << "error: " << e.what() << "\n";
         return 2;
     }
-    const auto doc = nlohmann::json::parse(in, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("agencies") ||
-        !doc["agencies"].is_array()) {
+    if (!doc.is_object() || !doc.contains("agencies") || !doc["agencies"].is_array()) {
         std::cerr << "error: " << path << " must be JSON of the form {\"agencies\": [ … ]}\n";
         return 2;
     }

@@ -1,4 +1,5 @@
 #include "clue_router/app/config.hpp"
+#include "clue_router/app/runtime_loader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -114,6 +115,9 @@ const std::vector<Setting>& settings() {
                                                 "idempotency_retention_hours")},
         {"local_offset_minutes",
          integer(&Config::local_offset_minutes, -14 * 60, 14 * 60, "local_offset_minutes")},
+        {"received_at_future_tolerance_seconds",
+         integer(&Config::received_at_future_tolerance_seconds, 0, 86'400,
+                 "received_at_future_tolerance_seconds")},
         {"log_level", text(&Config::log_level, "log_level")},
         {"data_keys_file", text(&Config::data_keys_file, "data_keys_file")},
         {"data_keys_env", text(&Config::data_keys_env, "data_keys_env")},
@@ -176,12 +180,8 @@ void validate(const Config& c) {
 Config load_config(const std::string& path) {
     Config config;
     if (!path.empty()) {
-        std::ifstream in(path);
-        if (!in) throw std::runtime_error("cannot read the configuration file " + path);
-        auto doc = json::parse(in, nullptr, false);
-        if (doc.is_discarded() || !doc.is_object()) {
-            throw std::runtime_error(path + ": not a JSON object");
-        }
+        const json doc = read_json_file(path, "configuration");
+        if (!doc.is_object()) throw std::runtime_error(path + ": not a JSON object");
         for (const auto& item : doc.items()) {
             // Not a structured binding: clang 14 (the CI build) cannot capture one in a lambda.
             const std::string& member = item.key();

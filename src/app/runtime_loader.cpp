@@ -1,29 +1,28 @@
 #include "clue_router/app/runtime_loader.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/json_text.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clock.hpp"
 
 namespace clue_router::app {
 
-namespace {
-
 nlohmann::json read_json_file(const std::string& path, const char* what) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(std::string("cannot read the ") + what + " file " + path);
-    auto doc = nlohmann::json::parse(in, nullptr, false);
-    if (doc.is_discarded()) {
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto doc = domain::parse_json_text(text);
+    if (!doc) {
         throw std::runtime_error(std::string("the ") + what + " file " + path +
-                                 " is not valid JSON");
+                                 " is not valid JSON: " + doc.error());
     }
-    return doc;
+    return std::move(*doc);
 }
-
-}  // namespace
 
 std::shared_ptr<service::RuntimeConfig> load_config_files(const Config& config) {
     auto out = std::make_shared<service::RuntimeConfig>();

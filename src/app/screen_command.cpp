@@ -1,4 +1,5 @@
 #include "clue_router/app/screen_command.hpp"
+#include "clue_router/app/runtime_loader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,14 +64,11 @@ std::optional<std::string> parse_expect(const json& doc, Expect& out) {
 
 int screen_file(const std::string& criteria_path, const std::string& jsonl_path, std::ostream& out,
                 std::ostream& err, domain::CivilDate today) {
-    std::ifstream criteria_in(criteria_path);
-    if (!criteria_in) {
-        err << "error: cannot read the criteria file " << criteria_path << "\n";
-        return 2;
-    }
-    const json criteria_doc = json::parse(criteria_in, nullptr, false);
-    if (criteria_doc.is_discarded()) {
-        err << "error: the criteria file " << criteria_path << " is not valid JSON\n";
+    json criteria_doc;
+    try {
+        criteria_doc = read_json_file(criteria_path, "criteria");
+    } catch (const std::runtime_error& e) {
+        err << "error: " << e.what() << "\n";
         return 2;
     }
     const auto criteria = domain::parse_criteria(criteria_doc);

@@ -217,7 +217,8 @@ int serve(const Config& config) {
     service::RuntimeConfigHolder holder(runtime);
     service::ApiKeys keys(*store, clock);
     service::ClueService clues(*store, holder, clock,
-                               {std::chrono::minutes(config.local_offset_minutes)});
+                               {std::chrono::minutes(config.local_offset_minutes),
+                                std::chrono::seconds(config.received_at_future_tolerance_seconds)});
     service::TicketService tickets(*store, holder, clock);
     service::AgencyService agencies(*store, holder, clock);
     service::ReviewActions review(*store, holder, clock);

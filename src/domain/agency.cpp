@@ -69,7 +69,7 @@ Expected<Agency, FieldErrors> parse_agency(const json& doc, const std::string& p
         if (vocabulary::is_agency_kind(*kind)) {
             agency.kind = *kind;
         } else {
-            fail("kind", "is not a known agency kind");
+            fail("kind", vocabulary::one_of(vocabulary::agency_kinds()));
         }
     }
     if (auto name = string_member("name", true)) {
@@ -110,7 +110,7 @@ Expected<Agency, FieldErrors> parse_agency(const json& doc, const std::string& p
                 }
                 const auto& s = item.get_ref<const std::string&>();
                 if (!vocabulary::is_service(s)) {
-                    fail(member, "is not a known service");
+                    fail(member, vocabulary::one_of(vocabulary::services()));
                 } else if (std::find(agency.services.begin(), agency.services.end(), s) !=
                            agency.services.end()) {
                     fail(member, "is repeated");

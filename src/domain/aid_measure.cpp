@@ -1,4 +1,5 @@
 #include "clue_router/domain/aid_measure.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 
 #include <array>
 #include <cmath>
@@ -39,14 +40,7 @@ std::optional<E> parse_enum(const std::array<std::string_view, N>& names, std::s
     return std::nullopt;
 }
 
-std::string one_of(std::span<const std::string_view> names) {
-    std::string out = "must be one of ";
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i > 0) out += ", ";
-        out += names[i];
-    }
-    return out;
-}
+using vocabulary::one_of;
 
 std::optional<CivilDate> parse_date(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;

@@ -152,7 +152,13 @@ class Reader {
 // keeps a huge string out of the vocabulary lookups.
 constexpr std::size_t kMaxWord = 64;
 
-void parse_source(Reader& r, const json& body, Clue& clue, bool& received_ok) {
+// The earliest received_at accepted: 1990-01-01T00:00:00Z. Earlier dates are typos (1926 for
+// 2026), not clues: the 12309 and 12338 hotlines and the campaign are all much younger.
+constexpr Timestamp kEarliestReceived{
+    std::chrono::sys_days{std::chrono::year{1990} / std::chrono::January / 1}};
+
+void parse_source(Reader& r, const json& body, Clue& clue, bool& received_ok,
+                  const IntakeClock* clock) {
     const json* src = r.object(body, "source", "/source");
     if (src == nullptr) return;
     r.no_unknown_members(*src, "/source", {"channel", "reference", "received_at"});
@@ -160,14 +166,22 @@ void parse_source(Reader& r, const json& body, Clue& clue, bool& received_ok) {
         if (vocabulary::is_channel(*ch)) {
             clue.source.channel = *ch;
         } else {
-            r.fail("/source/channel", "is not a known channel");
+            r.fail("/source/channel", vocabulary::one_of(vocabulary::channels()));
         }
     }
     if (auto ref = r.text(*src, "reference", "/source/reference", true, 1, kMaxReference)) {
         clue.source.reference = *ref;
     }
     if (auto at = r.text(*src, "received_at", "/source/received_at", true, 1, kMaxWord)) {
-        if (auto t = parse_rfc3339(*at)) {
+        if (auto t = parse_rfc3339(*at); t && *t < kEarliestReceived) {
+            r.fail("/source/received_at", "must not be before 1990-01-01");
+        } else if (t && clock != nullptr && *t > clock->now + clock->future_tolerance) {
+            r.fail("/source/received_at",
+                   "is in the future: more than " +
+                       std::to_string(clock->future_tolerance.count() / 60) +
+                       " minutes ahead of the server's clock; send the time the report was "
+                       "received, with its UTC offset (e.g. +08:00)");
+        } else if (t) {
             clue.source.received_at = *t;
             clue.source.received_at_text = *at;
             received_ok = true;
@@ -220,7 +234,7 @@ void parse_subject(Reader& r, const json& body, Clue& clue, bool received_ok) {
         if (vocabulary::is_sex(*text)) {
             sex = *text;
         } else {
-            r.fail("/subject/sex", "must be female, male or unknown");
+            r.fail("/subject/sex", vocabulary::one_of(vocabulary::sexes()));
         }
     }
     s.sex = sex.value_or("unknown");
@@ -300,7 +314,7 @@ void parse_indicators(Reader& r, const json& body, Clue& clue) {
         }
         const auto& v = item.get_ref<const std::string&>();
         if (!vocabulary::is_indicator(v)) {
-            r.fail(pointer, "is not a known indicator");
+            r.fail(pointer, vocabulary::one_of(vocabulary::indicators()));
         } else if (std::find(clue.indicators.begin(), clue.indicators.end(), v) !=
                    clue.indicators.end()) {
             r.fail(pointer, "is repeated");
@@ -318,7 +332,7 @@ void parse_reporter(Reader& r, const json& body, Clue& clue) {
         if (vocabulary::is_reporter_relation(*rel)) {
             clue.reporter.relation = *rel;
         } else {
-            r.fail("/reporter/relation", "is not a known relation");
+            r.fail("/reporter/relation", vocabulary::one_of(vocabulary::reporter_relations()));
         }
     }
     clue.reporter.name = r.text(*rep, "name", "/reporter/name", false, 1, kMaxName);
@@ -332,9 +346,8 @@ void parse_reporter(Reader& r, const json& body, Clue& clue) {
     }
 }
 
-}  // namespace
-
-Expected<Clue, FieldErrors> parse_clue(const json& body) {
+// The checks of both parse_clue overloads; without a clock, no check needs the time now.
+Expected<Clue, FieldErrors> parse_clue_with(const json& body, const IntakeClock* clock) {
     Reader r;
     if (!body.is_object()) {
         r.fail("", "must be an object");
@@ -344,7 +357,7 @@ Expected<Clue, FieldErrors> parse_clue(const json& body) {
                          {"source", "subject", "indicators", "narrative", "reporter", "consent"});
     Clue clue;
     bool received_ok = false;
-    parse_source(r, body, clue, received_ok);
+    parse_source(r, body, clue, received_ok, clock);
     parse_subject(r, body, clue, received_ok);
     parse_indicators(r, body, clue);
     clue.narrative =
@@ -359,6 +372,16 @@ Expected<Clue, FieldErrors> parse_clue(const json& body) {
     }
     if (!r.errors.empty()) return unexpected(std::move(r.errors));
     return clue;
+}
+
+}  // namespace
+
+Expected<Clue, FieldErrors> parse_clue(const json& body) {
+    return parse_clue_with(body, nullptr);
+}
+
+Expected<Clue, FieldErrors> parse_clue(const json& body, const IntakeClock& clock) {
+    return parse_clue_with(body, &clock);
 }
 
 json to_json(const Clue& clue) {

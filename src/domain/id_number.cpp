@@ -33,6 +33,11 @@ char id_number_check_character(std::string_view first17) {
 
 Expected<IdNumber, std::string> parse_id_number(std::string_view text) {
     // Messages describe the defect, never the number: they end up in API responses and logs.
+    // First-generation cards (15 digits: no century, no check character) are still carried.
+    // Guessing the conversion here would store a number nobody checked; say what to send.
+    if (text.size() == 15 && std::all_of(text.begin(), text.end(), is_digit)) {
+        return unexpected(std::string(kFifteenDigits));
+    }
     if (text.size() != 18) return unexpected(std::string("must be 18 characters"));
     if (!std::all_of(text.begin(), text.begin() + 17, is_digit)) {
         return unexpected(std::string("the first 17 characters must be digits"));

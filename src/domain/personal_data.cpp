@@ -6,8 +6,8 @@ namespace clue_router::domain {
 
 const std::vector<std::string>& personal_data_pointers() {
     static const std::vector<std::string> pointers = {
-        "/subject/name", "/subject/id_number", "/subject/phone",  "/subject/address",
-        "/narrative",    "/reporter/name",     "/reporter/phone",
+        "/subject/name",       "/subject/id_number", "/subject/phone", "/subject/address",
+        "/subject/birth_date", "/narrative",         "/reporter/name", "/reporter/phone",
     };
     return pointers;
 }

@@ -67,6 +67,15 @@ std::optional<std::string> find_recipient(const PurposeRule& purpose, std::strin
 RoutingDecision route(const RoutingRequest& request, const Directory& directory,
                       const RoutingRules& rules) {
     RoutingDecision decision;
+    const bool unknown_region =
+        request.regions != nullptr && !request.regions->contains(request.clue.subject.region);
+    if (unknown_region) {
+        decision.warnings.push_back(
+            {"/subject/region", std::string(review_reasons::unknown_region),
+             "is not a code in the region list; the clue was routed by climbing to the nearest "
+             "level that has an agency, and waits in the review queue for the code to be "
+             "checked"});
+    }
     if (!request.clue.consent.share_with_partners) {
         decision.review_reason = std::string(review_reasons::consent_missing);
         return decision;
@@ -96,7 +105,9 @@ RoutingDecision route(const RoutingRequest& request, const Directory& directory,
             decision.unrouted.push_back(id);
         }
     }
-    if (!decision.unrouted.empty()) {
+    if (unknown_region) {
+        decision.review_reason = std::string(review_reasons::unknown_region);
+    } else if (!decision.unrouted.empty()) {
         decision.review_reason = std::string(review_reasons::no_agency_for_region);
     }
     return decision;

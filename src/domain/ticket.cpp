@@ -88,6 +88,10 @@ std::string_view to_string(Outcome o) {
     return kOutcomes.at(static_cast<std::size_t>(o));
 }
 
+std::span<const std::string_view> ticket_statuses() {
+    return kStatuses;
+}
+
 std::optional<TicketStatus> parse_ticket_status(std::string_view s) {
     return parse_enum<TicketStatus>(kStatuses, s);
 }

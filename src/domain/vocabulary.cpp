@@ -108,4 +108,13 @@ bool is_sex(std::string_view v) {
     return contains(kSexes, v);
 }
 
+std::string one_of(std::span<const std::string_view> words) {
+    std::string out = "must be one of ";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += words[i];
+    }
+    return out;
+}
+
 }  // namespace clue_router::domain::vocabulary

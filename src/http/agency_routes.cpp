@@ -18,7 +18,7 @@ void reply_agency(Exchange& ex, ApiServices& services, const storage::StoredAgen
 }
 
 void list_agencies(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    const auto page = read_page_params(*ex);
+    const auto page = read_page_params(*ex, CursorKind::agency_id);
     if (!page) return;
     auto result = services.agencies.list(ex->actor(), page->cursor, page->limit);
     if (!result) return reply_error(*ex, result.error());
@@ -26,6 +26,7 @@ void list_agencies(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 }
 
 void get_agency(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    if (!accept_query(*ex, {})) return;
     auto result = services.agencies.get(ex->actor(), ex->param("id"));
     if (!result) return reply_error(*ex, result.error());
     reply_agency(*ex, services, *result);
@@ -42,14 +43,8 @@ void create_agency(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 }
 
 void replace_agency(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    bool bad = false;
-    const auto if_match =
-        parse_if_match(std::string(ex->request()[beast_http::field::if_match]), bad);
-    if (bad) {
-        ex->reply_problem(bad_request("If-Match must be the agency's ETag, such as \"3\"",
-                                      {{"/headers/if-match", "must be an ETag such as \"3\""}}));
-        return;
-    }
+    std::optional<std::int64_t> if_match;
+    if (!read_if_match(*ex, "agency", if_match)) return;
     auto body = read_json_object(*ex);
     if (!body) return;
     services.agencies.replace(ex->actor(), ex->param("id"), if_match, *body,

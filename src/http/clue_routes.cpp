@@ -42,6 +42,7 @@ void submit_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 }
 
 void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    if (!accept_query(*ex, {"reveal"})) return;
     const auto& query = ex->target().query;
     bool reveal = false;
     if (const auto it = query.find("reveal"); it != query.end()) {
@@ -81,6 +82,7 @@ void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 }
 
 void clue_screenings(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    if (!accept_query(*ex, {})) return;
     auto result = services.clues.screenings(ex->actor(), ex->param("id"));
     if (!result) return reply_error(*ex, result.error());
     ex->reply_json(beast_http::status::ok, *result);

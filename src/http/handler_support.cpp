@@ -1,7 +1,12 @@
 #include "clue_router/http/handler_support.hpp"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <charconv>
+#include <span>
+#include <vector>
+
+#include "clue_router/domain/json_text.hpp"
 
 namespace clue_router::http {
 
@@ -38,6 +43,31 @@ bool is_json_media_type(std::string_view content_type) {
     return boost::beast::iequals(media, "application/json");
 }
 
+// Replies 400 naming every query parameter not in `allowed`, and what the route takes.
+bool known_parameters_only(Exchange& ex, std::span<const std::string_view> allowed) {
+    const auto unknown = unknown_parameters(ex.target(), allowed);
+    if (unknown.empty()) return true;
+    std::string takes;
+    for (std::string_view a : allowed) takes += (takes.empty() ? "" : ", ") + std::string(a);
+    const std::string hint =
+        takes.empty() ? "this route takes no query parameters" : "this route takes " + takes;
+    domain::FieldErrors errors;
+    for (const auto& name : unknown) {
+        // The name is echoed only when it is short and plain: a query is typed by hand and
+        // may hold anything, a phone number among it.
+        const bool plain = name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+                               return (c >= 'a' && c <= 'z') || c == '_';
+                           });
+        errors.push_back({plain ? "/query/" + name : std::string("/query"),
+                          "is not a parameter of this route; " + hint});
+    }
+    ex.reply_problem(bad_request(std::string(unknown.size() == 1 ? "an unknown query parameter"
+                                                                 : "unknown query parameters") +
+                                     "; " + hint,
+                                 std::move(errors)));
+    return false;
+}
+
 }  // namespace
 
 std::optional<nlohmann::json> read_json_object(Exchange& ex) {
@@ -52,19 +82,28 @@ std::optional<nlohmann::json> read_json_object(Exchange& ex) {
                                         std::to_string(kMaxJsonDepth) + " levels deep"));
         return std::nullopt;
     }
-    auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) {
-        ex.reply_problem(malformed_json("the body is not valid JSON (RFC 8259, UTF-8)"));
+    auto parsed = domain::parse_json_text(body);
+    if (!parsed) {
+        ex.reply_problem(malformed_json("the body is not valid JSON: " + parsed.error()));
         return std::nullopt;
     }
-    if (!parsed.is_object()) {
+    if (!parsed->is_object()) {
         ex.reply_problem(malformed_json("the body must be a JSON object"));
         return std::nullopt;
     }
-    return parsed;
+    return std::move(*parsed);
 }
 
-std::optional<PageParams> read_page_params(Exchange& ex) {
+bool accept_query(Exchange& ex, std::initializer_list<std::string_view> allowed) {
+    return known_parameters_only(ex,
+                                 std::span<const std::string_view>(allowed.begin(), allowed.end()));
+}
+
+std::optional<PageParams> read_page_params(Exchange& ex, CursorKind cursor,
+                                           std::initializer_list<std::string_view> also_allowed) {
+    std::vector<std::string_view> allowed{"limit", "cursor"};
+    allowed.insert(allowed.end(), also_allowed.begin(), also_allowed.end());
+    if (!known_parameters_only(ex, allowed)) return std::nullopt;
     PageParams p;
     const auto& query = ex.target().query;
     if (const auto it = query.find("limit"); it != query.end()) {
@@ -80,9 +119,12 @@ std::optional<PageParams> read_page_params(Exchange& ex) {
         p.limit = value;
     }
     if (const auto it = query.find("cursor"); it != query.end()) {
-        if (it->second.empty() || it->second.size() > 64) {
-            ex.reply_problem(bad_request("cursor is not one this server gave",
-                                         {{"/query/cursor", "is not a cursor this server gave"}}));
+        if (!is_cursor(it->second, cursor)) {
+            // A cursor of the wrong shape would list nothing, which reads as "no more rows".
+            ex.reply_problem(bad_request("cursor is not one this list gave",
+                                         {{"/query/cursor",
+                                           "is not a cursor this list gave: send "
+                                           "the next_cursor of the page before"}}));
             return std::nullopt;
         }
         p.cursor = it->second;
@@ -108,6 +150,26 @@ std::optional<std::int64_t> parse_if_match(const std::string& header, bool& bad)
         return std::nullopt;
     }
     return version;
+}
+
+bool read_if_match(Exchange& ex, std::string_view record, std::optional<std::int64_t>& version) {
+    const std::string header(ex.request()[beast_http::field::if_match]);
+    bool bad = false;
+    version = parse_if_match(header, bad);
+    if (!bad) return true;
+    std::string_view v = header;
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    const bool bare_number =
+        !v.empty() && v.size() <= 18 &&
+        std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    // An ETag is a quoted string (RFC 9110 §8.8.3); the bare version is the usual slip.
+    const std::string hint = bare_number ? "quote the version: \"" + std::string(v) + "\""
+                                         : "must be an ETag such as \"3\"";
+    ex.reply_problem(bad_request("If-Match must be the " + std::string(record) +
+                                     "'s ETag, as the ETag header gave it; " + hint,
+                                 {{"/headers/if-match", hint}}));
+    return false;
 }
 
 std::string etag_of(std::int64_t version) {

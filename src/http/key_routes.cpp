@@ -26,6 +26,7 @@ void add_key_routes(Router& router, ApiServices& services) {
                });
     router.add(beast_http::verb::get, "/v1/keys", {},
                [&services](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
                    auto result = services.keys.list_for(ex->actor());
                    if (!result) return reply_error(*ex, result.error());
                    ex->reply_json(beast_http::status::ok, *result);

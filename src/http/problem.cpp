@@ -49,6 +49,8 @@ Problem to_problem(const service::ServiceError& e) {
         case ErrorKind::idempotency_key_reused:
             return make(422, "idempotency-key-reused", "The Idempotency-Key was already used",
                         e.detail);
+        case ErrorKind::webhook_id_reused:
+            return make(422, "webhook-id-reused", "The webhook-id was already used", e.detail);
         case ErrorKind::signature_invalid:
             return make(401, "webhook-signature", "The webhook signature is not valid", e.detail);
         case ErrorKind::unavailable: {

@@ -33,6 +33,48 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 
 }  // namespace
 
+std::vector<std::string> unknown_parameters(const Target& target,
+                                            std::span<const std::string_view> allowed) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : target.query) {
+        bool known = false;
+        for (std::string_view a : allowed) known = known || a == name;
+        if (!known) out.push_back(name);
+    }
+    return out;
+}
+
+bool is_cursor(std::string_view text, CursorKind kind) {
+    const auto all_of = [&](auto pred) {
+        for (char c : text) {
+            if (!pred(c)) return false;
+        }
+        return true;
+    };
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    switch (kind) {
+        case CursorKind::uuid: {
+            if (text.size() != 36) return false;
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+                const char c = text[i];
+                if (dash != (c == '-')) return false;
+                if (!dash && !digit(c) && !(c >= 'a' && c <= 'f')) return false;
+            }
+            return true;
+        }
+        case CursorKind::agency_id:
+            return !text.empty() && text.size() <= 64 && all_of([&](char c) {
+                return (c >= 'a' && c <= 'z') || digit(c) || c == '.' || c == '_' || c == '-';
+            });
+        case CursorKind::sequence:
+            // 19 digits may still overflow an int64: compare with its maximum as text.
+            return !text.empty() && text.size() <= 19 && all_of(digit) &&
+                   (text.size() < 19 || text <= "9223372036854775807");
+    }
+    return false;
+}
+
 std::optional<Target> parse_target(std::string_view target) {
     if (target.empty() || target.front() != '/') return std::nullopt;
     Target out;

@@ -1,3 +1,4 @@
+#include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
 
@@ -14,7 +15,7 @@ void reply_ticket(Exchange& ex, const domain::Ticket& ticket) {
 }
 
 void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    const auto page = read_page_params(*ex);
+    const auto page = read_page_params(*ex, CursorKind::uuid, {"box", "overdue", "status"});
     if (!page) return;
     service::TicketListQuery query;
     query.limit = page->limit;
@@ -28,8 +29,9 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
         } else if (it->second == "escalated") {
             query.box = storage::Box::escalated;
         } else {
-            ex->reply_problem(bad_request("box must be inbox, outbox or escalated",
-                                          {{"/query/box", "must be inbox, outbox or escalated"}}));
+            ex->reply_problem(
+                bad_request("box must be one of inbox, outbox, escalated",
+                            {{"/query/box", "must be one of inbox, outbox, escalated"}}));
             return;
         }
     }
@@ -44,8 +46,8 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     if (const auto it = params.find("status"); it != params.end()) {
         query.status = domain::parse_ticket_status(it->second);
         if (!query.status) {
-            ex->reply_problem(bad_request("status is not a ticket status",
-                                          {{"/query/status", "is not a ticket status"}}));
+            const std::string allowed = domain::vocabulary::one_of(domain::ticket_statuses());
+            ex->reply_problem(bad_request("status " + allowed, {{"/query/status", allowed}}));
             return;
         }
     }
@@ -55,26 +57,22 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 }
 
 void get_ticket(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    if (!accept_query(*ex, {})) return;
     auto result = services.tickets.get(ex->actor(), ex->param("id"));
     if (!result) return reply_error(*ex, result.error());
     reply_ticket(*ex, *result);
 }
 
 void ticket_history(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    if (!accept_query(*ex, {})) return;
     auto result = services.tickets.history(ex->actor(), ex->param("id"));
     if (!result) return reply_error(*ex, result.error());
     ex->reply_json(beast_http::status::ok, *result);
 }
 
 void transition(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    bool bad = false;
-    const auto if_match =
-        parse_if_match(std::string(ex->request()[beast_http::field::if_match]), bad);
-    if (bad) {
-        ex->reply_problem(bad_request("If-Match must be the ticket's ETag, such as \"3\"",
-                                      {{"/headers/if-match", "must be an ETag such as \"3\""}}));
-        return;
-    }
+    std::optional<std::int64_t> if_match;
+    if (!read_if_match(*ex, "ticket", if_match)) return;
     auto body = read_json_object(*ex);
     if (!body) return;
     services.tickets.transition(ex->actor(), ex->param("id"), if_match, *body,

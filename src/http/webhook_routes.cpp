@@ -61,12 +61,14 @@ void add_webhook_routes(Router& router, ApiServices& services) {
                });
     router.add(beast_http::verb::get, "/v1/webhook-endpoints", {},
                [&hooks](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
                    auto result = hooks.list_endpoints(ex->actor());
                    if (!result) return reply_error(*ex, result.error());
                    reply_page(*ex, std::move(*result));
                });
     router.add(beast_http::verb::get, "/v1/webhook-endpoints/{id}", {},
                [&hooks](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
                    auto result = hooks.get_endpoint(ex->actor(), ex->param("id"));
                    if (!result) return reply_error(*ex, result.error());
                    ex->reply_json(beast_http::status::ok, *result);
@@ -95,7 +97,7 @@ void add_webhook_routes(Router& router, ApiServices& services) {
                });
     router.add(beast_http::verb::get, "/v1/webhook-deliveries", {},
                [&hooks](const std::shared_ptr<Exchange>& ex) {
-                   const auto page = read_page_params(*ex);
+                   const auto page = read_page_params(*ex, CursorKind::sequence, {"status"});
                    if (!page) return;
                    std::optional<storage::DeliveryStatus> status;
                    const auto& params = ex->target().query;
@@ -103,8 +105,8 @@ void add_webhook_routes(Router& router, ApiServices& services) {
                        status = storage::parse_delivery_status(it->second);
                        if (!status) {
                            ex->reply_problem(bad_request(
-                               "status must be pending, delivered or failed",
-                               {{"/query/status", "must be pending, delivered or failed"}}));
+                               "status must be one of pending, delivered, failed",
+                               {{"/query/status", "must be one of pending, delivered, failed"}}));
                            return;
                        }
                    }

@@ -72,14 +72,41 @@ Result<storage::StoredAgency> AgencyService::get(const Actor&, const std::string
     }
 }
 
+Result<domain::Agency> AgencyService::checked_agency(const nlohmann::json& body,
+                                                     std::optional<std::string> path_id) {
+    // Every error the body alone shows comes back at once: its shape, an id that differs
+    // from the path's, and a region missing from the region list. What needs the directory
+    // (the parent) is checked in the unit of work.
+    domain::FieldErrors errors;
+    auto agency = domain::parse_agency(body);
+    if (!agency) errors = agency.error();
+    if (path_id && body.is_object()) {
+        const auto it = body.find("id");
+        if (it != body.end() && it->is_string() && it->get<std::string>() != *path_id) {
+            errors.push_back({"/id", "must match the agency in the path"});
+        }
+    }
+    const auto regions = config_.get()->regions;
+    if (regions && body.is_object()) {
+        const auto it = body.find("region");
+        const bool malformed = std::any_of(errors.begin(), errors.end(),
+                                           [](const auto& e) { return e.pointer == "/region"; });
+        if (!malformed && it != body.end() && it->is_string() &&
+            !regions->contains(it->get<std::string>())) {
+            errors.push_back({"/region", "is not a code in the configured region list"});
+        }
+    }
+    if (!errors.empty()) {
+        return domain::unexpected(error(ErrorKind::validation, "the agency is not valid", errors));
+    }
+    return std::move(*agency);
+}
+
 void AgencyService::create(const Actor& actor, const nlohmann::json& body,
                            Completion<storage::StoredAgency> done) {
     if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
-    auto agency = domain::parse_agency(body);
-    if (!agency) {
-        return done(domain::unexpected(
-            error(ErrorKind::validation, "the agency is not valid", agency.error())));
-    }
+    auto agency = checked_agency(body, std::nullopt);
+    if (!agency) return done(domain::unexpected(std::move(agency.error())));
     write(actor, std::move(*agency), std::nullopt, true, std::move(done));
 }
 
@@ -89,15 +116,8 @@ void AgencyService::replace(const Actor& actor, const std::string& id,
     if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
     nlohmann::json doc = body;
     if (doc.is_object() && !doc.contains("id")) doc["id"] = id;
-    auto agency = domain::parse_agency(doc);
-    if (!agency) {
-        return done(domain::unexpected(
-            error(ErrorKind::validation, "the agency is not valid", agency.error())));
-    }
-    if (agency->id != id) {
-        return done(domain::unexpected(error(ErrorKind::validation, "the agency is not valid",
-                                             {{"/id", "must match the agency in the path"}})));
-    }
+    auto agency = checked_agency(doc, id);
+    if (!agency) return done(domain::unexpected(std::move(agency.error())));
     if (!if_match) {
         return done(domain::unexpected(error(ErrorKind::precondition_required,
                                              "send If-Match with the agency's ETag, so that a "

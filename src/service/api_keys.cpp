@@ -107,7 +107,7 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
     const std::string expires_text = text("expires_at", false, 64);
     const auto role = parse_role(role_text);
     if (!role_text.empty() && !role) {
-        errors.push_back({"/role", "must be intake, staff, supervisor or admin"});
+        errors.push_back({"/role", "must be one of intake, staff, supervisor, admin"});
     }
     std::optional<domain::Timestamp> expires_at;
     if (!expires_text.empty()) {
@@ -118,7 +118,8 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
             errors.push_back({"/expires_at", "must be in the future"});
         }
     }
-    if (errors.empty() && !agency.empty()) {
+    // Checked whatever else is wrong: every field error comes back at once.
+    if (!agency.empty()) {
         try {
             bool known = false;
             for (const auto& a : store_.reader()->agencies()) known = known || a.id == agency;

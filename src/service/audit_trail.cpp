@@ -92,10 +92,22 @@ Result<nlohmann::json> AuditService::list(const Actor& actor, std::optional<std:
     }
     try {
         auto rows = store_.reader()->audit_entries(after, limit + 1);
+        // (A second reader: the first was released with its rows.)
         nlohmann::json items = nlohmann::json::array();
         const bool more = static_cast<int>(rows.size()) > limit;
         if (more) rows.resize(static_cast<std::size_t>(limit));
-        for (const auto& e : rows) items.push_back(domain::to_json(e));
+        auto reader = store_.reader();
+        for (const auto& e : rows) {
+            nlohmann::json item = domain::to_json(e);
+            // A break-glass read names its reason, kept sealed outside the chained row.
+            if (const auto id = e.detail.find("reason_id");
+                id != e.detail.end() && id->is_string()) {
+                if (auto reason = reader->audit_reason(id->get<std::string>())) {
+                    item["reason"] = std::move(*reason);
+                }
+            }
+            items.push_back(std::move(item));
+        }
         nlohmann::json page = {{"items", std::move(items)}, {"next_cursor", nullptr}};
         if (more && !rows.empty()) page["next_cursor"] = std::to_string(rows.back().seq);
         return page;

@@ -91,7 +91,7 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
         if (slot) end_in_flight(*slot);
     };
 
-    auto parsed = domain::parse_clue(body);
+    auto parsed = domain::parse_clue(body, {clock_.now(), options_.received_at_future_tolerance});
     if (!parsed) {
         release();
         const auto n = parsed.error().size();
@@ -106,9 +106,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     const auto now = clock_.now();
     const auto today = domain::civil_date_of(now + options_.local_offset);
     const domain::Screening screening = domain::screen(*parsed, config->criteria, today);
-    const domain::RoutingDecision decision =
-        domain::route(domain::RoutingRequest{*parsed, screening, actor.agency_id, {}},
-                      config->directory, config->routing);
+    const domain::RoutingDecision decision = domain::route(
+        domain::RoutingRequest{*parsed, screening, actor.agency_id, {}, config->regions.get()},
+        config->directory, config->routing);
 
     auto clue = std::make_shared<storage::StoredClue>();
     clue->id = new_uuid_v7(now);
@@ -157,6 +157,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     reply->fixed.emplace_back("screening", screening_json.dump());
     if (!decision.unrouted.empty()) {
         reply->fixed.emplace_back("unrouted_purposes", nlohmann::json(decision.unrouted).dump());
+    }
+    if (!decision.warnings.empty()) {
+        reply->fixed.emplace_back("warnings", warnings_json(decision.warnings).dump());
     }
     for (const auto& t : *tickets) reply->ticket_texts.push_back(domain::to_json(t).dump());
 
@@ -292,7 +295,9 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
                       "audited")));
         }
         record.action = "clue.break_glass_read";
-        record.detail["reason"] = *break_glass_reason;
+        // The reason is free text and may name her: it is kept sealed, and the audit row
+        // names it by id (so the hash chain holds no free text and survives key rotation).
+        record.detail["reason_id"] = new_uuid_v7(clock_.now());
     } else if (!party) {
         // Unreachable today (outside the clue's agencies is a 404 above); kept as the rule.
         return done(domain::unexpected(error(ErrorKind::not_found, "no such clue")));
@@ -300,17 +305,23 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
     // The clear values leave only once the audit row that records their reading is durable.
     auto shared = std::make_shared<nlohmann::json>(std::move(*reply));
     const auto now = clock_.now();
-    store_.write([actor, now,
-                  record](storage::WriteTransaction& tx) { append_audit(tx, actor, now, record); },
-                 [shared, done = std::move(done)](std::exception_ptr failure) {
-                     if (failure) {
-                         done(domain::unexpected(
-                             error(ErrorKind::unavailable,
-                                   "the read could not be audited, so it was not served")));
-                     } else {
-                         done(std::move(*shared));
-                     }
-                 });
+    store_.write(
+        [actor, now, record, reason = break_glass_reason](storage::WriteTransaction& tx) {
+            // Only an admin's read records a reason (a party's read needs none).
+            if (const auto id = record.detail.find("reason_id"); id != record.detail.end()) {
+                tx.insert_audit_reason(id->get<std::string>(), *reason, now);
+            }
+            append_audit(tx, actor, now, record);
+        },
+        [shared, done = std::move(done)](std::exception_ptr failure) {
+            if (failure) {
+                done(domain::unexpected(
+                    error(ErrorKind::unavailable,
+                          "the read could not be audited, so it was not served")));
+            } else {
+                done(std::move(*shared));
+            }
+        });
 }
 
 Result<nlohmann::json> ClueService::view(const Actor& actor, const std::string& clue_id,

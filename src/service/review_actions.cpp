@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "clue_router/domain/review_request.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/views.hpp"
@@ -18,6 +19,48 @@ std::optional<ServiceError> may_review(const Actor& actor) {
 
 ServiceError not_found() {
     return error(ErrorKind::not_found, "no such clue");
+}
+
+// The routes a body names with a string agency and purpose, each with its index: what can be
+// checked against the directory even when other members of the body are wrong.
+std::vector<std::pair<std::size_t, domain::HandRoute>> named_routes(const nlohmann::json& body) {
+    std::vector<std::pair<std::size_t, domain::HandRoute>> out;
+    const auto routes = body.is_object() ? body.find("routes") : body.end();
+    if (routes == body.end() || !routes->is_array()) return out;
+    for (std::size_t i = 0; i < routes->size(); ++i) {
+        const auto& r = (*routes)[i];
+        if (!r.is_object()) continue;
+        const auto agency = r.find("agency");
+        const auto purpose = r.find("purpose");
+        if (agency == r.end() || purpose == r.end() || !agency->is_string() ||
+            !purpose->is_string()) {
+            continue;
+        }
+        out.push_back({i, {agency->get<std::string>(), purpose->get<std::string>()}});
+    }
+    return out;
+}
+
+// What the directory and the routing rules in force say of the routes: each agency must
+// exist and accept referrals, each purpose must be one of the rules'.
+void check_against_directory(const RuntimeConfig& config,
+                             const std::vector<std::pair<std::size_t, domain::HandRoute>>& routes,
+                             domain::FieldErrors& errors) {
+    for (const auto& [i, r] : routes) {
+        const std::string at = "/routes/" + std::to_string(i);
+        const auto* agency = config.directory.find(r.agency);
+        if (!agency) {
+            errors.push_back({at + "/agency", "does not name an agency in the directory"});
+        } else if (!agency->accepts_referrals) {
+            errors.push_back({at + "/agency", "does not accept referrals"});
+        }
+        if (!config.routing.purpose(r.purpose)) {
+            std::vector<std::string_view> ids;
+            for (const auto& p : config.routing.purposes) ids.push_back(p.id);
+            errors.push_back({at + "/purpose", "is not a purpose of the routing rules; " +
+                                                   domain::vocabulary::one_of(ids)});
+        }
+    }
 }
 
 // The clue, if the actor may act on it and it is waiting in the queue.
@@ -78,11 +121,15 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                           const nlohmann::json& body, Completion<nlohmann::json> done) {
     if (auto e = may_review(actor)) return done(domain::unexpected(std::move(*e)));
     auto request = domain::parse_hand_routing(body);
-    if (!request) {
-        return done(domain::unexpected(
-            error(ErrorKind::validation, "the routing request is not valid", request.error())));
-    }
     const auto config = config_.get();
+    // Every error the body shows comes back at once: its shape, and its agencies and
+    // purposes against the directory, even when the shape is wrong elsewhere.
+    domain::FieldErrors invalid = request ? domain::FieldErrors{} : request.error();
+    check_against_directory(*config, named_routes(body), invalid);
+    if (!invalid.empty()) {
+        return done(domain::unexpected(
+            error(ErrorKind::validation, "the routing request is not valid", invalid)));
+    }
     const auto now = clock_.now();
     decide_on_queued_clue(
         store_, actor, clue_id, now,
@@ -98,16 +145,8 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
             for (std::size_t i = 0; i < req.routes.size(); ++i) {
                 const auto& r = req.routes[i];
                 const std::string at = "/routes/" + std::to_string(i);
-                const auto* agency = config->directory.find(r.agency);
-                if (!agency) {
-                    errors.push_back({at + "/agency", "does not name an agency in the directory"});
-                } else if (!agency->accepts_referrals) {
-                    errors.push_back({at + "/agency", "does not accept referrals"});
-                } else if (agency->id == clue.sender_agency) {
+                if (r.agency == clue.sender_agency) {
                     errors.push_back({at + "/agency", "is the agency that sent the clue"});
-                }
-                if (!config->routing.purpose(r.purpose)) {
-                    errors.push_back({at + "/purpose", "is not a purpose of the routing rules"});
                 }
                 for (const auto& t : existing) {
                     if (!domain::is_terminal(t.status) && t.recipient_agency == r.agency &&

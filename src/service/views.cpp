@@ -14,6 +14,13 @@ nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
         if (subject.contains("id_number")) {
             subject["id_number"] = domain::mask_id_number(subject["id_number"].get<std::string>());
         }
+        // The birth date is digits 7-14 of the ID number: beside the masked number (digits
+        // 1-6 and 15-18) it would rebuild the whole. The year is what a reader needs.
+        if (subject.contains("birth_date")) {
+            subject["birth_year"] =
+                std::stoi(subject["birth_date"].get<std::string>().substr(0, 4));
+            subject.erase("birth_date");
+        }
         if (subject.contains("phone")) {
             subject["phone"] = domain::mask_phone(subject["phone"].get<std::string>());
         }
@@ -45,6 +52,14 @@ nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
     if (stored.reviewed_at) view["reviewed_at"] = domain::format_rfc3339(*stored.reviewed_at);
     for (auto& [member, value] : body.items()) view[member] = std::move(value);
     return view;
+}
+
+nlohmann::json warnings_json(const domain::FieldWarnings& warnings) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& w : warnings) {
+        out.push_back({{"pointer", w.pointer}, {"code", w.code}, {"detail", w.detail}});
+    }
+    return out;
 }
 
 }  // namespace clue_router::service

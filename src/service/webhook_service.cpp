@@ -4,6 +4,7 @@
 
 #include "clue_router/domain/http_url.hpp"
 #include "clue_router/domain/text_checks.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/domain/webhook_event.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
@@ -89,7 +90,7 @@ Result<EndpointFields> parse_endpoint_fields(const json& body, bool creating) {
                 const auto& t = (*it)[i];
                 if (!t.is_string() || !domain::is_webhook_type(t.get_ref<const std::string&>())) {
                     errors.push_back({"/event_types/" + std::to_string(i),
-                                      "is not a webhook type (see docs/api.md)"});
+                                      domain::vocabulary::one_of(domain::known_webhook_types())});
                 } else {
                     types.push_back(t.get<std::string>());
                 }
@@ -521,10 +522,22 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
     }
 
     auto reply = std::make_shared<InboundReply>();
+    // A retry sends the same bytes (they are what is signed), so the bytes name the request.
+    const std::string request_hash = sha256_hex(body);
     store_.write(
         [=](storage::WriteTransaction& tx) {
             if (auto earlier = tx.find_inbound_answer(agency_id, webhook_id)) {
-                *reply = InboundReply{earlier->first, earlier->second, true};
+                if (earlier->request_hash && *earlier->request_hash != request_hash) {
+                    // Another action under a used id: replaying the first answer would drop
+                    // it silently. Refused, and not stored: the first answer stays the id's.
+                    const auto [status, text] =
+                        render(error(ErrorKind::webhook_id_reused,
+                                     "this webhook-id was used before with a different body; send "
+                                     "each action under a webhook-id of its own"));
+                    *reply = InboundReply{status, text, false};
+                    return;
+                }
+                *reply = InboundReply{earlier->status, earlier->body, true};
                 return;
             }
             Result<domain::Ticket> result =
@@ -539,7 +552,8 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
                 const auto [status, text] = render(result.error());
                 *reply = InboundReply{status, text, false};
             }
-            tx.insert_inbound_answer(agency_id, webhook_id, reply->status, reply->body, now);
+            tx.insert_inbound_answer(agency_id, webhook_id,
+                                     {reply->status, reply->body, request_hash}, now);
         },
         [reply, done = std::move(done)](std::exception_ptr failure) {
             if (failure) {

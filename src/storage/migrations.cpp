@@ -295,6 +295,18 @@ CREATE INDEX tickets_close_due ON tickets (close_by)
     WHERE (status = 'accepted' OR status = 'in_progress' OR status = 'on_hold')
     AND overdue IS NULL;
 )sql"},
+    // Issues 13 and 14: the answer to an inbound webhook-id remembers the body it answered
+    // (SHA-256 of its bytes), so a reused id with another body is refused instead of replayed;
+    // and the reasons given for break-glass reads live sealed outside the hash-chained audit
+    // rows, which name them by id (storage/sqlite_sealed_texts).
+    {8, R"sql(
+ALTER TABLE inbound_messages ADD COLUMN request_hash TEXT;
+CREATE TABLE audit_reasons (
+    id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

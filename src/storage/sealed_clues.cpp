@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "clue_router/domain/personal_data.hpp"
+#include "clue_router/domain/sealed_value.hpp"
 #include "clue_router/storage/store.hpp"
 
 namespace clue_router::storage {
@@ -35,6 +36,13 @@ domain::Clue open_clue_document(nlohmann::json doc, const std::string& clue_id,
             if (!doc.contains(at)) continue;
             if (!doc[at].is_string()) {
                 throw StorageError("stored clue " + clue_id + " has a broken " + pointer);
+            }
+            // Birth dates are sealed since schema version 8; a clue sealed before holds its
+            // date in clear (sealed at the next `keys rotate-data-key`). Every other value was
+            // sealed from the start, so for those a clear value is tampering, and refused.
+            if (pointer == "/subject/birth_date" &&
+                !domain::parse_sealed(doc[at].get_ref<const std::string&>())) {
+                continue;
             }
             try {
                 doc[at] = cipher->open(doc[at].get<std::string>(),

@@ -57,8 +57,8 @@ bool purge(sqlite::Connection& c, const std::string& clue_id, Timestamp at) {
     }
     {
         auto q = c.query(
-            "UPDATE clues SET body_json = ?, sealed_with = NULL, personal_data_purged_at = ? "
-            "WHERE id = ?");
+            "UPDATE clues SET body_json = ?, sealed_with = NULL, personal_data_purged_at = ?, "
+            "dismissal_reason = NULL WHERE id = ?");
         q->bind_all(doc.dump(), time_text(at), clue_id);
         q->run();
     }

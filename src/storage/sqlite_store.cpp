@@ -17,6 +17,7 @@
 #include "clue_router/domain/screening.hpp"
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/domain/time.hpp"
+#include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/migrations.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
 #include "clue_router/storage/sqlite.hpp"
@@ -26,6 +27,7 @@
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
 #include "clue_router/storage/sqlite_retention.hpp"
+#include "clue_router/storage/sqlite_sealed_texts.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
@@ -115,7 +117,8 @@ StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
         open_clue_document(json_column(s, 6, "clues.body_json"), c.id, s.optional_text(8), cipher);
     c.created_at = time_column(s, 7, "clues.created_at");
     c.personal_data_purged_at = optional_time_column(s, 9, "clues.personal_data_purged_at");
-    c.dismissal_reason = s.optional_text(10);
+    c.dismissal_reason = sqlite_sealed_texts::open_optional(s.optional_text(10), "clues", c.id,
+                                                            "dismissal_reason", cipher);
     c.reviewed_by_key = s.optional_text(11);
     c.reviewed_at = optional_time_column(s, 12, "clues.reviewed_at");
     return c;
@@ -137,7 +140,8 @@ ApiKey api_key_row(const Statement& s) {
     return k;
 }
 
-std::optional<IdempotencyRecord> select_idempotency(Connection& c, const std::string& agency_id,
+std::optional<IdempotencyRecord> select_idempotency(Connection& c, const PersonalDataCipher* cipher,
+                                                    const std::string& agency_id,
                                                     const std::string& key) {
     auto q = c.query(
         "SELECT agency_id, key, request_hash, status, location, body, created_at "
@@ -150,7 +154,9 @@ std::optional<IdempotencyRecord> select_idempotency(Connection& c, const std::st
     r.request_hash = q->text(2);
     r.status = static_cast<int>(q->int64(3));
     r.location = q->text(4);
-    r.body = q->text(5);
+    // The reply holds the masked clue: sealed at rest like the clue itself.
+    r.body = sqlite_sealed_texts::open(
+        q->text(5), "idempotency", sqlite_sealed_texts::row_of(r.agency_id, r.key), "body", cipher);
     r.created_at = time_column(*q, 6, "idempotency.created_at");
     return r;
 }
@@ -192,14 +198,17 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
                                                       const std::string& key) override {
-        return select_idempotency(c_, agency_id, key);
+        return select_idempotency(c_, cipher_, agency_id, key);
     }
 
     void insert_idempotency(const IdempotencyRecord& r) override {
         auto q = c_.query(
             "INSERT INTO idempotency (agency_id, key, request_hash, status, location, body, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        q->bind_all(r.agency_id, r.key, r.request_hash, r.status, r.location, r.body,
+        q->bind_all(r.agency_id, r.key, r.request_hash, r.status, r.location,
+                    sqlite_sealed_texts::seal(r.body, "idempotency",
+                                              sqlite_sealed_texts::row_of(r.agency_id, r.key),
+                                              "body", cipher_),
                     time_text(r.created_at));
         q->run();
     }
@@ -291,7 +300,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "UPDATE clues SET status = ?, review_reason = ?, dismissal_reason = ?, "
             "reviewed_by_key = ?, reviewed_at = ? WHERE id = ?");
-        q->bind_all(to_string(c.status), c.review_reason, c.dismissal_reason, c.reviewed_by_key,
+        std::optional<std::string> reason;
+        if (c.dismissal_reason) {
+            reason = sqlite_sealed_texts::seal(*c.dismissal_reason, "clues", c.id,
+                                               "dismissal_reason", cipher_);
+        }
+        q->bind_all(to_string(c.status), c.review_reason, reason, c.reviewed_by_key,
                     time_text(c.reviewed_at), c.id);
         q->run();
     }
@@ -470,16 +484,23 @@ class SqliteWriteTransaction final : public WriteTransaction {
     std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) override {
         return sqlite_webhooks::find_inbound_secret(c_, cipher_, agency_id);
     }
-    std::optional<std::pair<int, std::string>> find_inbound_answer(
-        const std::string& agency_id, const std::string& webhook_id) override {
-        return sqlite_webhooks::find_inbound_answer(c_, agency_id, webhook_id);
+    std::optional<InboundAnswer> find_inbound_answer(const std::string& agency_id,
+                                                     const std::string& webhook_id) override {
+        return sqlite_webhooks::find_inbound_answer(c_, cipher_, agency_id, webhook_id);
     }
     void insert_inbound_answer(const std::string& agency_id, const std::string& webhook_id,
-                               int status, const std::string& body, Timestamp at) override {
-        sqlite_webhooks::insert_inbound_answer(c_, agency_id, webhook_id, status, body, at);
+                               const InboundAnswer& answer, Timestamp at) override {
+        sqlite_webhooks::insert_inbound_answer(c_, cipher_, agency_id, webhook_id, answer, at);
     }
     int reseal_webhook_secrets(int limit) override {
         return sqlite_webhooks::reseal_secrets(c_, required_cipher(), limit);
+    }
+    int reseal_texts(int limit) override {
+        return sqlite_sealed_texts::reseal(c_, required_cipher(), limit);
+    }
+    void insert_audit_reason(const std::string& id, const std::string& reason,
+                             Timestamp at) override {
+        sqlite_sealed_texts::insert_audit_reason(c_, cipher_, id, reason, time_text(at));
     }
 
   private:
@@ -568,9 +589,13 @@ class SqliteReader final : public Reader {
         return out;
     }
 
+    std::optional<std::string> audit_reason(const std::string& id) override {
+        return sqlite_sealed_texts::audit_reason(*c_, cipher_, id);
+    }
+
     std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
                                                       const std::string& key) override {
-        return select_idempotency(*c_, agency_id, key);
+        return select_idempotency(*c_, cipher_, agency_id, key);
     }
 
     std::optional<StoredClue> find_clue(const std::string& id) override {
@@ -798,6 +823,7 @@ class SqliteStore final : public Store {
         }
         const std::string synchronous = checked_synchronous(options.synchronous);
 
+        secure_database_files(options.path);
         writer_ = std::make_unique<Connection>(options.path, Connection::Mode::read_write_create,
                                                options.busy_timeout_ms);
         {

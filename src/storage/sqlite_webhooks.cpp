@@ -9,6 +9,7 @@
 #include "clue_router/domain/time.hpp"
 #include "clue_router/domain/webhook_event.hpp"
 #include "clue_router/storage/sealed_secrets.hpp"
+#include "clue_router/storage/sqlite_sealed_texts.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_webhooks {
@@ -420,23 +421,32 @@ int reseal_secrets(Connection& c, const PersonalDataCipher& cipher, int limit) {
     return resealed;
 }
 
-std::optional<std::pair<int, std::string>> find_inbound_answer(Connection& c,
-                                                               const std::string& agency_id,
-                                                               const std::string& webhook_id) {
-    auto q =
-        c.query("SELECT status, body FROM inbound_messages WHERE agency_id = ? AND webhook_id = ?");
+std::optional<InboundAnswer> find_inbound_answer(Connection& c, const PersonalDataCipher* cipher,
+                                                 const std::string& agency_id,
+                                                 const std::string& webhook_id) {
+    auto q = c.query(
+        "SELECT status, body, request_hash FROM inbound_messages "
+        "WHERE agency_id = ? AND webhook_id = ?");
     q->bind_all(agency_id, webhook_id);
     if (!q->step()) return std::nullopt;
-    return std::make_pair(static_cast<int>(q->int64(0)), q->text(1));
+    return InboundAnswer{static_cast<int>(q->int64(0)),
+                         sqlite_sealed_texts::open(
+                             q->text(1), "inbound_messages",
+                             sqlite_sealed_texts::row_of(agency_id, webhook_id), "body", cipher),
+                         q->optional_text(2)};
 }
 
-void insert_inbound_answer(Connection& c, const std::string& agency_id,
-                           const std::string& webhook_id, int status, const std::string& body,
-                           Timestamp at) {
+void insert_inbound_answer(Connection& c, const PersonalDataCipher* cipher,
+                           const std::string& agency_id, const std::string& webhook_id,
+                           const InboundAnswer& answer, Timestamp at) {
     auto q = c.query(
-        "INSERT INTO inbound_messages (agency_id, webhook_id, status, body, received_at) "
-        "VALUES (?, ?, ?, ?, ?)");
-    q->bind_all(agency_id, webhook_id, status, body, time_text(at));
+        "INSERT INTO inbound_messages (agency_id, webhook_id, status, body, received_at, "
+        "request_hash) VALUES (?, ?, ?, ?, ?, ?)");
+    q->bind_all(agency_id, webhook_id, answer.status,
+                sqlite_sealed_texts::seal(answer.body, "inbound_messages",
+                                          sqlite_sealed_texts::row_of(agency_id, webhook_id),
+                                          "body", cipher),
+                time_text(at), answer.request_hash);
     q->run();
 }
 

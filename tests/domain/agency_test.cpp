@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 
 using namespace clue_router::domain;
 using nlohmann::json;
@@ -81,11 +82,11 @@ TEST_CASE("agency: every field checked", "[agency][domain]") {
           FieldErrors{
               {"/agencies/1/webhook", "unknown member"},
               {"/agencies/1/id", "must be 1 to 64 characters from a-z, 0-9, '.', '_' and '-'"},
-              {"/agencies/1/kind", "is not a known agency kind"},
+              {"/agencies/1/kind", vocabulary::one_of(vocabulary::agency_kinds())},
               {"/agencies/1/name", "must be 1 to 128 characters"},
               {"/agencies/1/region", "a county code needs its prefecture part"},
               {"/agencies/1/parent", "must be a string"},
-              {"/agencies/1/services/1", "is not a known service"},
+              {"/agencies/1/services/1", vocabulary::one_of(vocabulary::services())},
               {"/agencies/1/services/2", "must be a string"},
               {"/agencies/1/services/3", "is repeated"},
               {"/agencies/1/accepts_referrals", "must be true or false"}});

@@ -7,6 +7,7 @@
 
 #include "clue_router/domain/clue.hpp"
 #include "clue_router/domain/id_number.hpp"
+#include "clue_router/domain/vocabulary.hpp"
 
 using namespace clue_router::domain;
 using nlohmann::json;
@@ -265,17 +266,24 @@ TEST_CASE("clue: wrong JSON types", "[clue][domain]") {
     CHECK(with(P("/reporter"), true) == FieldError{"/reporter", "must be an object"});
 }
 
-TEST_CASE("clue: vocabularies", "[clue][domain]") {
+TEST_CASE("clue: vocabulary errors list the allowed values", "[clue][domain]") {
     json body = valid_body();
     body["source"]["channel"] = "hotline_110";
     body["subject"]["sex"] = "F";
     body["indicators"] = {"domestic_violence", "poverty_relapse_risk", "dv", "domestic_violence"};
     body["reporter"]["relation"] = "friend";
-    CHECK(errors_of(body) == FieldErrors{{"/source/channel", "is not a known channel"},
-                                         {"/subject/sex", "must be female, male or unknown"},
-                                         {"/indicators/2", "is not a known indicator"},
-                                         {"/indicators/3", "is repeated"},
-                                         {"/reporter/relation", "is not a known relation"}});
+    const auto errors = errors_of(body);
+    CHECK(errors ==
+          FieldErrors{{"/source/channel",
+                       "must be one of hotline_12309, hotline_12338, online_platform, "
+                       "federation_visit, procuratorate_case, other"},
+                      {"/subject/sex", "must be one of female, male, unknown"},
+                      {"/indicators/2", vocabulary::one_of(vocabulary::indicators())},
+                      {"/indicators/3", "is repeated"},
+                      {"/reporter/relation",
+                       "must be one of self, family, neighbour, social_worker, official, other"}});
+    CHECK_THAT(errors.at(2).detail, Catch::StartsWith("must be one of domestic_violence, ") &&
+                                        Catch::EndsWith(", protection_order_needed"));
 }
 
 TEST_CASE("clue: received_at must be RFC 3339", "[clue][domain]") {
@@ -518,4 +526,27 @@ TEST_CASE("clue: stored clues map back exactly, without being judged again", "[c
     broken = older;
     broken["consent"] = "yes";
     CHECK_THROWS_AS(clue_from_json(broken), std::invalid_argument);
+}
+
+TEST_CASE("clue: received_at before 1990, or ahead of the clock beyond the tolerance",
+          "[clue][domain]") {
+    json body = valid_body();  // received 2026-11-20T09:12:00+08:00 = 01:12Z
+    const Timestamp received = *parse_rfc3339("2026-11-20T01:12:00Z");
+    using std::chrono::minutes;
+    using std::chrono::seconds;
+    // Five minutes fast is within a 300 s tolerance; ten is not.
+    CHECK(parse_clue(body, {received - minutes(5), seconds(300)}));
+    const auto ahead = parse_clue(body, {received - minutes(10), seconds(300)});
+    REQUIRE_FALSE(ahead);
+    REQUIRE(ahead.error().size() == 1);
+    CHECK(ahead.error()[0].pointer == "/source/received_at");
+    CHECK_THAT(ahead.error()[0].detail, Catch::Contains("in the future"));
+    // Reported together with the body's other errors.
+    body["subject"]["sex"] = "F";
+    CHECK(parse_clue(body, {received - minutes(10), seconds(300)}).error().size() == 2);
+    body = minimal_body();
+    body["source"]["received_at"] = "1989-12-31T23:59:59Z";
+    CHECK(only_error(body) == FieldError{"/source/received_at", "must not be before 1990-01-01"});
+    body["source"]["received_at"] = "1990-01-01T00:00:00Z";
+    CHECK(parse_clue(body));
 }

@@ -79,7 +79,12 @@ TEST_CASE("29 February: leap years only", "[id_number][domain]") {
 TEST_CASE("broken ID numbers", "[id_number][domain]") {
     CHECK(error_of("51170219810312024") == "must be 18 characters");
     CHECK(error_of("51170219810312024X0") == "must be 18 characters");
-    CHECK(error_of("511702198103120") == "must be 18 characters");
+    // 15 digits: a first-generation number, answered with what to send instead.
+    CHECK(error_of("511702810312024") == std::string(kFifteenDigits));
+    CHECK_THAT(error_of("511702810312024"), Catch::Contains("not accepted") &&
+                                                Catch::Contains("18-digit") &&
+                                                Catch::Contains("birth_date and phone"));
+    CHECK(error_of("51170219810312X") == "must be 18 characters");
     CHECK(parse_id_number("").error() == "must be 18 characters");
     CHECK(error_of("5117021981031202AX") == "the first 17 characters must be digits");
     CHECK(error_of("51170219810312 24X") == "the first 17 characters must be digits");

@@ -37,3 +37,21 @@ TEST_CASE("json_array_text joins serialised elements", "[domain][json]") {
     CHECK(json_array_text({}) == "[]");
     CHECK(json_array_text({R"({"id":"t1"})", "2"}) == json::array({{{"id", "t1"}}, 2}).dump());
 }
+
+TEST_CASE("broken JSON is placed by line and column, counted in characters", "[domain][json]") {
+    CHECK(parse_json_text(R"({"a": [1, 2]})").value() == json{{"a", {1, 2}}});
+    const auto broken = parse_json_text("{\n  \"名字\": \"王某\",,\n}");
+    REQUIRE_FALSE(broken);
+    // The second comma: line 2, after two spaces, four quoted characters, colon, space, four.
+    CHECK_THAT(broken.error(), Catch::StartsWith("line 2, column 14: "));
+    // Nothing of the text itself is quoted.
+    CHECK(broken.error().find("王某") == std::string::npos);
+    const auto cut = parse_json_text("{\"a\": [1,");
+    REQUIRE_FALSE(cut);
+    CHECK_THAT(cut.error(), Catch::Contains("ends before the JSON does"));
+    // Well formed but out of range: refused too, not thrown.
+    CHECK_FALSE(parse_json_text(R"({"age": 1e400})"));
+    CHECK(position_of("ab\ncd", 4).line == 2);
+    CHECK(position_of("ab\ncd", 4).column == 2);
+    CHECK(position_of("", 10).column == 1);
+}

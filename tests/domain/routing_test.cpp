@@ -166,3 +166,37 @@ TEST_CASE("routing: the demo directory routes its counties", "[domain][routing]"
     require_one(route_from(clue_in("510105"), *d), "proc-510100");
     require_one(route_from(clue_in("511300"), *d), "proc-510000");
 }
+
+TEST_CASE("routing: a code missing from the region list still routes, and waits for a person",
+          "[domain][routing]") {
+    auto list = RegionList::from_json(nlohmann::json{
+        {"510000", "四川省"}, {"511700", "达州市"}, {"511702", "通川区"}, {"511722", "宣汉县"}});
+    REQUIRE(list);
+    Screening screening;
+    screening.score = 70;
+    screening.priority = Priority::high;
+    const auto with_list = [&](const Clue& clue) {
+        return route({clue, screening, "hotline-12309-sc", {}, &*list}, sichuan(),
+                     procuratorate_only());
+    };
+    // 511799: well shaped, no such county. Climbs to the prefecture, and is flagged.
+    const auto unknown = with_list(clue_in("511799"));
+    REQUIRE(unknown.tickets.size() == 1);
+    CHECK(unknown.tickets[0].recipient_agency == "proc-511700");
+    CHECK(unknown.review_reason == std::optional<std::string>("unknown_region"));
+    CHECK(unknown.warnings ==
+          FieldWarnings{{"/subject/region", "unknown_region", unknown.warnings.at(0).detail}});
+    CHECK_THAT(unknown.warnings[0].detail, Catch::Contains("region list"));
+    // A listed code: nothing to say.
+    const auto known = with_list(clue_in("511702"));
+    CHECK_FALSE(known.review_reason);
+    CHECK(known.warnings.empty());
+    // Without consent the clue stays home for that reason, and the sender still hears of the
+    // code.
+    const auto stays = with_list(clue_in("511799", false));
+    CHECK(stays.tickets.empty());
+    CHECK(stays.review_reason == std::optional<std::string>("consent_missing"));
+    CHECK(stays.warnings.size() == 1);
+    // No list configured: structure checks only.
+    CHECK(route_from(clue_in("511799"), sichuan()).warnings.empty());
+}

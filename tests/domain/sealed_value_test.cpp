@@ -31,11 +31,12 @@ TEST_CASE("anything that is not an envelope is refused", "[domain][sealed]") {
 
 TEST_CASE("the personal parts of a clue are listed once", "[domain][personal]") {
     const auto& pointers = personal_data_pointers();
-    for (const char* p : {"/subject/name", "/subject/id_number", "/subject/phone",
-                          "/subject/address", "/narrative", "/reporter/name", "/reporter/phone"}) {
+    for (const char* p :
+         {"/subject/name", "/subject/id_number", "/subject/phone", "/subject/address",
+          "/subject/birth_date", "/narrative", "/reporter/name", "/reporter/phone"}) {
         CHECK(std::find(pointers.begin(), pointers.end(), p) != pointers.end());
     }
-    CHECK(pointers.size() == 7);
+    CHECK(pointers.size() == 8);
 }
 
 TEST_CASE("identifier terms are canonical and kind-tagged", "[domain][personal]") {

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "clue_router/http/query.hpp"
 
 using clue_router::http::parse_target;
@@ -26,4 +30,26 @@ TEST_CASE("broken request targets are refused", "[http][query]") {
     CHECK_FALSE(parse_target("/v1/%zz"));
     CHECK_FALSE(parse_target("/v1/x?a=%4"));
     CHECK_FALSE(parse_target("/v1/x?a=%"));
+}
+
+TEST_CASE("unknown query parameters and cursors of the wrong shape are told apart",
+          "[http][query]") {
+    using clue_router::http::CursorKind;
+    using clue_router::http::is_cursor;
+    const auto t = parse_target("/v1/tickets?box=inbox&stauts=x&limit=2");
+    REQUIRE(t);
+    constexpr std::string_view allowed[] = {"box", "status", "limit", "cursor"};
+    CHECK(clue_router::http::unknown_parameters(*t, allowed) == std::vector<std::string>{"stauts"});
+
+    CHECK(is_cursor("0195a1c2-7d4f-7c33-8d2e-1f0a9b8c7d6e", CursorKind::uuid));
+    CHECK_FALSE(is_cursor("0195A1C2-7D4F-7C33-8D2E-1F0A9B8C7D6E", CursorKind::uuid));
+    CHECK_FALSE(is_cursor("zzz", CursorKind::uuid));
+    CHECK_FALSE(is_cursor("0195a1c2-7d4f-7c33-8d2e-1f0a9b8c7d6", CursorKind::uuid));
+    CHECK(is_cursor("fed-510000", CursorKind::agency_id));
+    CHECK_FALSE(is_cursor("Fed 510000", CursorKind::agency_id));
+    CHECK(is_cursor("42", CursorKind::sequence));
+    CHECK(is_cursor("9223372036854775807", CursorKind::sequence));
+    CHECK_FALSE(is_cursor("9223372036854775808", CursorKind::sequence));
+    CHECK_FALSE(is_cursor("-1", CursorKind::sequence));
+    CHECK_FALSE(is_cursor("", CursorKind::sequence));
 }

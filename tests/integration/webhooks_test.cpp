@@ -378,6 +378,15 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
     CHECK(again.body == first.body);
     CHECK(again.header("Idempotent-Replayed") == "true");
     CHECK(get(c, proc, "/v1/tickets/" + ticket).json().value("version", 0) == 2);
+    // The same webhook-id with another body: refused, not answered with the first reply (the
+    // new action would be dropped in silence); the first answer stays the id's.
+    const std::string start_body = json{{"ticket_id", ticket}, {"action", "start"}}.dump();
+    Response reused =
+        c.post(path, start_body,
+               signed_by_standardwebhooks(server, secret, "msg_in_1", now_seconds(), start_body));
+    CHECK_PROBLEM(reused, 422, "webhook-id-reused");
+    CHECK(get(c, proc, "/v1/tickets/" + ticket).json().value("status", "") == "accepted");
+    CHECK(c.post(path, accept, h1).body == first.body);
 
     // What the API refuses, the hook refuses: assisted without measures, the sender's cancel.
     const std::string bad_close =

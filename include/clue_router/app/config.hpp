@@ -22,7 +22,8 @@ struct Config {
     std::string relief_standards = "config/relief-standards.json";
     std::string routing = "config/routing.json";
     std::string deadlines = "config/deadlines.json";  // empty: the built-in defaults
-    std::string regions;              // the GB/T 2260 code list; empty: structure checks only
+    // The GB/T 2260 code list (the shipped one by default); empty: structure checks only.
+    std::string regions = "config/regions.json";
     int sweep_interval_seconds = 60;  // how often the deadline sweeper runs
     std::size_t max_body_bytes = 1 << 20;
     int header_timeout_ms = 15'000;
@@ -34,6 +35,9 @@ struct Config {
     int rate_limit_burst = 600;
     int idempotency_retention_hours = 48;
     int local_offset_minutes = 8 * 60;  // China Standard Time, for "today" in age rules
+    // How far a clue's source.received_at may be ahead of the server's clock (senders' clocks
+    // run fast); further ahead is a 422.
+    int received_at_future_tolerance_seconds = 300;
     std::string log_level = "info";
     // Where the data keyring is (service/data_keys): a file, or the name of an environment
     // variable holding it. Exactly one; the service refuses to start without a keyring.

@@ -8,11 +8,17 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "clue_router/app/config.hpp"
 #include "clue_router/service/runtime_config.hpp"
 #include "clue_router/storage/store.hpp"
 
 namespace clue_router::app {
+
+// A JSON file; throws std::runtime_error naming the file (as "the <what> file <path>") and,
+// for broken JSON, the line and column where it breaks.
+nlohmann::json read_json_file(const std::string& path, const char* what);
 
 // Everything but the directory (left empty), from the configured files.
 std::shared_ptr<service::RuntimeConfig> load_config_files(const Config& config);

@@ -58,6 +58,18 @@ struct Clue {
 // structure, string lengths, valid UTF-8 in every string.
 Expected<Clue, FieldErrors> parse_clue(const nlohmann::json& body);
 
+// What intake knows of time that the domain cannot read itself: the server's clock, and how far
+// ahead of it a sender's clock may run.
+struct IntakeClock {
+    Timestamp now;
+    std::chrono::seconds future_tolerance{300};
+};
+
+// As above, and source.received_at must not be more than `future_tolerance` after `now`: a
+// report cannot arrive from the future, and a typed 2030 would skew every deadline and figure.
+// (received_at before 1990 is refused by both: no hotline of the campaign is that old.)
+Expected<Clue, FieldErrors> parse_clue(const nlohmann::json& body, const IntakeClock& clock);
+
 // The clue in the API's JSON shape (the same shape parse_clue accepts, normalised).
 nlohmann::json to_json(const Clue& clue);
 

@@ -15,4 +15,16 @@ struct FieldError {
 
 using FieldErrors = std::vector<FieldError>;
 
+// Something accepted but worth a second look, e.g. {"/subject/region", "unknown_region",
+// "is not a code in the region list; …"}: the request succeeded, the reply says what to check.
+// `code` is a stable id clients may act on.
+struct FieldWarning {
+    std::string pointer;
+    std::string code;
+    std::string detail;
+    bool operator==(const FieldWarning&) const = default;
+};
+
+using FieldWarnings = std::vector<FieldWarning>;
+
 }  // namespace clue_router::domain

@@ -21,6 +21,13 @@ struct IdNumber {
 // contain the number itself.
 Expected<IdNumber, std::string> parse_id_number(std::string_view text);
 
+// What a 15-digit (first-generation) number is answered with.
+inline constexpr std::string_view kFifteenDigits =
+    "is a 15-digit (first-generation) ID number, which is not accepted: send the 18-digit "
+    "number (on the current card, or converted: '19' inserted before the 2-digit birth year, "
+    "then the GB 11643 check character appended), or leave id_number out and give birth_date "
+    "and phone instead";
+
 // The check character for the first 17 digits; exposed for tests and for tools that make
 // valid test numbers.
 char id_number_check_character(std::string_view first17);

@@ -11,7 +11,8 @@
 namespace clue_router::domain {
 
 // JSON pointers, into the document to_json(Clue) makes, of every personal value: the
-// subject's name, ID number, phone and address, the narrative, the reporter's name and phone.
+// subject's name, ID number, phone, address and birth date (digits 7-14 of the ID number),
+// the narrative, the reporter's name and phone.
 const std::vector<std::string>& personal_data_pointers();
 
 // An identifier of the subject in a canonical form: kind "id_number" (18 characters, check

@@ -22,6 +22,9 @@ inline constexpr std::string_view score_below_threshold = "score_below_threshold
 inline constexpr std::string_view no_purpose = "no_purpose";
 inline constexpr std::string_view no_agency_for_region = "no_agency_for_region";
 inline constexpr std::string_view rejected_everywhere = "rejected_everywhere";
+// The subject's region is well shaped but not in the region list: probably mistyped. The
+// clue is routed by climbing all the same, and waits for a person to check the code.
+inline constexpr std::string_view unknown_region = "unknown_region";
 }  // namespace review_reasons
 
 struct TicketPlan {
@@ -35,6 +38,8 @@ struct RoutingDecision {
     // agency (then `unrouted` names those purposes and `tickets` holds the others).
     std::optional<std::string> review_reason;
     std::vector<std::string> unrouted;
+    // What the sender should check though the clue was accepted (the submission's 201 says).
+    FieldWarnings warnings;
 };
 
 struct RoutingRequest {
@@ -42,10 +47,14 @@ struct RoutingRequest {
     const Screening& screening;
     std::string sender_agency;
     std::vector<std::string> excluded_agencies;  // agencies that may not receive it
+    const RegionList* regions = nullptr;         // the code list in force; null: none
 };
 
 // Consent first (without it the clue may not leave the sender), then the score threshold
-// (urgent clues are exempt), then the purposes from the rules, each to its recipient.
+// (urgent clues are exempt), then the purposes from the rules, each to its recipient. A
+// region missing from the region list never stops a clue: it routes by climbing as any
+// other, and also waits for a person (`unknown_region`, which outranks the missing agencies
+// it probably explains), with a warning for its sender whatever else happened.
 RoutingDecision route(const RoutingRequest& request, const Directory& directory,
                       const RoutingRules& rules);
 

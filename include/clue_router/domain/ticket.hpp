@@ -35,6 +35,8 @@ std::optional<TicketStatus> parse_ticket_status(std::string_view s);
 std::optional<TicketAction> parse_ticket_action(std::string_view s);
 std::optional<Outcome> parse_outcome(std::string_view s);
 bool is_terminal(TicketStatus s);
+// Every status's name, in the order of the enum: what a list's `status` filter takes.
+std::span<const std::string_view> ticket_statuses();
 
 struct Ticket {
     std::string id;

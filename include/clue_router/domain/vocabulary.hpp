@@ -2,6 +2,7 @@
 // The words partners integrate against (DESIGN §5). These lists are stable API: criteria and
 // routing rules may add meaning to them, but ids are never renamed.
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace clue_router::domain::vocabulary {
@@ -21,5 +22,8 @@ bool is_agency_kind(std::string_view v);
 bool is_service(std::string_view v);
 bool is_reporter_relation(std::string_view v);
 bool is_sex(std::string_view v);
+
+// "must be one of a, b, c": what a vocabulary error says, so the sender sees the choices.
+std::string one_of(std::span<const std::string_view> words);
 
 }  // namespace clue_router::domain::vocabulary

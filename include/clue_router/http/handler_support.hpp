@@ -1,13 +1,16 @@
 #pragma once
 // Small pieces every handler needs: reading a JSON body safely, query parameters, ETags.
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "clue_router/http/exchange.hpp"
+#include "clue_router/http/query.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/service_error.hpp"
 
@@ -21,16 +24,28 @@ constexpr int kMaxJsonDepth = 64;
 // (not JSON, too deeply nested, not an object).
 std::optional<nlohmann::json> read_json_object(Exchange& ex);
 
-// limit (1..200, default 50) and cursor query parameters; nullopt after replying 400.
+// True when the request's query has only parameters among `allowed`; otherwise replies 400
+// naming each unknown one (`/query/<name>`) and what the route takes, and returns false.
+bool accept_query(Exchange& ex, std::initializer_list<std::string_view> allowed);
+
+// limit (1..200, default 50) and cursor (of the list's kind) query parameters, and no others
+// but `also_allowed` (the list's own filters); nullopt after replying 400.
 struct PageParams {
     int limit = 50;
     std::optional<std::string> cursor;
 };
-std::optional<PageParams> read_page_params(Exchange& ex);
+std::optional<PageParams> read_page_params(
+    Exchange& ex, CursorKind cursor = CursorKind::uuid,
+    std::initializer_list<std::string_view> also_allowed = {});
 
 // "\"3\"" → 3. nullopt when absent; an unparseable header is reported through `bad`.
 std::optional<std::int64_t> parse_if_match(const std::string& header, bool& bad);
 std::string etag_of(std::int64_t version);
+
+// The If-Match header's version (nullopt when absent) into `version`; false after replying 400
+// to a header that is not an ETag, with what to send: a bare number gets "quote the version".
+// `record` names what the ETag is of ("ticket", "agency").
+bool read_if_match(Exchange& ex, std::string_view record, std::optional<std::int64_t>& version);
 
 // {"items": […], "next_cursor": "…"} (no next_cursor on the last page).
 void reply_page(Exchange& ex, service::Page page);

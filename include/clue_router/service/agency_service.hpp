@@ -39,6 +39,9 @@ class AgencyService {
     nlohmann::json view(const storage::StoredAgency& agency) const;
 
   private:
+    // The agency a POST or PUT body describes, or every field error the body alone shows.
+    Result<domain::Agency> checked_agency(const nlohmann::json& body,
+                                          std::optional<std::string> path_id);
     void write(const Actor& actor, domain::Agency agency, std::optional<std::int64_t> if_match,
                bool creating, Completion<storage::StoredAgency> done);
 

@@ -21,6 +21,9 @@ namespace clue_router::service {
 struct ClueServiceOptions {
     // "Today" for age rules is the date where the clue is handled: China Standard Time.
     std::chrono::minutes local_offset{8 * 60};
+    // How far ahead of the server's clock a clue's received_at may be (a sender's clock that
+    // runs fast); further ahead is refused.
+    std::chrono::seconds received_at_future_tolerance{300};
 };
 
 // The reply to a submission, exactly as stored for idempotent replays.

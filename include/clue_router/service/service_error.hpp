@@ -22,6 +22,7 @@ enum class ErrorKind {
     precondition_failed,     // 412
     precondition_required,   // 428
     idempotency_key_reused,  // 422
+    webhook_id_reused,       // 422: an inbound webhook-id sent again with another body
     unavailable,             // 503, storage failed; nothing was stored
     signature_invalid,       // 401, an inbound webhook's signature or timestamp is refused
 };

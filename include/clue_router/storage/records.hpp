@@ -75,6 +75,14 @@ struct IdempotencyRecord {
     Timestamp created_at{};
 };
 
+// The answer given to an inbound webhook-id, so that a repeat gets the same answer.
+struct InboundAnswer {
+    int status = 0;
+    std::string body;
+    // SHA-256 hex of the body that was answered; absent on answers stored before it was kept.
+    std::optional<std::string> request_hash;
+};
+
 // An open clue whose subject shares identifiers with another's (by blind index).
 struct ClueMatch {
     std::string clue_id;

@@ -47,12 +47,14 @@ void upsert_inbound_secret(sqlite::Connection& c, const PersonalDataCipher* ciph
 std::optional<InboundSecret> find_inbound_secret(sqlite::Connection& c,
                                                  const PersonalDataCipher* cipher,
                                                  const std::string& agency_id);
-std::optional<std::pair<int, std::string>> find_inbound_answer(sqlite::Connection& c,
-                                                               const std::string& agency_id,
-                                                               const std::string& webhook_id);
-void insert_inbound_answer(sqlite::Connection& c, const std::string& agency_id,
-                           const std::string& webhook_id, int status, const std::string& body,
-                           Timestamp at);
+// The answer's body is sealed at rest (storage/sqlite_sealed_texts): it holds the ticket.
+std::optional<InboundAnswer> find_inbound_answer(sqlite::Connection& c,
+                                                 const PersonalDataCipher* cipher,
+                                                 const std::string& agency_id,
+                                                 const std::string& webhook_id);
+void insert_inbound_answer(sqlite::Connection& c, const PersonalDataCipher* cipher,
+                           const std::string& agency_id, const std::string& webhook_id,
+                           const InboundAnswer& answer, Timestamp at);
 
 // Seals under the current key the endpoint and inbound secrets of up to `limit` rows that are
 // clear (written before sealing) or sealed under an older key; returns how many secrets.

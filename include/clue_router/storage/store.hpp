@@ -56,6 +56,13 @@ class WriteTransaction {
     // The same for webhook secrets (endpoint and inbound, current and previous), up to `limit`
     // rows; returns how many secrets it re-encrypted.
     virtual int reseal_webhook_secrets(int limit) = 0;
+    // The same for stored replies and sealed free text (storage/sqlite_sealed_texts): up to
+    // `limit` values; returns how many.
+    virtual int reseal_texts(int limit) = 0;
+    // A reason given for reading personal data (break-glass), sealed; the audit row names it
+    // by `id`, so the hash chain holds no free text and survives key rotation.
+    virtual void insert_audit_reason(const std::string& id, const std::string& reason,
+                                     Timestamp at) = 0;
 
     // Same person: open clues matching this (already inserted) clue's identifiers, and links.
     virtual std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) = 0;
@@ -120,10 +127,10 @@ class WriteTransaction {
     virtual void upsert_inbound_secret(const InboundSecret& secret) = 0;
     virtual std::optional<InboundSecret> find_inbound_secret(const std::string& agency_id) = 0;
     // The stored answer to an inbound webhook-id, so a repeat gets the same answer.
-    virtual std::optional<std::pair<int, std::string>> find_inbound_answer(
-        const std::string& agency_id, const std::string& webhook_id) = 0;
+    virtual std::optional<InboundAnswer> find_inbound_answer(const std::string& agency_id,
+                                                             const std::string& webhook_id) = 0;
     virtual void insert_inbound_answer(const std::string& agency_id, const std::string& webhook_id,
-                                       int status, const std::string& body, Timestamp at) = 0;
+                                       const InboundAnswer& answer, Timestamp at) = 0;
 };
 
 // A read-only view. Each Reader holds one pooled connection until destroyed; hold it for
@@ -158,6 +165,8 @@ class Reader {
 
     // Audit rows with seq > after_seq, oldest first, at most `limit` (≤ 1000).
     virtual std::vector<domain::AuditEntry> audit_entries(std::int64_t after_seq, int limit) = 0;
+    // The clear text of a reason stored with insert_audit_reason; nullopt when there is none.
+    virtual std::optional<std::string> audit_reason(const std::string& id) = 0;
     virtual std::optional<TicketClosure> closure_of(const std::string& ticket_id) = 0;
 
     virtual std::vector<WebhookEndpoint> webhook_endpoints(
