@@ -10,8 +10,11 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "clue_router/app/backup_command.hpp"
+#include "clue_router/app/command_store.hpp"
 #include "clue_router/app/config.hpp"
 #include "clue_router/app/data_keys_loader.hpp"
+#include "clue_router/app/progress.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/app/screen_command.hpp"
 #include "clue_router/app/serve.hpp"
@@ -25,29 +28,21 @@ namespace clue_router::app {
 
 namespace {
 
-// cipher: only for commands that read or write personal data; the rest run without the
-// data keyring, so key management needs no access to it.
-std::unique_ptr<storage::Store> open_store(
-    const Config& config, std::shared_ptr<const storage::PersonalDataCipher> cipher = nullptr) {
-    const auto parent = std::filesystem::path(config.database).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    storage::SqliteOptions options;
-    options.path = config.database;
-    options.synchronous = config.synchronous;
-    options.read_connections = 1;
-    options.cipher = std::move(cipher);
-    return storage::open_sqlite_store(options);
-}
-
 // Removes the personal data of clues closed longer than the retention period, or (dry run)
 // lists what would go. Needs no data key: nothing is decrypted, the envelopes are dropped.
 int purge(const Config& config, bool dry_run) {
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     service::SystemClock clock;
     service::Retention retention(*store, clock,
                                  std::chrono::days(config.retention_days_after_close));
-    const auto report =
-        dry_run ? retention.dry_run() : retention.purge(service::command_line_actor(clock.now()));
+    service::RetentionReport report;
+    if (dry_run) {
+        report = retention.dry_run();
+    } else {
+        auto progress = Progress::on_stderr("purge", "clue(s)");
+        report = retention.purge(service::command_line_actor(clock.now()), 200,
+                                 [&progress](int purged) { progress.update(purged); });
+    }
     store->stop();
     std::cout << "clue\tclosed_at\n";
     for (const auto& c : report.due) {
@@ -62,7 +57,7 @@ int purge(const Config& config, bool dry_run) {
 
 // Walks the audit chain; exit 0 when intact, 1 at the first broken link.
 int audit_verify(const Config& config) {
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     const auto v = service::verify_audit(*store->reader());
     store->stop();
     if (v.intact) {
@@ -80,12 +75,13 @@ int audit_verify(const Config& config) {
 // older key.
 int keys_rotate_data_key(const Config& config) {
     auto keyring = require_data_keyring(config);
-    auto store = open_store(config, keyring);
+    auto store = open_command_store(config, keyring);
     const auto now = service::SystemClock{}.now();
     const auto actor = service::command_line_actor(now);
     int clues = 0;
     int secrets = 0;
     int texts = 0;
+    auto progress = Progress::on_stderr("re-encrypt", "value(s)");
     for (;;) {
         int n = 0;
         int m = 0;
@@ -105,8 +101,10 @@ int keys_rotate_data_key(const Config& config) {
         clues += n;
         secrets += m;
         texts += t;
+        progress.update(clues + secrets + texts);
         if (n == 0 && m == 0 && t == 0) break;
     }
+    progress.finish();
     store->stop();
     std::cerr << "re-encrypted " << clues << " clue(s) and " << secrets
               << " webhook secret(s) under data key " << keyring->current_key_id() << "\n"
@@ -135,7 +133,7 @@ int keys_create(const Config& config, const std::string& agency, const std::stri
     }
     // The key's agency must be in the directory this deployment serves (the database, with
     // the directory file's new agencies seeded, as serve does).
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     seed_directory(*store, config);
     if (!stored_directory(*store).find(agency)) {
         store->stop();
@@ -157,7 +155,7 @@ int keys_create(const Config& config, const std::string& agency, const std::stri
 }
 
 int keys_list(const Config& config) {
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
     std::cout << "id\tagency\trole\tcreated_at\texpires_at\trevoked_at\tlast_used_at\tlabel\n";
@@ -174,7 +172,7 @@ int keys_list(const Config& config) {
 }
 
 int keys_revoke(const Config& config, const std::string& key_id) {
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
     const bool revoked = keys.revoke(service::command_line_actor(clock.now()), key_id);
@@ -218,7 +216,7 @@ int agencies_import(const Config& config, const std::string& path) {
         return 2;
     }
     const auto files = load_config_files(config);
-    auto store = open_store(config);
+    auto store = open_command_store(config);
     std::map<std::string, domain::Agency> merged;
     for (auto& a : store->reader()->agencies()) merged[a.id] = std::move(a);
     for (std::size_t i = 0; i < incoming.size(); ++i) {
@@ -336,6 +334,26 @@ int run_cli(int argc, char** argv) {
         "verify", "check the hash chain; exit 1 and name the first broken row if it is not intact");
     verify_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
 
+    auto* backup_cmd = cli.add_subcommand(
+        "backup",
+        "copy the database to a new file, consistently, while the server serves (the data "
+        "keyring is not in it: back that up separately)");
+    backup_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    std::string backup_file;
+    backup_cmd->add_option("file", backup_file, "the backup to write (must not exist)")->required();
+
+    auto* restore_cmd = cli.add_subcommand(
+        "restore",
+        "replace the database with a backup, after checking its integrity, its schema version "
+        "and that the data keyring opens it; refused while a server uses the database");
+    restore_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    std::string restore_file;
+    restore_cmd->add_option("file", restore_file, "the backup to restore")->required();
+    bool overwrite = false;
+    restore_cmd->add_flag("--overwrite", overwrite,
+                          "replace a database that holds data (what it gained since the backup "
+                          "is lost)");
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -349,7 +367,7 @@ int run_cli(int argc, char** argv) {
             return serve(config);
         }
         if (*migrate_cmd) {
-            auto store = open_store(config);
+            auto store = open_command_store(config);
             store->stop();
             std::cerr << "database " << config.database << " is at schema version "
                       << storage::latest_schema_version() << "\n";
@@ -394,6 +412,8 @@ int run_cli(int argc, char** argv) {
         if (*rotate_cmd) return keys_rotate_data_key(config);
         if (*verify_cmd) return audit_verify(config);
         if (*purge_cmd) return purge(config, dry_run);
+        if (*backup_cmd) return backup_command(config, backup_file, std::cerr);
+        if (*restore_cmd) return restore_command(config, restore_file, overwrite, std::cerr);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;

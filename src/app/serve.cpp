@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "clue_router/app/data_keys_loader.hpp"
+#include "clue_router/app/database_lock.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
@@ -199,6 +200,8 @@ int serve(const Config& config) {
     std::shared_ptr<const service::RuntimeConfig> runtime;
     std::unique_ptr<storage::Store> store;
     std::shared_ptr<const service::DataKeyring> data_keys;
+    // Held for as long as this process serves: `restore` refuses while it is held.
+    std::optional<DatabaseLock> database_lock;
     try {
         // No keyring, no service: refusing to start beats storing someone's story in clear.
         data_keys = require_data_keyring(config);
@@ -206,6 +209,11 @@ int serve(const Config& config) {
         http::make_webhook_tls_context(config.webhook_ca_file);
         const auto parent = std::filesystem::path(config.database).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent);
+        database_lock = DatabaseLock::try_acquire(config.database, DatabaseLock::Mode::shared);
+        if (!database_lock) {
+            throw std::runtime_error("a restore is replacing " + config.database + " (it holds " +
+                                     DatabaseLock::path_for(config.database) + ")");
+        }
         store = storage::open_sqlite_store(store_options(config, data_keys));
         runtime = load_runtime_config(config, *store);
     } catch (const std::exception& e) {

@@ -35,7 +35,8 @@ RetentionReport Retention::dry_run() {
     return report;
 }
 
-RetentionReport Retention::purge(const Actor& actor, int batch) {
+RetentionReport Retention::purge(const Actor& actor, int batch,
+                                 const std::function<void(int)>& on_batch) {
     RetentionReport report;
     for (;;) {
         const auto now = clock_.now();
@@ -44,6 +45,7 @@ RetentionReport Retention::purge(const Actor& actor, int batch) {
             n = purge_in(tx, actor, now, now - period_, batch, &report.due);
         });
         report.purged += n;
+        if (on_batch) on_batch(report.purged);
         if (n == 0) break;
     }
     return report;

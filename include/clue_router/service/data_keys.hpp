@@ -38,6 +38,9 @@ class DataKeyring final : public storage::PersonalDataCipher {
     std::string open(std::string_view sealed, std::string_view context) const override;
     std::string key_id_of(std::string_view sealed) const override;
     std::string blind_index(std::string_view term) const override;
+    // Whether the keyring holds a data key of this id (restore tells a missing key from a
+    // wrong one).
+    bool has_data_key(const std::string& id) const { return data_keys_.count(id) != 0; }
 
     // The keyring written back as text (for with_new_data_key).
     std::string to_text() const;

@@ -3,6 +3,7 @@
 // period after a clue's loop closes, its personal data is removed, each removal audited,
 // while the anonymised record stays for the figures.
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "clue_router/service/actor.hpp"
@@ -25,7 +26,9 @@ class Retention {
     RetentionReport dry_run();
     // Purges everything due, in batches of `batch` clues per unit of work, synchronously:
     // for the command line and the service's hourly timer thread, never a request.
-    RetentionReport purge(const Actor& actor, int batch = 200);
+    // `on_batch`, when set, is told the clues purged so far after each batch (a progress line).
+    RetentionReport purge(const Actor& actor, int batch = 200,
+                          const std::function<void(int)>& on_batch = {});
     // One batch as a unit of work, for the serving process (does not wait).
     void purge_batch_async(const Actor& actor, int batch, std::function<void(int)> done);
 
