@@ -1,31 +1,17 @@
 // The audit trail and retention through the real binary: rows for what the API did, the
 // chain verified over HTTP and by `clue-router audit verify`, a row edited in the SQLite file
 // found by both; `clue-router purge --dry-run` and `purge` on a clue closed long ago.
-#include <sqlite3.h>
-
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "integration/support/api.hpp"
+#include "integration/support/database.hpp"
 #include "integration/support/test_server.hpp"
 
 using namespace clue_router::it;
 
 namespace {
-
-// Runs SQL directly on the database file, as someone with access to the disk could.
-void edit_database(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    INFO(message);
-    REQUIRE(rc == SQLITE_OK);
-}
 
 // Finishes every ticket of the clue: the sender cancels them (a recipient's rejection would
 // route the clue again, to the parent agency).
