@@ -1,6 +1,5 @@
 #include "clue_router/app/backup_command.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "clue_router/app/progress.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clock.hpp"
+#include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/sqlite_backup.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 
@@ -70,26 +70,23 @@ bool keyring_opens(std::ostream& err, const Config& config, const std::string& f
     return check.ok();
 }
 
-// A restore into a new file, run by root: the file gets its directory's owner (the service's
-// user, in /var/lib/clue-router), or the service could not open it. SQLite gives the -wal and
-// -shm files the database file's owner.
-// Returns whether it made the file.
-bool create_database_file(const std::string& database) {
-    const int fd = ::open(database.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) return false;
-        throw std::runtime_error("cannot create " + database + ": " + std::strerror(errno));
-    }
+// The database file for a restore, mode 600 (storage/database_file). A new one made by root
+// gets its directory's owner (the service's user, in /var/lib/clue-router), or the service
+// could not open it; SQLite gives the -wal and -shm files the database file's owner. Returns
+// whether it made the file.
+bool prepare_database_file(const std::string& database) {
+    std::error_code ec;
+    const bool created = !std::filesystem::exists(database, ec);
+    storage::secure_database_files(database);
+    if (!created || ::geteuid() != 0) return created;
     struct stat dir {};
     const auto parent = std::filesystem::absolute(database).parent_path();
-    const bool chowned = ::geteuid() != 0 || (::stat(parent.c_str(), &dir) == 0 &&
-                                              ::fchown(fd, dir.st_uid, dir.st_gid) == 0);
-    const int error = errno;
-    ::close(fd);
-    if (!chowned) {
-        std::filesystem::remove(database);
+    if (::stat(parent.c_str(), &dir) != 0 ||
+        ::chown(database.c_str(), dir.st_uid, dir.st_gid) != 0) {
+        const std::string error = std::strerror(errno);
+        std::filesystem::remove(database, ec);
         throw std::runtime_error("cannot give " + database + " the owner of " + parent.string() +
-                                 ": " + std::strerror(error));
+                                 ": " + error);
     }
     return true;
 }
@@ -132,7 +129,7 @@ int restore_command(const Config& config, const std::string& file, bool overwrit
     // The backup first, then the keyring against it: nothing is replaced before both pass.
     const auto facts = storage::check_backup(file);
     if (!keyring_opens(err, config, file)) return 1;
-    const bool created = create_database_file(config.database);
+    const bool created = prepare_database_file(config.database);
     try {
         auto progress = Progress::on_stderr("restore", "pages");
         storage::restore_database(file, config.database, drawing(progress));

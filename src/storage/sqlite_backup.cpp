@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/sealed_value.hpp"
+#include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/migrations.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
 #include "clue_router/storage/sealed_secrets.hpp"
@@ -108,13 +109,15 @@ void require_integrity(Connection& c, const std::string& what) {
     if (first != "ok") throw StorageError(what + " fails SQLite's integrity check: " + first);
 }
 
-// (table, id column, secret column) of every sealed webhook secret.
-struct SecretColumn {
+// Every sealed value outside the clue documents: the webhook secrets (storage/sealed_secrets)
+// and the sealed texts (storage/sqlite_sealed_texts). Each select returns the row part of the
+// value's binding, then the stored value.
+struct SealedColumn {
     const char* table;
     const char* select;
     std::string_view column;
 };
-constexpr SecretColumn kSecretColumns[] = {
+constexpr SealedColumn kSealedColumns[] = {
     {"webhook_endpoints", "SELECT id, secret FROM webhook_endpoints", "secret"},
     {"webhook_endpoints",
      "SELECT id, previous_secret FROM webhook_endpoints WHERE previous_secret IS NOT NULL",
@@ -123,17 +126,26 @@ constexpr SecretColumn kSecretColumns[] = {
     {"inbound_secrets",
      "SELECT agency_id, previous_secret FROM inbound_secrets WHERE previous_secret IS NOT NULL",
      "previous_secret"},
+    {"idempotency", "SELECT agency_id || '/' || key, body FROM idempotency", "body"},
+    {"inbound_messages", "SELECT agency_id || '/' || webhook_id, body FROM inbound_messages",
+     "body"},
+    {"clues", "SELECT id, dismissal_reason FROM clues WHERE dismissal_reason IS NOT NULL",
+     "dismissal_reason"},
+    {"audit_reasons", "SELECT id, reason FROM audit_reasons", "reason"},
 };
 
-// Calls visit(slot, stored text) for every stored webhook secret.
+// Calls visit(slot, stored text) for every value of those columns that is an envelope (values
+// stored before sealing began are clear, and name no key).
 template <class Visit>
-void each_secret(Connection& c, Visit&& visit) {
-    for (const auto& column : kSecretColumns) {
+void each_sealed_value(Connection& c, Visit&& visit) {
+    for (const auto& column : kSealedColumns) {
         if (!has_table(c, column.table)) continue;
         auto q = c.query(column.select);
         while (q->step()) {
-            const std::string id = q->text(0);
-            visit(SecretSlot{column.table, id, column.column}, q->text(1));
+            const std::string row = q->text(0);
+            const std::string stored = q->text(1);
+            const auto sealed = domain::parse_sealed(stored);
+            if (sealed) visit(SecretSlot{column.table, row, column.column}, stored, sealed->key_id);
         }
     }
 }
@@ -163,8 +175,8 @@ DatabaseFacts facts_of(Connection& c, const std::string& what) {
         auto q = c.query("SELECT DISTINCT sealed_with FROM clues WHERE sealed_with IS NOT NULL");
         while (q->step()) keys.insert(q->text(0));
     }
-    each_secret(c, [&](const SecretSlot&, const std::string& stored) {
-        if (const auto sealed = domain::parse_sealed(stored)) keys.insert(sealed->key_id);
+    each_sealed_value(c, [&](const SecretSlot&, const std::string&, const std::string& key_id) {
+        keys.insert(key_id);
     });
     f.data_keys.assign(keys.begin(), keys.end());
     return f;
@@ -181,14 +193,6 @@ void sync_path(const std::string& path, int flags) {
     const std::string error = rc == 0 ? "" : errno_text();
     ::close(fd);
     if (rc != 0) throw StorageError("cannot sync " + path + ": " + error);
-}
-
-// The backup file is created by us, mode 600, before SQLite opens it (SQLite would create it
-// 644): it holds every record, sealed or not.
-void create_private_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw StorageError("cannot create " + path + ": " + errno_text());
-    ::close(fd);
 }
 
 // The clue's document opened with the cipher; throws StorageError when it does not open.
@@ -240,7 +244,8 @@ DatabaseFacts backup_database(const std::string& database, const std::string& de
     }
     const std::string partial = destination + ".partial";
     fs::remove(partial, ec);  // left by an earlier run that died: never a whole backup
-    create_private_file(partial);
+    // Mode 600 before SQLite opens it (SQLite would make it 644): it holds every record.
+    secure_database_files(partial);
     try {
         DatabaseFacts facts;
         {
@@ -318,18 +323,17 @@ KeyringCheck check_keyring(const std::string& database, const PersonalDataCipher
             }
         }
     }
-    each_secret(c, [&](const SecretSlot& slot, const std::string& stored) {
-        const auto sealed = domain::parse_sealed(stored);
-        if (!sealed) return;  // written before secrets were sealed
-        bool ok = true;
-        try {
-            open_secret(stored, slot, &cipher);
-        } catch (const StorageError&) {
-            ok = false;
-        }
-        auto [it, inserted] = opens.emplace(sealed->key_id, ok);
-        if (!inserted) it->second = it->second && ok;
-    });
+    each_sealed_value(
+        c, [&](const SecretSlot& slot, const std::string& stored, const std::string& key_id) {
+            bool ok = true;
+            try {
+                open_secret(stored, slot, &cipher);
+            } catch (const StorageError&) {
+                ok = false;
+            }
+            auto [it, inserted] = opens.emplace(key_id, ok);
+            if (!inserted) it->second = it->second && ok;
+        });
     KeyringCheck check;
     for (const auto& [key_id, ok] : opens) {
         check.data_keys.push_back(key_id);

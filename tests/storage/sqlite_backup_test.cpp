@@ -227,6 +227,28 @@ TEST_CASE("check_keyring tells a missing or different data key and a different i
     CHECK(other_index.failing.empty());
     CHECK(other_index.index_key_matches == false);
 
+    // With the clue's personal data purged, the stored reply to its submission still names
+    // the key, and is what tells a wrong keyring.
+    {
+        auto store = open_sqlite_store(options_for(dir));
+        write_and_wait(*store, [](WriteTransaction& tx) {
+            tx.purge_personal_data("c1", at(60));
+            IdempotencyRecord r;
+            r.agency_id = "hotline-a";
+            r.key = "k1";
+            r.request_hash = "h";
+            r.status = 201;
+            r.location = "/v1/clues/c1";
+            r.body = R"({"clue":{"id":"c1"}})";
+            r.created_at = at(1);
+            tx.insert_idempotency(r);
+        });
+    }
+    CHECK(check_keyring(dir.db(), *test_keyring()).ok());
+    const auto reply_only =
+        check_keyring(dir.db(), *service::DataKeyring::parse(keyring_text(true, false)));
+    CHECK(reply_only.failing == std::vector<std::string>{id});
+
     const auto missing = check_keyring(
         dir.db(), *service::DataKeyring::parse(
                       service::DataKeyring::with_new_data_key("", domain::Timestamp{})));

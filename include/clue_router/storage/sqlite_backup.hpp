@@ -50,8 +50,8 @@ DatabaseFacts restore_database(const std::string& backup, const std::string& des
                                const CopyProgress& progress);
 
 // Whether a keyring opens what a database holds: for every data key a sealed value names,
-// one clue and every webhook secret sealed with it open; and the blind-index key gives the
-// stored digests of one clue's identifiers.
+// one clue and every other value sealed with it (webhook secrets, stored replies, reasons)
+// open; and the blind-index key gives the stored digests of one clue's identifiers.
 struct KeyringCheck {
     std::vector<std::string> data_keys;     // key ids named by sealed values, sorted
     std::vector<std::string> failing;       // of those, the ones whose values do not open
