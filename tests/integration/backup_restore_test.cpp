@@ -119,6 +119,9 @@ TEST_CASE("a backup taken under load restores every acknowledged clue with an in
                   "CREATE TABLE filler (b BLOB); INSERT INTO filler WITH RECURSIVE n(i) AS "
                   "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 48) "
                   "SELECT randomblob(1048576) FROM n");
+    // Made here, the file has the umask's mode; the server accepts only 0600.
+    std::filesystem::permissions(server.database_path(), std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::owner_write);
     server.start();
     const std::string intake = server.key_for(kHotline, "intake");
     const std::string admin = server.key_for("proc-510000", "admin");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "clue_router/service/data_keys.hpp"
+#include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_backup.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
@@ -39,6 +40,7 @@ std::int64_t count(const std::string& db, const char* sql) {
 }
 
 void add_filler(const std::string& db, int mib) {
+    secure_database_files(db);  // 0600, as the store demands
     sqlite::Connection c(db, sqlite::Connection::Mode::read_write_create, 1000);
     c.exec("CREATE TABLE filler (b BLOB)");
     auto q = c.query(
