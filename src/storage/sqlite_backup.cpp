@@ -288,6 +288,7 @@ DatabaseFacts check_backup(const std::string& backup) {
 DatabaseFacts restore_database(const std::string& backup, const std::string& destination,
                                const CopyProgress& progress) {
     auto facts = check_backup(backup);
+    secure_database_files(destination);  // a new one 0600; a shared one refused, as the store does
     Connection source(backup, Connection::Mode::read_only, kBusyTimeoutMs);
     pin_snapshot(source);
     Connection target(destination, Connection::Mode::read_write_create, kBusyTimeoutMs);
