@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
     config.criteria = source + "/config/criteria.json";
     config.routing = source + "/config/routing.json";
     config.deadlines = source + "/config/deadlines.json";
+    config.regions = source + "/config/regions.json";  // the default is cwd-relative
     storage::SqliteOptions options;
     options.path = config.database;
     options.synchronous = "NORMAL";

@@ -78,6 +78,8 @@ struct World {
         config.relief_standards = CLUE_ROUTER_SOURCE_DIR "/config/relief-standards.json";
         config.routing = CLUE_ROUTER_SOURCE_DIR "/config/routing.json";
         config.deadlines = CLUE_ROUTER_SOURCE_DIR "/config/deadlines.json";
+        // The default is relative to the working directory, which a fuzzer run does not fix.
+        config.regions = CLUE_ROUTER_SOURCE_DIR "/config/regions.json";
         storage::SqliteOptions options;
         options.path = config.database;
         options.synchronous = "NORMAL";  // durability is not under test here

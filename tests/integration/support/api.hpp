@@ -44,6 +44,7 @@ inline std::string make_id_number(const std::string& region, const std::string& 
 
 // The same number with a wrong check character.
 inline std::string with_wrong_check_character(const std::string& id) {
+    REQUIRE(id.size() == 18);
     std::string out = id;
     out[17] = out[17] == '0' ? '1' : '0';
     return out;
