@@ -69,46 +69,42 @@ int audit_verify(const Config& config) {
     return 1;
 }
 
-// Re-encrypts every clue, webhook secret, stored reply and sealed reason not sealed under the
-// keyring's current key (or not sealed at all: rows from before encryption), a batch per
-// transaction so the running service keeps writing in between. Afterwards no stored value names an
-// older key.
+// Re-encrypts every clue and every other sealed value (storage/sealed_columns: webhook
+// secrets, stored replies, sealed reasons) not sealed under the keyring's current key (or not
+// sealed at all: rows from before encryption), a batch per transaction so the running service
+// keeps writing in between. Afterwards no stored value names an older key.
 int keys_rotate_data_key(const Config& config) {
     auto keyring = require_data_keyring(config);
     auto store = open_command_store(config, keyring);
     const auto now = service::SystemClock{}.now();
     const auto actor = service::command_line_actor(now);
     int clues = 0;
-    int secrets = 0;
-    int texts = 0;
+    int values = 0;
     auto progress = Progress::on_stderr("re-encrypt", "value(s)");
     for (;;) {
         int n = 0;
         int m = 0;
-        int t = 0;
         storage::write_and_wait(*store, [&](storage::WriteTransaction& tx) {
             n = tx.reseal_clues(200);
-            m = tx.reseal_webhook_secrets(200);
-            t = tx.reseal_texts(200);
-            if (n > 0 || m > 0 || t > 0) {
+            m = tx.reseal_sealed_columns(200);
+            if (n > 0 || m > 0) {
                 service::append_audit(tx, actor, now,
                                       {"data_key.rotated",
                                        "data_key",
                                        keyring->current_key_id(),
-                                       {{"clues", n}, {"webhook_secrets", m}, {"texts", t}}});
+                                       {{"clues", n}, {"values", m}}});
             }
         });
         clues += n;
-        secrets += m;
-        texts += t;
-        progress.update(clues + secrets + texts);
-        if (n == 0 && m == 0 && t == 0) break;
+        values += m;
+        progress.update(clues + values);
+        if (n == 0 && m == 0) break;
     }
     progress.finish();
     store->stop();
-    std::cerr << "re-encrypted " << clues << " clue(s) and " << secrets
-              << " webhook secret(s) under data key " << keyring->current_key_id() << "\n"
-              << "re-encrypted " << texts << " stored repl(ies) and reason(s)\n";
+    std::cerr << "re-encrypted " << clues << " clue(s) and " << values
+              << " other sealed value(s) (secrets, stored replies, reasons) under data key "
+              << keyring->current_key_id() << "\n";
     return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/migrations.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
+#include "clue_router/storage/sealed_columns.hpp"
 #include "clue_router/storage/sealed_secrets.hpp"
 #include "clue_router/storage/sqlite.hpp"
 
@@ -109,47 +110,6 @@ void require_integrity(Connection& c, const std::string& what) {
     if (first != "ok") throw StorageError(what + " fails SQLite's integrity check: " + first);
 }
 
-// Every sealed value outside the clue documents: the webhook secrets (storage/sealed_secrets)
-// and the sealed texts (storage/sqlite_sealed_texts). Each select returns the row part of the
-// value's binding, then the stored value.
-struct SealedColumn {
-    const char* table;
-    const char* select;
-    std::string_view column;
-};
-constexpr SealedColumn kSealedColumns[] = {
-    {"webhook_endpoints", "SELECT id, secret FROM webhook_endpoints", "secret"},
-    {"webhook_endpoints",
-     "SELECT id, previous_secret FROM webhook_endpoints WHERE previous_secret IS NOT NULL",
-     "previous_secret"},
-    {"inbound_secrets", "SELECT agency_id, secret FROM inbound_secrets", "secret"},
-    {"inbound_secrets",
-     "SELECT agency_id, previous_secret FROM inbound_secrets WHERE previous_secret IS NOT NULL",
-     "previous_secret"},
-    {"idempotency", "SELECT agency_id || '/' || key, body FROM idempotency", "body"},
-    {"inbound_messages", "SELECT agency_id || '/' || webhook_id, body FROM inbound_messages",
-     "body"},
-    {"clues", "SELECT id, dismissal_reason FROM clues WHERE dismissal_reason IS NOT NULL",
-     "dismissal_reason"},
-    {"audit_reasons", "SELECT id, reason FROM audit_reasons", "reason"},
-};
-
-// Calls visit(slot, stored text) for every value of those columns that is an envelope (values
-// stored before sealing began are clear, and name no key).
-template <class Visit>
-void each_sealed_value(Connection& c, Visit&& visit) {
-    for (const auto& column : kSealedColumns) {
-        if (!has_table(c, column.table)) continue;
-        auto q = c.query(column.select);
-        while (q->step()) {
-            const std::string row = q->text(0);
-            const std::string stored = q->text(1);
-            const auto sealed = domain::parse_sealed(stored);
-            if (sealed) visit(SecretSlot{column.table, row, column.column}, stored, sealed->key_id);
-        }
-    }
-}
-
 bool has_sealed_clues(Connection& c) {
     if (!has_table(c, "clues")) return false;
     auto q = c.query("SELECT 1 FROM pragma_table_info('clues') WHERE name = 'sealed_with'");
@@ -175,9 +135,8 @@ DatabaseFacts facts_of(Connection& c, const std::string& what) {
         auto q = c.query("SELECT DISTINCT sealed_with FROM clues WHERE sealed_with IS NOT NULL");
         while (q->step()) keys.insert(q->text(0));
     }
-    each_sealed_value(c, [&](const SecretSlot&, const std::string&, const std::string& key_id) {
-        keys.insert(key_id);
-    });
+    sealed_columns::each_sealed_value(c, [&](const SecretSlot&, const std::string&,
+                                             const std::string& key_id) { keys.insert(key_id); });
     f.data_keys.assign(keys.begin(), keys.end());
     return f;
 }
@@ -324,7 +283,7 @@ KeyringCheck check_keyring(const std::string& database, const PersonalDataCipher
             }
         }
     }
-    each_sealed_value(
+    sealed_columns::each_sealed_value(
         c, [&](const SecretSlot& slot, const std::string& stored, const std::string& key_id) {
             bool ok = true;
             try {

@@ -20,6 +20,7 @@
 #include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/migrations.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
+#include "clue_router/storage/sealed_columns.hpp"
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_agencies.hpp"
 #include "clue_router/storage/sqlite_audit.hpp"
@@ -492,11 +493,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
                                const InboundAnswer& answer, Timestamp at) override {
         sqlite_webhooks::insert_inbound_answer(c_, cipher_, agency_id, webhook_id, answer, at);
     }
-    int reseal_webhook_secrets(int limit) override {
-        return sqlite_webhooks::reseal_secrets(c_, required_cipher(), limit);
-    }
-    int reseal_texts(int limit) override {
-        return sqlite_sealed_texts::reseal(c_, required_cipher(), limit);
+    int reseal_sealed_columns(int limit) override {
+        return sealed_columns::reseal(c_, required_cipher(), limit);
     }
     void insert_audit_reason(const std::string& id, const std::string& reason,
                              Timestamp at) override {

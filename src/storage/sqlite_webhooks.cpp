@@ -364,63 +364,6 @@ std::optional<InboundSecret> find_inbound_secret(Connection& c, const PersonalDa
         time_column(*q, 4, "inbound_secrets.created_at")};
 }
 
-namespace {
-
-// Reseals, under the current key, the secrets of up to `limit` rows of one table whose
-// secrets are clear or sealed under another key (deleted endpoints too: their secrets may
-// still be trusted by a partner). Returns how many secrets it resealed.
-int reseal_table(Connection& c, const PersonalDataCipher& cipher, std::string_view table,
-                 const char* select_sql, const char* update_sql, int& rows_left) {
-    struct Row {
-        std::string id;
-        std::string secret;
-        std::optional<std::string> previous;
-    };
-    std::vector<Row> stale;
-    {
-        auto q = c.query(select_sql);
-        while (rows_left > 0 && q->step()) {
-            Row r{q->text(0), q->text(1), q->optional_text(2)};
-            if (!secret_needs_reseal(r.secret, cipher) &&
-                !(r.previous && secret_needs_reseal(*r.previous, cipher))) {
-                continue;
-            }
-            stale.push_back(std::move(r));
-            --rows_left;
-        }
-    }
-    int resealed = 0;
-    for (const Row& r : stale) {
-        const SecretSlot current{table, r.id, "secret"};
-        const SecretSlot previous{table, r.id, "previous_secret"};
-        resealed += secret_needs_reseal(r.secret, cipher) ? 1 : 0;
-        resealed += r.previous && secret_needs_reseal(*r.previous, cipher) ? 1 : 0;
-        auto q = c.query(update_sql);
-        q->bind_all(
-            seal_secret(open_secret(r.secret, current, &cipher), current, &cipher),
-            sealed_optional(opened_optional(r.previous, previous, &cipher), previous, &cipher),
-            r.id);
-        q->run();
-    }
-    return resealed;
-}
-
-}  // namespace
-
-int reseal_secrets(Connection& c, const PersonalDataCipher& cipher, int limit) {
-    int rows_left = std::clamp(limit, 1, 1000);
-    int resealed = reseal_table(
-        c, cipher, "webhook_endpoints",
-        "SELECT id, secret, previous_secret FROM webhook_endpoints ORDER BY id",
-        "UPDATE webhook_endpoints SET secret = ?, previous_secret = ? WHERE id = ?", rows_left);
-    resealed += reseal_table(
-        c, cipher, "inbound_secrets",
-        "SELECT agency_id, secret, previous_secret FROM inbound_secrets ORDER BY agency_id",
-        "UPDATE inbound_secrets SET secret = ?, previous_secret = ? WHERE agency_id = ?",
-        rows_left);
-    return resealed;
-}
-
 std::optional<InboundAnswer> find_inbound_answer(Connection& c, const PersonalDataCipher* cipher,
                                                  const std::string& agency_id,
                                                  const std::string& webhook_id) {

@@ -480,7 +480,8 @@ TEST_CASE(
     RunResult rotated = server.cli({"keys", "rotate-data-key", "--config", server.config_path()});
     INFO(rotated.err);
     REQUIRE(rotated.success());
-    CHECK(rotated.err.find("re-encrypted 0 clue(s) and 2 webhook secret(s) under data key " +
+    CHECK(rotated.err.find("re-encrypted 0 clue(s) and 2 other sealed value(s) (secrets, stored "
+                           "replies, reasons) under data key " +
                            current) != std::string::npos);
     std::string retired;
     std::istringstream lines(made_key.out);

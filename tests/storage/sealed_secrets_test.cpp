@@ -207,11 +207,11 @@ TEST_CASE("secrets written before sealing still read, and rotation seals them",
     CHECK(reader->find_inbound_secret("proc-511702")->secret == inbound("proc-511702").secret);
 
     int moved = 0;
-    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_webhook_secrets(1); });
-    CHECK(moved == 2);  // whe_1: current and previous
-    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_webhook_secrets(200); });
-    CHECK(moved == 4);  // whe_2's one, whe_3's two, the agency's one
-    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_webhook_secrets(200); });
+    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(1); });
+    CHECK(moved == 1);  // the limit counts values
+    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
+    CHECK(moved == 5);  // the rest: whe_1's two, whe_2's one, whe_3's two, the agency's one
+    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
     CHECK(moved == 0);
 
     const std::string sealed_prefix = "cr1." + test_keyring()->current_key_id() + ".";
@@ -260,10 +260,10 @@ TEST_CASE("rotation reseals secrets sealed under the old key, which can then be 
         auto store = open_sqlite_store(options);
         int moved = 0;
         write_and_wait(*store,
-                       [&](WriteTransaction& tx) { moved = tx.reseal_webhook_secrets(200); });
+                       [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
         CHECK(moved == 4);
         write_and_wait(*store,
-                       [&](WriteTransaction& tx) { moved = tx.reseal_webhook_secrets(200); });
+                       [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
         CHECK(moved == 0);
     }
     options.cipher = service::DataKeyring::parse(only_b);

@@ -64,9 +64,9 @@ TEST_CASE("idempotency replies and inbound answers are sealed, opened, and resea
     auto store = open_sqlite_store(options_for(dir));
     CHECK(store->reader()->find_idempotency("hotline-12309-sc", "k/1")->body == "{\"old\":true}");
     int moved = 0;
-    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_texts(200); });
+    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
     CHECK(moved == 1);
-    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_texts(200); });
+    write_and_wait(*store, [&](WriteTransaction& tx) { moved = tx.reseal_sealed_columns(200); });
     CHECK(moved == 0);
     CHECK(store->reader()->find_idempotency("hotline-12309-sc", "k/1")->body == "{\"old\":true}");
     store->stop();

@@ -8,7 +8,8 @@
 // another row does not open.
 //
 // Values written before this sealing began are clear text; they still read (a JSON reply or a
-// reason is not an envelope) and `keys rotate-data-key` seals them.
+// reason is not an envelope) and `keys rotate-data-key` seals them. Every column sealed here
+// is listed in storage/sealed_columns, which rotation, backup and restore read.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,5 @@ void insert_audit_reason(sqlite::Connection& c, const PersonalDataCipher* cipher
                          const std::string& created_at);
 std::optional<std::string> audit_reason(sqlite::Connection& c, const PersonalDataCipher* cipher,
                                         const std::string& id);
-
-// Seals under the current key up to `limit` of the values above that are clear or sealed
-// under another key; returns how many.
-int reseal(sqlite::Connection& c, const PersonalDataCipher& cipher, int limit);
 
 }  // namespace clue_router::storage::sqlite_sealed_texts

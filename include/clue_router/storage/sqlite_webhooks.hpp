@@ -56,8 +56,4 @@ void insert_inbound_answer(sqlite::Connection& c, const PersonalDataCipher* ciph
                            const std::string& agency_id, const std::string& webhook_id,
                            const InboundAnswer& answer, Timestamp at);
 
-// Seals under the current key the endpoint and inbound secrets of up to `limit` rows that are
-// clear (written before sealing) or sealed under an older key; returns how many secrets.
-int reseal_secrets(sqlite::Connection& c, const PersonalDataCipher& cipher, int limit);
-
 }  // namespace clue_router::storage::sqlite_webhooks

@@ -53,12 +53,9 @@ class WriteTransaction {
     // Re-encrypts up to `limit` clues whose personal data is not sealed under the current
     // data key (or not sealed at all: rows from before encryption); returns how many.
     virtual int reseal_clues(int limit) = 0;
-    // The same for webhook secrets (endpoint and inbound, current and previous), up to `limit`
-    // rows; returns how many secrets it re-encrypted.
-    virtual int reseal_webhook_secrets(int limit) = 0;
-    // The same for stored replies and sealed free text (storage/sqlite_sealed_texts): up to
-    // `limit` values; returns how many.
-    virtual int reseal_texts(int limit) = 0;
+    // The same for every other sealed column (storage/sealed_columns: webhook secrets, stored
+    // replies, sealed free text): up to `limit` values; returns how many.
+    virtual int reseal_sealed_columns(int limit) = 0;
     // A reason given for reading personal data (break-glass), sealed; the audit row names it
     // by `id`, so the hash chain holds no free text and survives key rotation.
     virtual void insert_audit_reason(const std::string& id, const std::string& reason,

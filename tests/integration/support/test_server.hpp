@@ -28,6 +28,7 @@
 
 #include "integration/support/http_client.hpp"
 #include "integration/support/process.hpp"
+#include "integration/support/sealed_columns_check.hpp"
 
 #ifndef CLUE_ROUTER_BINARY
 #error "CLUE_ROUTER_BINARY must name the clue-router executable"
@@ -109,6 +110,12 @@ class TestServer {
         process_.kill_and_reap();
         client_.reset();
         if (failed) print_log("the test failed");
+        if (!failed) {
+            for (const std::string& column : unlisted_sealed_columns(database_path())) {
+                FAIL_CHECK("sealed values in " << column
+                                               << ", which storage/sealed_columns does not list");
+            }
+        }
         remove_dir();
     }
 
