@@ -1,6 +1,7 @@
 #include "clue_router/domain/http_url.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace clue_router::domain {
@@ -45,7 +46,12 @@ std::optional<HttpUrl> parse_http_url(std::string_view text, std::string& why) {
             why = "has an unclosed IPv6 address";
             return std::nullopt;
         }
-        url.host = std::string(authority.substr(1, close - 1));
+        url.address = parse_ip_address(authority.substr(1, close - 1));
+        if (!url.address || !url.address->v6) {
+            why = "has an IPv6 address that is not valid (no zone, no brackets inside)";
+            return std::nullopt;
+        }
+        url.host = url.address->to_string();
         const auto after = authority.substr(close + 1);
         if (!after.empty()) {
             if (after.front() != ':') {
@@ -62,6 +68,24 @@ std::optional<HttpUrl> parse_http_url(std::string_view text, std::string& why) {
     if (url.host.empty() || url.host.size() > 253) {
         why = "must name a host";
         return std::nullopt;
+    }
+    if (!url.address) {
+        // Names are letters, digits, '-', '_' and dots; anything else ("::1" unbracketed,
+        // "%00", "\\") is a way to make a resolver read a host differently from this code.
+        const bool name_like = std::all_of(url.host.begin(), url.host.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+        });
+        if (!name_like) {
+            why = "must name a host by letters, digits, '-' and '.', or an address ([…] for IPv6)";
+            return std::nullopt;
+        }
+        bool ends_in_number = false;
+        url.address = parse_url_ipv4(url.host, ends_in_number);
+        if (ends_in_number && !url.address) {
+            why = "has a host that ends in a number but is not an IPv4 address";
+            return std::nullopt;
+        }
+        if (url.address) url.host = url.address->to_string();
     }
     if (!port_text.empty() || authority.ends_with(":")) {
         unsigned port = 0;
