@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/ip_address.hpp"
+
 namespace clue_router::app {
 
 namespace {
@@ -83,6 +85,47 @@ std::function<void(Config&, const json&)> schedule(std::vector<int> Config::*mem
     };
 }
 
+// A list of IP networks (domain/ip_address): a JSON array of strings, or "10.0.0.0/8,fd00::/8"
+// from the environment; "" or [] is none. Each is checked here, naming the one at fault.
+std::function<void(Config&, const json&)> networks(std::vector<std::string> Config::*member,
+                                                   const char* name) {
+    return [=](Config& c, const json& v) {
+        std::vector<std::string> texts;
+        if (v.is_array()) {
+            for (const auto& n : v) {
+                if (!n.is_string()) {
+                    throw std::runtime_error(std::string(name) +
+                                             ": must be a list of networks (\"10.0.0.0/8\")");
+                }
+                texts.push_back(n.get<std::string>());
+            }
+        } else if (v.is_string()) {
+            const std::string text = v.get<std::string>();
+            std::size_t at = 0;
+            while (!text.empty() && at <= text.size()) {
+                const auto comma = text.find(',', at);
+                std::string part =
+                    text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+                part.erase(0, part.find_first_not_of(' '));
+                part.erase(part.find_last_not_of(' ') + 1);
+                texts.push_back(part);
+                if (comma == std::string::npos) break;
+                at = comma + 1;
+            }
+        } else {
+            throw std::runtime_error(std::string(name) +
+                                     ": must be a list of networks (\"10.0.0.0/8\")");
+        }
+        for (const auto& t : texts) {
+            std::string why;
+            if (!domain::parse_ip_network(t, why)) {
+                throw std::runtime_error(std::string(name) + ": \"" + t + "\" " + why);
+            }
+        }
+        c.*member = std::move(texts);
+    };
+}
+
 const std::vector<Setting>& settings() {
     static const std::vector<Setting> all = {
         {"listen_address", text(&Config::listen_address, "listen_address")},
@@ -137,6 +180,8 @@ const std::vector<Setting>& settings() {
         {"webhook_max_in_flight_per_endpoint",
          integer(&Config::webhook_max_in_flight_per_endpoint, 1, 1000,
                  "webhook_max_in_flight_per_endpoint")},
+        {"webhook_allowed_networks",
+         networks(&Config::webhook_allowed_networks, "webhook_allowed_networks")},
     };
     return all;
 }
@@ -176,6 +221,17 @@ void validate(const Config& c) {
 }
 
 }  // namespace
+
+std::vector<domain::IpNetwork> parsed_networks(const std::vector<std::string>& texts) {
+    std::vector<domain::IpNetwork> out;
+    for (const auto& t : texts) {
+        std::string why;
+        auto network = domain::parse_ip_network(t, why);
+        if (!network) throw std::runtime_error("\"" + t + "\" " + why);
+        out.push_back(*network);
+    }
+    return out;
+}
 
 Config load_config(const std::string& path) {
     Config config;

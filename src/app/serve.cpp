@@ -19,6 +19,7 @@
 #include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/database_lock.hpp"
 #include "clue_router/app/runtime_loader.hpp"
+#include "clue_router/domain/address_policy.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
 #include "clue_router/http/webhook_client.hpp"
@@ -245,7 +246,9 @@ int serve(const Config& config) {
         *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
     service::AuditService audit(*store);
     service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
-    service::WebhookService webhooks(*store, holder, clock);
+    const auto address_policy = std::make_shared<const domain::AddressPolicy>(
+        parsed_networks(config.webhook_allowed_networks));
+    service::WebhookService webhooks(*store, holder, clock, *address_policy);
     service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes));
     http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
                    sweeper, stats},
@@ -305,6 +308,7 @@ int serve(const Config& config) {
     dispatch.max_in_flight_per_endpoint =
         static_cast<std::size_t>(config.webhook_max_in_flight_per_endpoint);
     dispatch.extra_ca_file = config.webhook_ca_file;
+    dispatch.address_policy = address_policy;
     auto dispatcher = std::make_shared<http::WebhookDispatcher>(ioc, *store, clock, dispatch);
     dispatcher->start();
 

@@ -15,6 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "clue_router/http/asio_address.hpp"
+
 namespace clue_router::http {
 
 namespace {
@@ -36,10 +38,12 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
   public:
-    Attempt(net::io_context& ioc, std::shared_ptr<ssl::context> tls, OutboundRequest request,
+    Attempt(net::io_context& ioc, std::shared_ptr<ssl::context> tls,
+            std::shared_ptr<const domain::AddressPolicy> policy, OutboundRequest request,
             std::chrono::milliseconds timeout, std::function<void(OutboundResult)> done)
         : strand_(net::make_strand(ioc)),
           tls_(std::move(tls)),
+          policy_(std::move(policy)),
           resolver_(strand_),
           stream_(make_stream()),
           deadline_(strand_),
@@ -108,11 +112,25 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
         return std::nullopt;
     }
 
+    bool allowed(const tcp::endpoint& endpoint) const {
+        return policy_->allows(to_ip_address(endpoint.address()));
+    }
+
     void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
         if (ec) return finish(std::nullopt, "resolve", ec);
+        // Only the allowed addresses are tried; the rest are never connected to, so neither
+        // an answer nor a refusal from them can be observed.
+        std::vector<tcp::endpoint> endpoints;
+        for (const auto& entry : results) {
+            if (allowed(entry.endpoint())) endpoints.push_back(entry.endpoint());
+        }
+        if (endpoints.empty()) return refuse_address();
         beast::get_lowest_layer(stream_).async_connect(
-            results, [self = this->shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+            endpoints, [self = this->shared_from_this()](beast::error_code ec,
+                                                         const tcp::endpoint& connected) {
                 if (ec) return self->finish(std::nullopt, "connect", ec);
+                // The peer actually reached, judged again before a byte is sent.
+                if (!self->allowed(connected)) return self->refuse_address();
                 if constexpr (kTls) {
                     self->stream_.async_handshake(
                         ssl::stream_base::client, [self](beast::error_code ec) {
@@ -147,6 +165,11 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
             });
     }
 
+    void refuse_address() {
+        refused_address_ = true;
+        finish(std::nullopt, "connect", {});
+    }
+
     // The receiver has answered (or failed); the connection is simply closed. A TLS
     // close_notify would wait on a peer that may never answer it, and nothing more is read.
     void finish(std::optional<unsigned> status, const char* step, beast::error_code ec) {
@@ -161,6 +184,8 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
         if (status) {
             result.status = static_cast<int>(*status);
             result.retry_after = std::move(retry_after_);
+        } else if (refused_address_) {
+            result.error = kAddressNotAllowed;
         } else if (timed_out_) {
             result.error = "timeout";
         } else {
@@ -172,6 +197,7 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
 
     net::strand<net::io_context::executor_type> strand_;
     std::shared_ptr<ssl::context> tls_;  // kept alive for the stream's SSL object
+    std::shared_ptr<const domain::AddressPolicy> policy_;
     tcp::resolver resolver_;
     Stream stream_;
     net::steady_timer deadline_;
@@ -183,6 +209,7 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
     beast::flat_buffer buffer_;
     std::string retry_after_;
     bool timed_out_ = false;
+    bool refused_address_ = false;
     bool finished_ = false;
 };
 
@@ -213,16 +240,18 @@ std::shared_ptr<ssl::context> make_webhook_tls_context(const std::string& extra_
     return context;
 }
 
-void send_webhook(net::io_context& ioc, std::shared_ptr<ssl::context> tls, OutboundRequest request,
+void send_webhook(net::io_context& ioc, std::shared_ptr<ssl::context> tls,
+                  std::shared_ptr<const domain::AddressPolicy> policy, OutboundRequest request,
                   std::chrono::milliseconds timeout, std::function<void(OutboundResult)> done) {
+    if (!policy) throw std::logic_error("a delivery needs an address policy");
     if (request.url.tls()) {
         if (!tls) throw std::logic_error("an https delivery needs a TLS context");
-        std::make_shared<Attempt<TlsStream>>(ioc, std::move(tls), std::move(request), timeout,
-                                             std::move(done))
+        std::make_shared<Attempt<TlsStream>>(ioc, std::move(tls), std::move(policy),
+                                             std::move(request), timeout, std::move(done))
             ->run();
     } else {
-        std::make_shared<Attempt<PlainStream>>(ioc, nullptr, std::move(request), timeout,
-                                               std::move(done))
+        std::make_shared<Attempt<PlainStream>>(ioc, nullptr, std::move(policy), std::move(request),
+                                               timeout, std::move(done))
             ->run();
     }
 }

@@ -24,6 +24,9 @@ WebhookDispatcher::WebhookDispatcher(net::io_context& ioc, storage::Store& store
       random_(std::random_device{}()) {
     if (options_.retry_schedule.empty())
         options_.retry_schedule = service::default_retry_schedule();
+    if (!options_.address_policy) {
+        options_.address_policy = std::make_shared<const domain::AddressPolicy>();
+    }
 }
 
 void WebhookDispatcher::start() {
@@ -111,7 +114,7 @@ void WebhookDispatcher::attempt(const storage::WebhookDelivery& delivery,
                              {"webhook-timestamp", std::to_string(seconds)},
                              {"webhook-signature", signature}},
                             delivery.payload};
-    send_webhook(ioc_, tls_, std::move(request), options_.attempt_timeout,
+    send_webhook(ioc_, tls_, options_.address_policy, std::move(request), options_.attempt_timeout,
                  [self = shared_from_this(), delivery](OutboundResult result) {
                      const auto at = self->clock_.now();
                      storage::DeliveryAttempt outcome;

@@ -57,7 +57,21 @@ struct EndpointFields {
     std::optional<std::string> agency_id;
 };
 
-Result<EndpointFields> parse_endpoint_fields(const json& body, bool creating) {
+// The address-policy half of a URL's check, said so that staff know what to ask for.
+std::optional<std::string> refused_url(const domain::HttpUrl& url,
+                                       const domain::AddressPolicy& policy) {
+    const auto kind = policy.refusal_of_host(url);
+    if (!kind) return std::nullopt;
+    std::string why = "names a " + std::string(domain::to_string(*kind)) +
+                      " address, where webhooks are not sent";
+    if (domain::may_be_allowed(*kind)) {
+        why += " unless an administrator allows its network (webhook_allowed_networks)";
+    }
+    return why;
+}
+
+Result<EndpointFields> parse_endpoint_fields(const json& body, bool creating,
+                                             const domain::AddressPolicy& policy) {
     domain::FieldErrors errors;
     EndpointFields out;
     if (!body.is_object()) {
@@ -73,8 +87,11 @@ Result<EndpointFields> parse_endpoint_fields(const json& body, bool creating) {
         std::string why;
         if (!it->is_string()) {
             errors.push_back({"/url", "must be a string"});
-        } else if (!domain::parse_http_url(it->get_ref<const std::string&>(), why)) {
+        } else if (const auto url = domain::parse_http_url(it->get_ref<const std::string&>(), why);
+                   !url) {
             errors.push_back({"/url", why});
+        } else if (const auto refused = refused_url(*url, policy)) {
+            errors.push_back({"/url", *refused});
         } else {
             out.url = it->get<std::string>();
         }
@@ -143,6 +160,10 @@ Result<std::chrono::hours> overlap_of(const json& body) {
 
 }  // namespace
 
+WebhookService::WebhookService(storage::Store& store, const RuntimeConfigHolder& config,
+                               const Clock& clock, domain::AddressPolicy policy)
+    : store_(store), config_(config), clock_(clock), policy_(std::move(policy)) {}
+
 json endpoint_view(const storage::WebhookEndpoint& e) {
     json j{{"id", e.id},
            {"agency_id", e.agency_id},
@@ -179,7 +200,7 @@ json delivery_view(const storage::WebhookDelivery& d) {
 
 void WebhookService::create_endpoint(const Actor& actor, const json& body, Completion<json> done) {
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
-    auto fields = parse_endpoint_fields(body, true);
+    auto fields = parse_endpoint_fields(body, true, policy_);
     if (!fields) return done(domain::unexpected(fields.error()));
     std::string agency = actor.agency_id;
     if (fields->agency_id) {
@@ -249,7 +270,7 @@ Result<json> WebhookService::get_endpoint(const Actor& actor, const std::string&
 void WebhookService::update_endpoint(const Actor& actor, const std::string& id, const json& body,
                                      Completion<json> done) {
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
-    auto fields = parse_endpoint_fields(body, false);
+    auto fields = parse_endpoint_fields(body, false, policy_);
     if (!fields) return done(domain::unexpected(fields.error()));
     const auto now = clock_.now();
     run_write<json>(

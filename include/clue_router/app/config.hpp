@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "clue_router/domain/ip_address.hpp"
+
 namespace clue_router::app {
 
 struct Config {
@@ -58,7 +60,14 @@ struct Config {
     // PEM file of extra CA certificates trusted for https endpoints (a partner's private CA);
     // empty: the system trust store only.
     std::string webhook_ca_file;
+    // Networks webhooks may be sent into besides public addresses (loopback, private,
+    // link-local, special-purpose ranges); empty: public addresses only. See
+    // domain/address_policy.
+    std::vector<std::string> webhook_allowed_networks;
 };
+
+// The networks of a list the configuration has already checked.
+std::vector<domain::IpNetwork> parsed_networks(const std::vector<std::string>& texts);
 
 // Reads the file (when path is non-empty), then the environment. Throws std::runtime_error
 // naming the member and what is wrong with it.

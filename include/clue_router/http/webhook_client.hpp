@@ -10,6 +10,11 @@
 // the URL's host (SNI is sent for names). A receiver that fails either check fails the
 // attempt with "handshake: …" in the delivery log, and the delivery is retried like any
 // other failure.
+//
+// Every address the name resolves to is judged by the address policy before it is connected
+// to, and the connected peer once more after: a name that resolves to a refused address (DNS
+// rebinding included, since this runs on every attempt) fails the attempt with exactly
+// "address not allowed" — nothing of what, if anything, answers there reaches the log.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -20,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "clue_router/domain/address_policy.hpp"
 #include "clue_router/domain/http_url.hpp"
 
 namespace clue_router::http {
@@ -42,9 +48,12 @@ struct OutboundResult {
 std::shared_ptr<boost::asio::ssl::context> make_webhook_tls_context(
     const std::string& extra_ca_file);
 
+// The error of an attempt refused by the address policy; the same whatever the address.
+inline constexpr const char* kAddressNotAllowed = "address not allowed";
+
 // Calls `done` exactly once, on an executor of `ioc`. `tls` is used for https URLs only.
 void send_webhook(boost::asio::io_context& ioc, std::shared_ptr<boost::asio::ssl::context> tls,
-                  OutboundRequest request, std::chrono::milliseconds timeout,
-                  std::function<void(OutboundResult)> done);
+                  std::shared_ptr<const domain::AddressPolicy> policy, OutboundRequest request,
+                  std::chrono::milliseconds timeout, std::function<void(OutboundResult)> done);
 
 }  // namespace clue_router::http

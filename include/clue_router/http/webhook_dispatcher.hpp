@@ -22,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "clue_router/domain/address_policy.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/storage/store.hpp"
 
@@ -35,6 +36,8 @@ struct WebhookDispatcherOptions {
     std::size_t max_in_flight_per_endpoint = 8;
     // PEM certificates trusted for https endpoints besides the system's (webhook_ca_file).
     std::string extra_ca_file;
+    // Where deliveries may connect (webhook_allowed_networks); null: public addresses only.
+    std::shared_ptr<const domain::AddressPolicy> address_policy;
 };
 
 class WebhookDispatcher : public std::enable_shared_from_this<WebhookDispatcher> {

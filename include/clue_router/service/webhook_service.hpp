@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/address_policy.hpp"
 #include "clue_router/service/actor.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
@@ -33,8 +34,10 @@ class WebhookService {
     // answer to an inbound webhook can be stored and repeated byte for byte.
     using ErrorRenderer = std::function<std::pair<int, std::string>(const ServiceError&)>;
 
-    WebhookService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock)
-        : store_(store), config_(config), clock_(clock) {}
+    // policy: where endpoint URLs may point (webhook_allowed_networks); a URL whose host is
+    // an address the policy refuses, or "localhost", is refused at registration.
+    WebhookService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock,
+                   domain::AddressPolicy policy = {});
 
     // {url, event_types?, agency_id? (admin only)} → the endpoint with its secret, shown once.
     void create_endpoint(const Actor& actor, const nlohmann::json& body,
@@ -69,6 +72,7 @@ class WebhookService {
     storage::Store& store_;
     const RuntimeConfigHolder& config_;
     const Clock& clock_;
+    domain::AddressPolicy policy_;
 };
 
 nlohmann::json endpoint_view(const storage::WebhookEndpoint& e);

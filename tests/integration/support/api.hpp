@@ -131,6 +131,12 @@ inline Response transition(HttpClient& c, const std::string& key, const std::str
     return c.post("/v1/tickets/" + ticket_id + "/transitions", body.dump(), json_auth(key, extra));
 }
 
+// POST /v1/webhook-endpoints {"url"}, whatever the answer.
+inline Response post_webhook_endpoint(HttpClient& c, const std::string& key,
+                                      const std::string& url) {
+    return c.post("/v1/webhook-endpoints", json{{"url", url}}.dump(), json_auth(key));
+}
+
 // All items of a paged list (follows next_cursor).
 inline std::vector<json> list_all(HttpClient& c, const std::string& key, const std::string& path,
                                   const std::string& query = {}) {

@@ -127,6 +127,9 @@ class TestServer {
     std::string data_keys_path() const { return dir_ + "/data-keys"; }
     std::string config_path() const { return source_dir() + "/config/clue-router.json"; }
     unsigned short port() const { return port_; }
+    // Changes a CLUE_ROUTER_* override for the next start() (as an administrator edits the
+    // configuration between restarts).
+    void set_env(const std::string& name, const std::string& value) { extra_env_[name] = value; }
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     bool running() { return process_.running(); }
 
@@ -140,6 +143,9 @@ class TestServer {
             {"CLUE_ROUTER_DIRECTORY", source_dir() + "/config/demo-directory.json"},
             {"CLUE_ROUTER_CRITERIA", source_dir() + "/config/criteria.json"},
             {"CLUE_ROUTER_DATA_KEYS_FILE", data_keys_path()},
+            // The tests' webhook receivers listen on loopback; the shipped configuration
+            // allows no private address, so the tests opt in, as an administrator would.
+            {"CLUE_ROUTER_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"},
         };
         for (const auto& [k, v] : extra_env_) env[k] = v;
         return env;
