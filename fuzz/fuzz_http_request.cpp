@@ -26,6 +26,7 @@
 #include "clue_router/app/config.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/http/api.hpp"
+#include "clue_router/http/framing.hpp"
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
@@ -154,6 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!parser.is_done() && !ec) parser.put_eof(ec);
     if (ec || !parser.is_done()) return 0;  // the session answers 400 or waits; no handler
+    if (http::framing_problem(parser.get())) return 0;  // so does a smuggling attempt
 
     std::promise<http::Response> replied;
     auto future = replied.get_future();

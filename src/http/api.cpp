@@ -32,7 +32,7 @@ void Api::handle(Request&& request, Exchange::Sink sink) {
         return;
     }
     ex->set_target(std::move(*target));
-    auto match = router_.match(ex->request().method(), ex->target().path);
+    auto match = router_.match(ex->request().method(), ex->target().segments);
     if (std::holds_alternative<Router::NoSuchPath>(match)) {
         ex->reply_problem(not_found());
         return;

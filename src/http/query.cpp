@@ -1,5 +1,7 @@
 #include "clue_router/http/query.hpp"
 
+#include <algorithm>
+
 namespace clue_router::http {
 
 namespace {
@@ -79,9 +81,15 @@ std::optional<Target> parse_target(std::string_view target) {
     if (target.empty() || target.front() != '/') return std::nullopt;
     Target out;
     const auto q = target.find('?');
-    auto path = percent_decode(target.substr(0, q), false);
-    if (!path) return std::nullopt;
-    out.path = std::move(*path);
+    const std::string_view path = target.substr(0, q);
+    out.path = std::string(path);
+    for (std::size_t start = 1; start <= path.size();) {
+        const auto slash = std::min(path.find('/', start), path.size());
+        auto segment = percent_decode(path.substr(start, slash - start), false);
+        if (!segment) return std::nullopt;
+        out.segments.push_back(std::move(*segment));
+        start = slash + 1;
+    }
     if (q == std::string_view::npos) return out;
     std::string_view rest = target.substr(q + 1);
     while (!rest.empty()) {

@@ -33,7 +33,14 @@ void Router::add(beast_http::verb method, std::string pattern, RouteOptions opti
 
 Router::Match Router::match(beast_http::verb method, std::string_view path) const {
     if (path.empty() || path.front() != '/') return NoSuchPath{};
-    const auto segments = split_path(path);
+    std::vector<std::string> segments;
+    for (auto segment : split_path(path)) segments.emplace_back(segment);
+    return match(method, segments);
+}
+
+Router::Match Router::match(beast_http::verb method,
+                            const std::vector<std::string>& segments) const {
+    if (segments.empty()) return NoSuchPath{};
     std::vector<std::string> allowed;
     for (const auto& route : routes_) {
         if (route.segments.size() != segments.size()) continue;
@@ -44,7 +51,7 @@ Router::Match Router::match(beast_http::verb method, std::string_view path) cons
             if (is_parameter(want)) {
                 // An empty parameter ("/v1/tickets//history") is no match.
                 ok = !segments[i].empty();
-                if (ok) params[want.substr(1, want.size() - 2)] = std::string(segments[i]);
+                if (ok) params[want.substr(1, want.size() - 2)] = segments[i];
             } else {
                 ok = want == segments[i];
             }

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "clue_router/http/framing.hpp"
 #include "clue_router/http/problem.hpp"
 #include "clue_router/http/server.hpp"
 #include "clue_router/service/clock.hpp"
@@ -109,6 +110,9 @@ void StreamSession<Stream>::on_header(beast::error_code ec) {
     }
     receiving_ = true;
     const auto& req = parser_->get();
+    // Framing the parser accepted but this server must not guess at (smuggling): say so and
+    // hang up, since where this request ends is in doubt.
+    if (const auto problem = framing_problem(req)) return reply_and_close(bad_request(*problem));
     if (const auto length = parser_->content_length();
         length && *length > server_.options().max_body_bytes) {
         // Refuse before reading a byte of it.

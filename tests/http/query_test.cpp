@@ -53,3 +53,18 @@ TEST_CASE("unknown query parameters and cursors of the wrong shape are told apar
     CHECK_FALSE(is_cursor("-1", CursorKind::sequence));
     CHECK_FALSE(is_cursor("", CursorKind::sequence));
 }
+
+TEST_CASE("hardening 9: an encoded slash stays inside its segment", "[http][query][hardening]") {
+    auto t = parse_target("/v1%2Faudit%2Fverify");
+    REQUIRE(t);
+    CHECK(t->segments == std::vector<std::string>{"v1/audit/verify"});
+    t = parse_target("/v1/tickets/a%2Fb/history");
+    REQUIRE(t);
+    CHECK(t->segments == std::vector<std::string>{"v1", "tickets", "a/b", "history"});
+    t = parse_target("/v1/clues/%E4%B8%AD");
+    REQUIRE(t);
+    CHECK(t->segments.back() == "\xe4\xb8\xad");
+    t = parse_target("/");
+    REQUIRE(t);
+    CHECK(t->segments == std::vector<std::string>{""});
+}

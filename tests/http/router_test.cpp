@@ -52,3 +52,18 @@ TEST_CASE("the router tells an unknown path from a wrong method", "[http][router
     REQUIRE(std::get_if<Router::MethodNotAllowed>(&t));
     CHECK(std::get<Router::MethodNotAllowed>(t).allow == "GET");
 }
+
+TEST_CASE("hardening 9: a segment holding a slash matches no route", "[http][router][hardening]") {
+    Router r;
+    auto nothing = [](const std::shared_ptr<Exchange>&) {};
+    r.add(verb::get, "/v1/audit/verify", {}, nothing);
+    r.add(verb::get, "/v1/tickets/{id}", {}, nothing);
+    CHECK(std::holds_alternative<Router::NoSuchPath>(
+        r.match(verb::get, std::vector<std::string>{"v1/audit/verify"})));
+    CHECK(std::holds_alternative<Router::NoSuchPath>(
+        r.match(verb::get, std::vector<std::string>{"v1", "audit/verify"})));
+    // As a parameter it is only a strange id, looked up and not found.
+    auto m = r.match(verb::get, std::vector<std::string>{"v1", "tickets", "a/b"});
+    REQUIRE(std::get_if<Router::Found>(&m));
+    CHECK(std::get<Router::Found>(m).params.at("id") == "a/b");
+}

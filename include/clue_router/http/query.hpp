@@ -1,5 +1,7 @@
 #pragma once
-// The path and query of a request target, percent-decoded.
+// The path and query of a request target, percent-decoded. The path is split into segments
+// before decoding, so an encoded slash ("%2F") is part of a segment and never separates two:
+// "/v1%2Faudit%2Fverify" is one segment, not the route /v1/audit/verify.
 #include <map>
 #include <optional>
 #include <span>
@@ -10,7 +12,8 @@
 namespace clue_router::http {
 
 struct Target {
-    std::string path;
+    std::string path;                          // as sent, still percent-encoded
+    std::vector<std::string> segments;         // between the slashes of path, each decoded alone
     std::map<std::string, std::string> query;  // a repeated parameter keeps its last value
 };
 

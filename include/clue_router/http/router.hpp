@@ -38,6 +38,10 @@ class Router {
     };
     using Match = std::variant<Found, NoSuchPath, MethodNotAllowed>;
 
+    // segments: the decoded segments of a path (http/query's Target::segments); a segment
+    // may contain '/', which then matches no literal segment of a route.
+    Match match(beast_http::verb method, const std::vector<std::string>& segments) const;
+    // The same for a path none of whose segments is encoded (tests, route tables).
     Match match(beast_http::verb method, std::string_view path) const;
 
   private:

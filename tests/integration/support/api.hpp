@@ -163,6 +163,13 @@ inline std::vector<json> list_all(HttpClient& c, const std::string& key, const s
 
 // --- checks ---------------------------------------------------------------------------------
 
+// How often `what` occurs in `text` (log lines, replies on one connection).
+inline int occurrences(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
 inline bool is_uuid_v7(const std::string& s) {
     static const std::regex re(
         "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
