@@ -160,7 +160,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::promise<http::Response> replied;
     auto future = replied.get_future();
     auto calls = std::make_shared<int>(0);
-    w.api->handle(parser.release(), [&replied, calls](http::Response&& res) {
+    const auto peer = domain::IpAddress::from_v4(0x7f000001);
+    w.api->handle(parser.release(), peer, [&replied, calls](http::Response&& res) {
         FUZZ_CHECK(++*calls == 1);
         replied.set_value(std::move(res));
     });

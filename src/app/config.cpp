@@ -182,6 +182,13 @@ const std::vector<Setting>& settings() {
                  "webhook_max_in_flight_per_endpoint")},
         {"webhook_allowed_networks",
          networks(&Config::webhook_allowed_networks, "webhook_allowed_networks")},
+        {"trusted_proxies", networks(&Config::trusted_proxies, "trusted_proxies")},
+        {"address_rate_limit_per_minute", integer(&Config::address_rate_limit_per_minute, 0,
+                                                  10'000'000, "address_rate_limit_per_minute")},
+        {"address_rate_limit_burst",
+         integer(&Config::address_rate_limit_burst, 1, 1'000'000, "address_rate_limit_burst")},
+        {"hook_max_body_bytes",
+         integer(&Config::hook_max_body_bytes, 1024, 64LL << 20, "hook_max_body_bytes")},
     };
     return all;
 }

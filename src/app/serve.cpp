@@ -24,6 +24,7 @@
 #include "clue_router/http/server.hpp"
 #include "clue_router/http/webhook_client.hpp"
 #include "clue_router/http/webhook_dispatcher.hpp"
+#include "clue_router/service/address_rate_limiter.hpp"
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/clock.hpp"
@@ -246,13 +247,20 @@ int serve(const Config& config) {
         *store, holder, clock, {std::chrono::minutes(config.local_offset_minutes)}, reload);
     service::AuditService audit(*store);
     service::RateLimiter limiter({config.rate_limit_per_minute, config.rate_limit_burst});
+    service::AddressRateLimiter address_limiter(
+        {config.address_rate_limit_per_minute, config.address_rate_limit_burst});
     const auto address_policy = std::make_shared<const domain::AddressPolicy>(
         parsed_networks(config.webhook_allowed_networks));
     service::WebhookService webhooks(*store, holder, clock, *address_policy);
     service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes));
+    http::ApiOptions api_options;
+    api_options.key_limiter = &limiter;
+    api_options.address_limiter = &address_limiter;
+    api_options.trusted_proxies = parsed_networks(config.trusted_proxies);
+    api_options.hook_max_body_bytes = config.hook_max_body_bytes;
     http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
                    sweeper, stats},
-                  &limiter);
+                  std::move(api_options));
 
     net::io_context ioc(config.threads);
     auto work = net::make_work_guard(ioc);
@@ -274,9 +282,14 @@ int serve(const Config& config) {
             return 1;
         }
     }
-    http::Server server(ioc, options, [&api](http::Request&& req, http::Exchange::Sink sink) {
-        api.handle(std::move(req), std::move(sink));
-    });
+    options.body_limit_for = [&api](http::beast_http::verb method, std::string_view target) {
+        return api.body_limit(method, target);
+    };
+    http::Server server(
+        ioc, options,
+        [&api](http::Request&& req, const domain::IpAddress& peer, http::Exchange::Sink sink) {
+            api.handle(std::move(req), peer, std::move(sink));
+        });
     try {
         server.start();
     } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "clue_router/http/client_address.hpp"
 #include "clue_router/http/handler_support.hpp"
 
 #include "clue_router/service/clock.hpp"
@@ -9,23 +10,38 @@
 
 namespace clue_router::http {
 
-Api::Api(ApiServices services, service::RateLimiter* limiter)
-    : services_(services), limiter_(limiter) {
+Api::Api(ApiServices services, ApiOptions options)
+    : services_(services), options_(std::move(options)) {
     add_health_routes(router_, services_);
     add_clue_routes(router_, services_);
     add_ticket_routes(router_, services_);
     add_admin_routes(router_, services_);
     add_key_routes(router_, services_);
     add_audit_routes(router_, services_);
-    add_webhook_routes(router_, services_);
+    add_webhook_routes(router_, services_, options_);
     add_agency_routes(router_, services_);
     add_review_routes(router_, services_);
     add_stats_routes(router_, services_);
 }
 
-void Api::handle(Request&& request, Exchange::Sink sink) {
+std::optional<std::size_t> Api::body_limit(beast_http::verb method, std::string_view target) const {
+    const auto parsed = parse_target(target);
+    if (!parsed) return std::nullopt;
+    const auto match = router_.match(method, parsed->segments);
+    const auto* found = std::get_if<Router::Found>(&match);
+    if (found == nullptr || found->options->max_body_bytes == 0) return std::nullopt;
+    return found->options->max_body_bytes;
+}
+
+bool Api::admit_address(Exchange& ex) const {
+    return options_.address_limiter == nullptr ||
+           admit_client_address(ex, *options_.address_limiter);
+}
+
+void Api::handle(Request&& request, const domain::IpAddress& peer, Exchange::Sink sink) {
     auto ex = std::make_shared<Exchange>(
         std::move(request), service::new_uuid_v7(service::SystemClock{}.now()), std::move(sink));
+    ex->set_client_address(client_address(peer, ex->request(), options_.trusted_proxies));
     auto target = parse_target(ex->request().target());
     if (!target) {
         ex->reply_problem(bad_request("the request target is not a valid path and query"));
@@ -44,6 +60,8 @@ void Api::handle(Request&& request, Exchange::Sink sink) {
     auto& found = std::get<Router::Found>(match);
     ex->set_route(*found.pattern, std::move(found.params));
     if (found.options->public_route) {
+        // No key to count against: the client address pays, before any work is done.
+        if (!admit_address(*ex)) return;
         (*found.handler)(ex);
         return;
     }
@@ -53,14 +71,15 @@ void Api::handle(Request&& request, Exchange::Sink sink) {
 void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler) {
     const std::string_view header = ex->request()[beast_http::field::authorization];
     constexpr std::string_view kScheme = "Bearer ";
-    if (header.empty()) {
-        ex->reply_problem(unauthenticated("send Authorization: Bearer <key>"));
-        return;
-    }
+    // A request without a valid key has no bucket of its own: its address pays, so guessing
+    // keys is as slow as any other unauthenticated flood.
+    const auto refuse = [&](std::string detail) {
+        if (admit_address(*ex)) ex->reply_problem(unauthenticated(std::move(detail)));
+    };
+    if (header.empty()) return refuse("send Authorization: Bearer <key>");
     if (header.size() <= kScheme.size() ||
         !boost::beast::iequals(header.substr(0, kScheme.size()), kScheme)) {
-        ex->reply_problem(unauthenticated("the Authorization scheme must be Bearer"));
-        return;
+        return refuse("the Authorization scheme must be Bearer");
     }
     std::optional<service::Actor> actor;
     try {
@@ -71,15 +90,12 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
                     service::error(service::ErrorKind::unavailable, "the database is unavailable"));
         return;
     }
-    if (!actor) {
-        ex->reply_problem(unauthenticated("the key is unknown, expired or revoked"));
-        return;
-    }
+    if (!actor) return refuse("the key is unknown, expired or revoked");
     actor->request_id = ex->request_id();
     ex->set_actor(std::move(*actor));
-    if (limiter_ != nullptr) {
+    if (options_.key_limiter != nullptr) {
         const auto decision =
-            limiter_->take(ex->actor().key_id, service::RateLimiter::Clock::now());
+            options_.key_limiter->take(ex->actor().key_id, service::RateLimiter::Clock::now());
         if (!decision.allowed) {
             ex->reply_problem(too_many_requests(decision.retry_after_seconds));
             return;

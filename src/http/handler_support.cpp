@@ -186,4 +186,11 @@ void reply_error(Exchange& ex, const service::ServiceError& e) {
     ex.reply_problem(to_problem(e));
 }
 
+bool admit_client_address(Exchange& ex, service::AddressRateLimiter& limiter) {
+    const auto decision = limiter.take(ex.client_address(), service::RateLimiter::Clock::now());
+    if (decision.allowed) return true;
+    ex.reply_problem(too_many_requests_from_address(decision.retry_after_seconds));
+    return false;
+}
+
 }  // namespace clue_router::http

@@ -70,6 +70,14 @@ Problem too_many_requests(int retry_after_seconds) {
     return p;
 }
 
+Problem too_many_requests_from_address(int retry_after_seconds) {
+    Problem p = make(429, "rate-limited", "Too many requests from this address",
+                     "requests without a valid key are limited per client address; retry after " +
+                         std::to_string(retry_after_seconds) + " s");
+    p.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    return p;
+}
+
 Problem bad_request(std::string detail, domain::FieldErrors errors) {
     return make(400, "bad-request", "The request is not valid", std::move(detail),
                 std::move(errors));

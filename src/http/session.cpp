@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "clue_router/http/asio_address.hpp"
 #include "clue_router/http/framing.hpp"
 #include "clue_router/http/problem.hpp"
 #include "clue_router/http/server.hpp"
@@ -51,6 +52,10 @@ void StreamSession<Stream>::run() {
 
 template <class Stream>
 void StreamSession<Stream>::start() {
+    beast::error_code ec;
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (ec) return close();  // gone already
+    peer_ = to_ip_address(remote.address());
     if constexpr (kTls<Stream>) {
         // The handshake gets the header timeout: a client that connects and says nothing
         // costs no more over TLS than over plain TCP.
@@ -113,10 +118,17 @@ void StreamSession<Stream>::on_header(beast::error_code ec) {
     // Framing the parser accepted but this server must not guess at (smuggling): say so and
     // hang up, since where this request ends is in doubt.
     if (const auto problem = framing_problem(req)) return reply_and_close(bad_request(*problem));
-    if (const auto length = parser_->content_length();
-        length && *length > server_.options().max_body_bytes) {
+    std::size_t body_limit = server_.options().max_body_bytes;
+    if (const auto& route_limit = server_.options().body_limit_for) {
+        if (const auto smaller = route_limit(req.method(), req.target())) {
+            body_limit = std::min(body_limit, *smaller);
+        }
+    }
+    parser_->body_limit(body_limit);
+    body_limit_ = body_limit;
+    if (const auto length = parser_->content_length(); length && *length > body_limit) {
         // Refuse before reading a byte of it.
-        return reply_and_close(payload_too_large(server_.options().max_body_bytes));
+        return reply_and_close(payload_too_large(body_limit));
     }
     if (wants_continue(req) && !parser_->is_done()) {
         // curl and others wait (up to a second) for this before sending a large body.
@@ -144,7 +156,7 @@ void StreamSession<Stream>::read_body() {
 template <class Stream>
 void StreamSession<Stream>::on_body(beast::error_code ec) {
     if (ec == beast_http::error::body_limit) {
-        return reply_and_close(payload_too_large(server_.options().max_body_bytes));
+        return reply_and_close(payload_too_large(body_limit_));
     }
     if (ec == beast::error::timeout || ec == beast_http::error::end_of_stream ||
         ec == beast_http::error::partial_message || ec == net::error::eof ||
@@ -173,7 +185,7 @@ void StreamSession<Stream>::dispatch_request() {
                   [self, shared, keep_alive] { self->send(std::move(*shared), !keep_alive); });
     };
     try {
-        server_.handler()(std::move(req), std::move(sink));
+        server_.handler()(std::move(req), peer_, std::move(sink));
     } catch (const std::exception&) {
         // The handler threw before taking ownership of the reply; the Exchange it built
         // answers 500 from its destructor.

@@ -23,16 +23,19 @@ std::optional<nlohmann::json> optional_json_object(Exchange& ex) {
 }
 
 void receive_hook(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    // The body must be JSON before anything else is looked at; the signature is then checked
-    // over the exact bytes received.
-    if (!read_json_object(*ex)) return;
+    // The signature first, over the exact bytes received: until it verifies, the body is a
+    // stranger's, and parsing it would be CPU spent on the stranger's behalf.
     const auto& req = ex->request();
     const service::WebhookHeaders headers{req["webhook-id"], req["webhook-timestamp"],
                                           req["webhook-signature"]};
+    auto verified = services.webhooks.verify_inbound(ex->param("agency_id"), headers, req.body());
+    if (!verified) return reply_error(*ex, verified.error());
+    const auto body = read_json_object(*ex);
+    if (!body) return;
     const auto version = req.version();
     const std::string request_id = ex->request_id();
     services.webhooks.receive(
-        ex->param("agency_id"), headers, req.body(),
+        *verified, *body,
         [version, request_id](const service::ServiceError& e) {
             auto res = make_problem_response(to_problem(e), version, request_id);
             return std::make_pair(static_cast<int>(res.result_int()), res.body());
@@ -50,7 +53,7 @@ void receive_hook(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 
 }  // namespace
 
-void add_webhook_routes(Router& router, ApiServices& services) {
+void add_webhook_routes(Router& router, ApiServices& services, const ApiOptions& options) {
     auto& hooks = services.webhooks;
     router.add(beast_http::verb::post, "/v1/webhook-endpoints", {},
                [&hooks](const std::shared_ptr<Exchange>& ex) {
@@ -128,7 +131,8 @@ void add_webhook_routes(Router& router, ApiServices& services) {
                                                reply_with(ex, beast_http::status::ok));
                });
     // Signed, not keyed: the agency's case system authenticates with its webhook secret.
-    router.add(beast_http::verb::post, "/v1/hooks/{agency_id}", {.public_route = true},
+    router.add(beast_http::verb::post, "/v1/hooks/{agency_id}",
+               {.public_route = true, .max_body_bytes = options.hook_max_body_bytes},
                [&services](const std::shared_ptr<Exchange>& ex) { receive_hook(services, ex); });
 }
 

@@ -162,7 +162,11 @@ Result<std::chrono::hours> overlap_of(const json& body) {
 
 WebhookService::WebhookService(storage::Store& store, const RuntimeConfigHolder& config,
                                const Clock& clock, domain::AddressPolicy policy)
-    : store_(store), config_(config), clock_(clock), policy_(std::move(policy)) {}
+    : store_(store),
+      config_(config),
+      clock_(clock),
+      policy_(std::move(policy)),
+      unknown_agency_key_(random_bytes(32)) {}
 
 json endpoint_view(const storage::WebhookEndpoint& e) {
     json j{{"id", e.id},
@@ -450,26 +454,29 @@ void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string
         std::move(done));
 }
 
-void WebhookService::receive(const std::string& agency_id, const WebhookHeaders& headers,
-                             const std::string& body, const ErrorRenderer& render,
-                             Completion<InboundReply> done) {
+Result<VerifiedInbound> WebhookService::verify_inbound(const std::string& agency_id,
+                                                       const WebhookHeaders& headers,
+                                                       std::string_view body) {
     const auto now = clock_.now();
-    const auto refuse = [&](const std::string& why) {
-        done(domain::unexpected(error(ErrorKind::signature_invalid, why)));
+    const auto refuse = [](const std::string& why) {
+        return domain::unexpected(error(ErrorKind::signature_invalid, why));
     };
     std::vector<std::string> keys;
     try {
         const auto secret = store_.reader()->find_inbound_secret(agency_id);
-        // An agency without a secret is refused exactly like a bad signature: the answer
-        // does not tell which agencies exist.
-        if (!secret) return refuse("the webhook signature is not valid");
-        if (auto key = webhook_secret_key(secret->secret)) keys.push_back(*key);
-        if (secret->previous_secret && secret->previous_secret_until &&
-            *secret->previous_secret_until > now) {
-            if (auto key = webhook_secret_key(*secret->previous_secret)) keys.push_back(*key);
+        // An agency without a secret (or no such agency) goes through the same checks with a
+        // key nobody has, so neither the answer nor its timing tells which agencies have one.
+        if (!secret) {
+            keys.push_back(unknown_agency_key_);
+        } else {
+            if (auto key = webhook_secret_key(secret->secret)) keys.push_back(*key);
+            if (secret->previous_secret && secret->previous_secret_until &&
+                *secret->previous_secret_until > now) {
+                if (auto key = webhook_secret_key(*secret->previous_secret)) keys.push_back(*key);
+            }
         }
     } catch (const storage::StorageError&) {
-        return done(domain::unexpected(unavailable()));
+        return domain::unexpected(unavailable());
     }
     const WebhookVerdict verdict = verify_webhook(keys, headers, body, now);
     if (verdict == WebhookVerdict::timestamp_out_of_range) {
@@ -477,17 +484,23 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
     }
     if (verdict != WebhookVerdict::ok) return refuse("the webhook signature is not valid");
     if (headers.id.size() > 255) return refuse("webhook-id is longer than 255 characters");
+    // A retry sends the same bytes (they are what is signed), so the bytes name the request.
+    return VerifiedInbound(agency_id, std::string(headers.id), sha256_hex(body));
+}
 
+void WebhookService::receive(const VerifiedInbound& inbound, const json& doc,
+                             const ErrorRenderer& render, Completion<InboundReply> done) {
+    const auto now = clock_.now();
     const auto config = config_.get();
-    const std::string webhook_id(headers.id);
+    const std::string agency_id = inbound.agency_id();
+    const std::string webhook_id = inbound.webhook_id();
 
     // Parse and resolve the target before the unit of work; the decision itself (state,
     // party, outcome rules) runs inside it against the committed state.
     std::optional<ServiceError> refused;
     std::optional<domain::TransitionRequest> request;
     std::string ticket_id;
-    const auto doc = json::parse(body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    if (!doc.is_object()) {
         refused = error(ErrorKind::validation, "the body must be a JSON object",
                         {{"", "must be a JSON object"}});
     } else {
@@ -543,8 +556,7 @@ void WebhookService::receive(const std::string& agency_id, const WebhookHeaders&
     }
 
     auto reply = std::make_shared<InboundReply>();
-    // A retry sends the same bytes (they are what is signed), so the bytes name the request.
-    const std::string request_hash = sha256_hex(body);
+    const std::string request_hash = inbound.request_hash();
     store_.write(
         [=](storage::WriteTransaction& tx) {
             if (auto earlier = tx.find_inbound_answer(agency_id, webhook_id)) {

@@ -64,6 +64,14 @@ struct Config {
     // link-local, special-purpose ranges); empty: public addresses only. See
     // domain/address_policy.
     std::vector<std::string> webhook_allowed_networks;
+    // Peers whose X-Forwarded-For names the client (a TLS-terminating proxy); empty: none.
+    std::vector<std::string> trusted_proxies;
+    // Per client address, for requests without a valid key (inbound webhooks, health, failed
+    // authentication); 0: no limit.
+    int address_rate_limit_per_minute = 600;
+    int address_rate_limit_burst = 120;
+    // Inbound webhook bodies larger than this are refused (413) before they are read.
+    std::size_t hook_max_body_bytes = 64 * 1024;
 };
 
 // The networks of a list the configuration has already checked.

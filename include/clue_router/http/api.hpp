@@ -1,10 +1,16 @@
 #pragma once
 // The v1 API: routes, authentication, and the thin handlers that turn HTTP into service
 // calls and service results into HTTP.
+#include <cstddef>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
 
+#include "clue_router/domain/ip_address.hpp"
 #include "clue_router/http/exchange.hpp"
 #include "clue_router/http/router.hpp"
+#include "clue_router/service/address_rate_limiter.hpp"
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
@@ -34,19 +40,36 @@ struct ApiServices {
     service::StatsService& stats;
 };
 
+struct ApiOptions {
+    // Per-key rate limits, applied after authentication; nullptr for none.
+    service::RateLimiter* key_limiter = nullptr;
+    // Per client address, for what has no key to count against: public routes (inbound
+    // webhooks, health) and requests whose key is missing or fails. nullptr for none.
+    service::AddressRateLimiter* address_limiter = nullptr;
+    // Peers (a TLS-terminating proxy) whose X-Forwarded-For names the client.
+    std::vector<domain::IpNetwork> trusted_proxies;
+    // Inbound webhook bodies are small transitions; larger ones are refused before reading.
+    std::size_t hook_max_body_bytes = 64 * 1024;
+};
+
 class Api {
   public:
-    // limiter: per-key rate limits, applied after authentication; nullptr for none.
-    explicit Api(ApiServices services, service::RateLimiter* limiter = nullptr);
+    explicit Api(ApiServices services, ApiOptions options = {});
 
-    // The server's RequestHandler.
-    void handle(Request&& request, Exchange::Sink sink);
+    // The server's RequestHandler; peer is the connection's remote address.
+    void handle(Request&& request, const domain::IpAddress& peer, Exchange::Sink sink);
+
+    // The body limit of the route a request header names when it is smaller than the
+    // server's (ServerOptions::body_limit_for); nullopt otherwise.
+    std::optional<std::size_t> body_limit(beast_http::verb method, std::string_view target) const;
 
   private:
     void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
+    // Takes a token of the client address's bucket; false after replying 429.
+    bool admit_address(Exchange& ex) const;
 
     ApiServices services_;
-    service::RateLimiter* limiter_;
+    ApiOptions options_;
     Router router_;
 };
 
@@ -57,7 +80,7 @@ void add_health_routes(Router& router, ApiServices& services);
 void add_admin_routes(Router& router, ApiServices& services);
 void add_key_routes(Router& router, ApiServices& services);
 void add_audit_routes(Router& router, ApiServices& services);
-void add_webhook_routes(Router& router, ApiServices& services);
+void add_webhook_routes(Router& router, ApiServices& services, const ApiOptions& options);
 void add_agency_routes(Router& router, ApiServices& services);
 void add_review_routes(Router& router, ApiServices& services);
 void add_stats_routes(Router& router, ApiServices& services);

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clue_router/domain/ip_address.hpp"
 #include "clue_router/http/problem.hpp"
 #include "clue_router/http/query.hpp"
 #include "clue_router/http/router.hpp"
@@ -33,10 +34,13 @@ class Exchange {
     const Params& params() const { return params_; }
     const std::string& param(const std::string& name) const { return params_.at(name); }
     const service::Actor& actor() const { return *actor_; }
+    // Who sent the request: the connection's peer, or the client a trusted proxy names.
+    const domain::IpAddress& client_address() const { return client_address_; }
 
     void set_target(Target t) { target_ = std::move(t); }
     void set_route(const std::string& pattern, Params params);
     void set_actor(service::Actor actor) { actor_ = std::move(actor); }
+    void set_client_address(const domain::IpAddress& a) { client_address_ = a; }
 
     void reply(Response&& response);
     void reply_json(beast_http::status status, const nlohmann::json& body);
@@ -50,6 +54,7 @@ class Exchange {
     std::string route_ = "-";
     Params params_;
     std::optional<service::Actor> actor_;
+    domain::IpAddress client_address_;
     std::chrono::steady_clock::time_point started_;
     std::atomic<bool> replied_{false};
 };

@@ -11,6 +11,7 @@
 
 #include "clue_router/http/exchange.hpp"
 #include "clue_router/http/query.hpp"
+#include "clue_router/service/address_rate_limiter.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/service_error.hpp"
 
@@ -52,5 +53,12 @@ void reply_page(Exchange& ex, service::Page page);
 
 // Replies with the problem for a service error.
 void reply_error(Exchange& ex, const service::ServiceError& e);
+
+// Takes a token from the bucket of the request's client address; false after replying 429
+// (Retry-After). For routes that must bound what a client without a key can make the
+// server do: the API applies one shared budget to every public route and failed
+// authentication; a route with a budget of its own (failed sign-ins) calls this with its
+// own limiter.
+bool admit_client_address(Exchange& ex, service::AddressRateLimiter& limiter);
 
 }  // namespace clue_router::http

@@ -32,6 +32,8 @@ Problem unsupported_media_type();
 Problem headers_too_large();
 // 429 with Retry-After, for a key over its rate limit (service/rate_limiter.hpp).
 Problem too_many_requests(int retry_after_seconds);
+// 429 with Retry-After, for a client address over its limit (service/address_rate_limiter).
+Problem too_many_requests_from_address(int retry_after_seconds);
 Problem internal_error();
 
 // The problem+json reply; request_id becomes the "instance".

@@ -1,6 +1,7 @@
 #pragma once
 // Routes: a method and a path pattern with {parameters}, e.g. "/v1/tickets/{id}/history".
 // Matching tells apart "no such path" (404) from "path exists, method does not" (405 + Allow).
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,7 +19,12 @@ using Params = std::map<std::string, std::string>;
 using RouteHandler = std::function<void(const std::shared_ptr<Exchange>&)>;
 
 struct RouteOptions {
-    bool public_route = false;  // no API key needed (health checks)
+    // No API key needed (health checks, signed inbound webhooks); such requests count
+    // against their client address's rate limit instead.
+    bool public_route = false;
+    // A body limit smaller than the server's for this route, refused from Content-Length
+    // before the body is read; 0: the server's.
+    std::size_t max_body_bytes = 0;
 };
 
 class Router {

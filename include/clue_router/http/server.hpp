@@ -12,7 +12,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +22,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "clue_router/domain/ip_address.hpp"
 #include "clue_router/http/exchange.hpp"
 
 namespace clue_router::http {
@@ -35,11 +38,15 @@ struct ServerOptions {
     std::size_t max_connections = 10'000;
     // When set, every connection speaks TLS (HTTPS) with this context's certificate.
     std::shared_ptr<boost::asio::ssl::context> tls;
+    // When set, a smaller body limit for the request a header names (Api::body_limit): a
+    // route that takes small bodies from unauthenticated senders refuses big ones unread.
+    std::function<std::optional<std::size_t>(beast_http::verb, std::string_view target)>
+        body_limit_for;
 };
 
-// Called for every well-formed request, on the connection's strand. The sink may be called
-// from any thread, once.
-using RequestHandler = std::function<void(Request&&, Exchange::Sink)>;
+// Called for every well-formed request, on the connection's strand, with the connection's
+// remote address. The sink may be called from any thread, once.
+using RequestHandler = std::function<void(Request&&, const domain::IpAddress&, Exchange::Sink)>;
 
 class Session;
 

@@ -12,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "clue_router/domain/ip_address.hpp"
 #include "clue_router/http/problem.hpp"
 #include "clue_router/http/types.hpp"
 
@@ -71,7 +72,9 @@ class StreamSession final : public Session {
     // Keeps the io_context running while a request waits for the storage writer, which
     // is not an Asio operation.
     std::optional<boost::asio::executor_work_guard<boost::asio::any_io_executor>> busy_;
-    bool receiving_ = false;  // between a request's header and its dispatch
+    domain::IpAddress peer_;      // the remote address, read once at start
+    std::size_t body_limit_ = 0;  // of the request being read
+    bool receiving_ = false;      // between a request's header and its dispatch
     bool close_requested_ = false;
     bool closed_ = false;
 };

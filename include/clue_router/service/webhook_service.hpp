@@ -28,6 +28,27 @@ struct InboundReply {
     bool replayed = false;
 };
 
+// An inbound webhook whose signature verified under its agency's secret. Only
+// WebhookService::verify_inbound makes one, so nothing reaches receive() unverified, and the
+// body is parsed (by the caller) only once it is known to come from the agency.
+class VerifiedInbound {
+  public:
+    const std::string& agency_id() const { return agency_id_; }
+    const std::string& webhook_id() const { return webhook_id_; }
+    // SHA-256 (hex) of the body bytes that were verified: what names the request.
+    const std::string& request_hash() const { return request_hash_; }
+
+  private:
+    friend class WebhookService;
+    VerifiedInbound(std::string agency_id, std::string webhook_id, std::string request_hash)
+        : agency_id_(std::move(agency_id)),
+          webhook_id_(std::move(webhook_id)),
+          request_hash_(std::move(request_hash)) {}
+    std::string agency_id_;
+    std::string webhook_id_;
+    std::string request_hash_;
+};
+
 class WebhookService {
   public:
     // Turns a service error into the reply body HTTP would send (problem+json), so that the
@@ -61,18 +82,24 @@ class WebhookService {
     void rotate_inbound_secret(const Actor& actor, const std::string& agency_id,
                                const nlohmann::json& body, Completion<nlohmann::json> done);
 
-    // POST /v1/hooks/{agency_id}. Verifies the signature with the agency's secret, then runs
-    // the transition exactly as the API would for that agency; a webhook-id seen before gets
-    // the stored reply and changes nothing.
-    void receive(const std::string& agency_id, const WebhookHeaders& headers,
-                 const std::string& body, const ErrorRenderer& render,
-                 Completion<InboundReply> done);
+    // POST /v1/hooks/{agency_id}, first step: the signature over the raw body, before a byte
+    // of it is parsed. Every refusal is the same 401 (signature_invalid) whether or not the
+    // agency exists or has a secret, with the same work done: an agency without one is
+    // checked against a random key no sender can have.
+    Result<VerifiedInbound> verify_inbound(const std::string& agency_id,
+                                           const WebhookHeaders& headers, std::string_view body);
+
+    // Second step: runs the transition in `body` exactly as the API would for that agency; a
+    // webhook-id seen before gets the stored reply and changes nothing.
+    void receive(const VerifiedInbound& inbound, const nlohmann::json& body,
+                 const ErrorRenderer& render, Completion<InboundReply> done);
 
   private:
     storage::Store& store_;
     const RuntimeConfigHolder& config_;
     const Clock& clock_;
     domain::AddressPolicy policy_;
+    std::string unknown_agency_key_;  // random, made at start; verifies nothing
 };
 
 nlohmann::json endpoint_view(const storage::WebhookEndpoint& e);
