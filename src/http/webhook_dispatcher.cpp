@@ -12,6 +12,13 @@ namespace clue_router::http {
 
 namespace net = boost::asio;
 
+namespace {
+
+// Rows looked at per poll, all endpoints together.
+constexpr int kMaxDuePerPoll = 500;
+
+}  // namespace
+
 WebhookDispatcher::WebhookDispatcher(net::io_context& ioc, storage::Store& store,
                                      const service::Clock& clock, WebhookDispatcherOptions options)
     : ioc_(ioc),
@@ -55,7 +62,9 @@ void WebhookDispatcher::poll() {
     std::map<std::string, std::optional<storage::WebhookEndpoint>> endpoints;
     try {
         auto reader = store_.reader();
-        due = reader->due_deliveries(clock_.now(), 500);
+        // Twice the cap per endpoint: lanes in flight are still pending and come back too.
+        const auto per_endpoint = static_cast<int>(2 * options_.max_in_flight_per_endpoint);
+        due = reader->due_deliveries(clock_.now(), per_endpoint, kMaxDuePerPoll);
         for (const auto& d : due) {
             if (!endpoints.contains(d.endpoint_id)) {
                 endpoints[d.endpoint_id] = reader->find_webhook_endpoint(d.endpoint_id);

@@ -307,6 +307,13 @@ CREATE TABLE audit_reasons (
     created_at TEXT NOT NULL
 ) STRICT;
 )sql"},
+    // Issue 14, item 5. The due-deliveries query takes a few lanes of each endpoint in
+    // turn; this index reads one endpoint's pending rows in due order, so a backlog at one
+    // endpoint costs another nothing.
+    {9, R"sql(
+CREATE INDEX webhook_deliveries_due_by_endpoint
+    ON webhook_deliveries (endpoint_id, next_attempt_at, sequence) WHERE status = 'pending';
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

@@ -751,8 +751,9 @@ class SqliteReader final : public Reader {
     std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) override {
         return sqlite_webhooks::find_endpoint(*c_, cipher_, id);
     }
-    std::vector<WebhookDelivery> due_deliveries(Timestamp now, int limit) override {
-        return sqlite_webhooks::due_deliveries(*c_, now, limit);
+    std::vector<WebhookDelivery> due_deliveries(Timestamp now, int per_endpoint,
+                                                int limit) override {
+        return sqlite_webhooks::due_deliveries(*c_, now, per_endpoint, limit);
     }
     std::optional<Timestamp> next_delivery_due() override {
         return sqlite_webhooks::next_delivery_due(*c_);

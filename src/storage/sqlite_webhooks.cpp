@@ -294,15 +294,27 @@ std::optional<WebhookDelivery> find_delivery(Connection& c, const std::string& i
     return delivery_row(*q);
 }
 
-std::vector<WebhookDelivery> due_deliveries(Connection& c, Timestamp now, int limit) {
-    auto q = c.query("SELECT " DELIVERY_COLUMNS
-                     " FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id "
-                     "WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1 "
-                     "AND d.sequence = (SELECT min(p.sequence) FROM webhook_deliveries p "
-                     "  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key "
-                     "  AND p.status = 'pending') "
-                     "ORDER BY d.next_attempt_at, d.sequence LIMIT ?");
-    q->bind_all(time_text(now), std::int64_t{std::clamp(limit, 1, 1000)});
+std::vector<WebhookDelivery> due_deliveries(Connection& c, Timestamp now, int per_endpoint,
+                                            int limit) {
+    // For each enabled endpoint, its oldest due lane heads (the oldest pending row of an
+    // (endpoint, ordering key) lane), at most per_endpoint of them, read in due order from
+    // the endpoint's own index so that a backlog elsewhere costs nothing here. Then every
+    // endpoint's first turn before any endpoint's second: a slow endpoint with thousands of
+    // due rows fills its own turns, never another endpoint's place in the batch.
+    auto q = c.query(
+        "SELECT " DELIVERY_COLUMNS
+        " FROM webhook_endpoints e JOIN webhook_deliveries d ON d.sequence IN ("
+        "  SELECT p.sequence FROM webhook_deliveries p"
+        "  WHERE p.endpoint_id = e.id AND p.status = 'pending' AND p.next_attempt_at <= ?"
+        "  AND p.sequence = (SELECT min(l.sequence) FROM webhook_deliveries l"
+        "    WHERE l.endpoint_id = p.endpoint_id AND l.ordering_key = p.ordering_key"
+        "    AND l.status = 'pending')"
+        "  ORDER BY p.next_attempt_at, p.sequence LIMIT ?) "
+        "WHERE e.enabled = 1 AND e.deleted = 0 "
+        "ORDER BY row_number() OVER (PARTITION BY e.id ORDER BY d.next_attempt_at, d.sequence), "
+        "d.next_attempt_at, d.sequence LIMIT ?");
+    q->bind_all(time_text(now), std::int64_t{std::clamp(per_endpoint, 1, 1000)},
+                std::int64_t{std::clamp(limit, 1, 1000)});
     return delivery_rows(q);
 }
 

@@ -3,11 +3,13 @@
 //
 // Every poll (and soon after each finished attempt) it asks storage for pending deliveries
 // that are due, one per (endpoint, ticket) lane — the oldest — so the events of a ticket
-// reach an endpoint in order. Lanes run independently and concurrently, with a cap per
-// endpoint and overall, so a slow endpoint only ever occupies its own lanes. Each attempt is
-// signed per Standard Webhooks with a fresh timestamp (and, during a secret rotation, with
-// both secrets), and its outcome is committed before the lane moves on. Nothing is kept only
-// in memory: after a restart the same rows are simply due again.
+// reach an endpoint in order. Storage returns a few lanes of every endpoint, taking each
+// endpoint's first before any endpoint's second, so a backlog at one endpoint cannot push
+// another's deliveries out of the batch. Lanes run independently and concurrently, with a
+// cap per endpoint and overall, so a slow endpoint only ever occupies its own lanes. Each
+// attempt is signed per Standard Webhooks with a fresh timestamp (and, during a secret
+// rotation, with both secrets), and its outcome is committed before the lane moves on.
+// Nothing is kept only in memory: after a restart the same rows are simply due again.
 #include <chrono>
 #include <cstddef>
 #include <map>

@@ -38,7 +38,8 @@ std::vector<WebhookEndpoint> endpoints(sqlite::Connection& c, const PersonalData
 void record_attempt(sqlite::Connection& c, const DeliveryAttempt& a);
 bool retry_delivery(sqlite::Connection& c, const std::string& id, Timestamp at);
 std::optional<WebhookDelivery> find_delivery(sqlite::Connection& c, const std::string& id);
-std::vector<WebhookDelivery> due_deliveries(sqlite::Connection& c, Timestamp now, int limit);
+std::vector<WebhookDelivery> due_deliveries(sqlite::Connection& c, Timestamp now, int per_endpoint,
+                                            int limit);
 std::optional<Timestamp> next_delivery_due(sqlite::Connection& c);
 std::vector<WebhookDelivery> list_deliveries(sqlite::Connection& c, const DeliveryQuery& q);
 

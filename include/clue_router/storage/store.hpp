@@ -170,8 +170,11 @@ class Reader {
         const std::optional<std::string>& agency_id) = 0;
     virtual std::optional<WebhookEndpoint> find_webhook_endpoint(const std::string& id) = 0;
     // Pending deliveries due by `now` on enabled endpoints, each the oldest pending one of its
-    // (endpoint, ordering key): a later event of a ticket never overtakes an earlier one.
-    virtual std::vector<WebhookDelivery> due_deliveries(Timestamp now, int limit) = 0;
+    // (endpoint, ordering key): a later event of a ticket never overtakes an earlier one. At
+    // most per_endpoint for each endpoint, and fair between endpoints: every endpoint's oldest
+    // comes before any endpoint's second oldest, and so on, up to `limit` in all.
+    virtual std::vector<WebhookDelivery> due_deliveries(Timestamp now, int per_endpoint,
+                                                        int limit) = 0;
     // The earliest next_attempt_at of any pending delivery on an enabled endpoint.
     virtual std::optional<Timestamp> next_delivery_due() = 0;
     virtual std::vector<WebhookDelivery> list_deliveries(const DeliveryQuery& query) = 0;

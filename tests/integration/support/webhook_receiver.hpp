@@ -5,6 +5,7 @@
 // partner system.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ class WebhookReceiver {
         return "http://127.0.0.1:" + std::to_string(port_) + path;
     }
     void set_mode(Mode m) { mode_ = m; }
+    // Called on the receiver's thread as each request is recorded, before it is answered.
+    void set_on_request(std::function<void()> f) {
+        std::lock_guard lock(mutex_);
+        on_request_ = std::move(f);
+    }
     void set_slow_delay(std::chrono::milliseconds d) { slow_delay_ms_ = d.count(); }
 
     // Starts listening (again, on the same port).
@@ -129,12 +135,15 @@ class WebhookReceiver {
         int status = 204;
         if (mode == Mode::fail_500) status = 500;
         if (mode == Mode::gone_410) status = 410;
+        std::function<void()> on_request;
         {
             std::lock_guard lock(mutex_);
             received_.push_back({std::string(req["webhook-id"]),
                                  std::string(req["webhook-timestamp"]),
                                  std::string(req["webhook-signature"]), req.body(), status});
+            on_request = on_request_;
         }
+        if (on_request) on_request();
         if (mode == Mode::slow) {
             // Holds the connection past the sender's timeout; the sender hangs up first. The
             // request is recorded as not accepted.
@@ -166,6 +175,52 @@ class WebhookReceiver {
     std::thread thread_;
     mutable std::mutex mutex_;
     std::vector<ReceivedWebhook> received_;
+    std::function<void()> on_request_;
+};
+
+// A receiver that accepts every connection and never answers, as a partner's system that
+// hangs: each attempt runs into the sender's timeout. Counts the connections it accepted.
+class StallingReceiver {
+  public:
+    StallingReceiver() {
+        tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), 0);
+        acceptor_.open(at.protocol());
+        acceptor_.bind(at);
+        acceptor_.listen();
+        acceptor_.non_blocking(true);
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~StallingReceiver() {
+        running_ = false;
+        thread_.join();
+    }
+    std::string url(const std::string& path = "/stall") const {
+        return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
+    }
+    int accepted() const { return accepted_.load(); }
+
+  private:
+    using tcp = boost::asio::ip::tcp;
+    void loop() {
+        while (running_) {
+            boost::system::error_code ec;
+            tcp::socket socket(ioc_);
+            acceptor_.accept(socket, ec);
+            if (ec) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                continue;
+            }
+            held_.push_back(std::move(socket));  // open, unread, until the sender gives up
+            ++accepted_;
+        }
+    }
+
+    boost::asio::io_context ioc_;
+    tcp::acceptor acceptor_{ioc_};
+    std::vector<tcp::socket> held_;
+    std::atomic<int> accepted_{0};
+    std::atomic<bool> running_{true};
+    std::thread thread_;
 };
 
 }  // namespace clue_router::it
