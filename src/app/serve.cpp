@@ -19,6 +19,7 @@
 #include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/database_lock.hpp"
 #include "clue_router/app/runtime_loader.hpp"
+#include "clue_router/app/write_health_monitor.hpp"
 #include "clue_router/domain/address_policy.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/server.hpp"
@@ -199,6 +200,10 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 }  // namespace
 
 int serve(const Config& config) {
+    // A file-size limit (ulimit -f, systemd's LimitFSIZE=) reached by the database must fail
+    // the write, which the store reports and readiness shows, not kill the process with
+    // SIGXFSZ and every request in flight with it.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::shared_ptr<const service::RuntimeConfig> runtime;
     std::unique_ptr<storage::Store> store;
     std::shared_ptr<const service::DataKeyring> data_keys;
@@ -308,6 +313,8 @@ int serve(const Config& config) {
     retention_purger.start();
     SweepTimer sweep_timer(ioc, sweeper, std::chrono::seconds(config.sweep_interval_seconds));
     sweep_timer.start();
+    WriteHealthMonitor write_health(ioc, *store, clock);
+    write_health.start();
 
     http::WebhookDispatcherOptions dispatch;
     dispatch.poll_interval = std::chrono::milliseconds(config.webhook_poll_interval_ms);
@@ -343,6 +350,7 @@ int serve(const Config& config) {
             retention_purger.stop();
             dispatcher->stop();
             sweep_timer.stop();
+            write_health.stop();
             // When the last connection is gone nothing is left to run and ioc.run() returns.
             server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&] {
                 signals.cancel();

@@ -167,8 +167,10 @@ void WebhookDispatcher::record(const storage::WebhookDelivery& delivery,
     }
     store_.write([outcome](storage::WriteTransaction& tx) { tx.record_delivery_attempt(outcome); },
                  [self = shared_from_this(), delivery](std::exception_ptr failure) {
+                     // A warning: when the database cannot be written, the one error line
+                     // is the write-health monitor's, not one per attempt.
                      if (failure)
-                         spdlog::error("webhook attempt of {} could not be recorded", delivery.id);
+                         spdlog::warn("webhook attempt of {} could not be recorded", delivery.id);
                      // Back on the strand: free the lane and look for more at once, so a lane with
                      // a backlog drains without waiting for the next poll.
                      net::post(self->strand_, [self, delivery] {

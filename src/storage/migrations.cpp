@@ -314,6 +314,15 @@ CREATE TABLE audit_reasons (
 CREATE INDEX webhook_deliveries_due_by_endpoint
     ON webhook_deliveries (endpoint_id, next_attempt_at, sequence) WHERE status = 'pending';
 )sql"},
+    // Issue 14, item 10. One row the write-health probe rewrites while writes fail, to see
+    // them recover without waiting for traffic.
+    {10, R"sql(
+CREATE TABLE write_probe (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    written_at TEXT NOT NULL,
+    room BLOB NOT NULL
+) STRICT;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/agency.hpp"
@@ -219,6 +220,15 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->bind_all(time_text(created_before));
         q->run();
         return c_.changes();
+    }
+
+    void touch_write_probe(Timestamp at) override {
+        auto q = c_.query(
+            "INSERT INTO write_probe (id, written_at, room) VALUES (1, ?, zeroblob(262144)) "
+            "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at, "
+            "room = excluded.room");
+        q->bind_all(time_text(at));
+        q->run();
     }
 
     void insert_clue(const StoredClue& c) override {
@@ -814,7 +824,8 @@ class SqliteStore final : public Store {
         : max_batch_(options.max_batch),
           cipher_(options.cipher),
           pool_(std::make_shared<ReaderPool>(
-              std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)))) {
+              std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)))),
+          recovery_quiet_(options.recovery_quiet) {
         if (options.path.empty()) throw StorageError("database path is empty");
         if (options.max_batch < 1) throw StorageError("max_batch must be at least 1");
         if (options.read_connections < 1) {
@@ -901,6 +912,11 @@ class SqliteStore final : public Store {
         return stats_;
     }
 
+    WriteHealth write_health() const override {
+        std::lock_guard lock(mutex_);
+        return health_;
+    }
+
   private:
     struct Unit {
         Work work;
@@ -929,6 +945,7 @@ class SqliteStore final : public Store {
 
     void commit_group(std::vector<Unit>& group) {
         std::vector<std::exception_ptr> results(group.size());
+        std::optional<std::string> write_failure;  // why the file could not be written
         try {
             sqlite::Transaction tx(*writer_, sqlite::Transaction::Kind::immediate);
             for (std::size_t i = 0; i < group.size(); ++i) {
@@ -942,6 +959,7 @@ class SqliteStore final : public Store {
                 // Outside the catch: if SQLite cannot undo the unit, the whole group is in
                 // doubt, and the outer handler fails every unit of it.
                 if (results[i]) {
+                    if (!write_failure) write_failure = file_write_failure(results[i]);
                     savepoint.rollback();
                 } else {
                     savepoint.release();
@@ -949,10 +967,13 @@ class SqliteStore final : public Store {
             }
             tx.commit();
         } catch (const std::exception& e) {
+            write_failure = e.what();
             fail_group(results, std::string("group commit failed: ") + e.what());
         } catch (...) {
+            write_failure = "group commit failed";
             fail_group(results, "group commit failed");
         }
+        note_write_health(write_failure);
         // Only now, after COMMIT: a reply sent earlier could promise what a crash then loses.
         for (std::size_t i = 0; i < group.size(); ++i) {
             if (!group[i].done) continue;
@@ -962,6 +983,43 @@ class SqliteStore final : public Store {
                 // Done must not throw; the writer thread has nobody to report to and must
                 // keep serving the other requests.
             }
+        }
+    }
+
+    // A unit's failure that says the file cannot be written, as opposed to one that says
+    // the unit was wrong (a constraint, a domain refusal): its message, or nullopt.
+    static std::optional<std::string> file_write_failure(const std::exception_ptr& failure) {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const sqlite::SqliteError& e) {
+            switch (e.primary_code()) {
+                case SQLITE_FULL:
+                case SQLITE_IOERR:
+                case SQLITE_READONLY:
+                case SQLITE_CANTOPEN:
+                case SQLITE_NOLFS:
+                case SQLITE_CORRUPT:
+                case SQLITE_NOTADB:
+                    return std::string(e.what());
+                default:
+                    return std::nullopt;
+            }
+        } catch (...) {
+            return std::nullopt;
+        }
+    }
+
+    void note_write_health(const std::optional<std::string>& failure) {
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard lock(mutex_);
+        if (failure) {
+            if (!health_.failing) ++health_.episodes;
+            health_.failing = true;
+            ++health_.failures;
+            health_.error = *failure;
+            last_write_failure_ = now;
+        } else if (health_.failing && now - last_write_failure_ >= recovery_quiet_) {
+            health_.failing = false;
         }
     }
 
@@ -980,11 +1038,14 @@ class SqliteStore final : public Store {
     std::shared_ptr<ReaderPool> pool_;
     std::unique_ptr<Connection> writer_;  // used only by the writer thread once it runs
 
-    mutable std::mutex mutex_;  // guards queue_, stopping_, stats_
+    mutable std::mutex mutex_;  // guards queue_, stopping_, stats_, health_
     std::condition_variable cv_;
     std::deque<Unit> queue_;
     bool stopping_ = false;
     SqliteStats stats_;
+    WriteHealth health_;
+    std::chrono::steady_clock::time_point last_write_failure_{};
+    const std::chrono::milliseconds recovery_quiet_;
 
     std::mutex join_mutex_;
     std::thread thread_;

@@ -2,6 +2,7 @@
 // The SQLite implementation of Store: WAL, synchronous=FULL by default, versioned
 // migrations applied at open, one writer thread with group commit, a pool of read-only
 // connections.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,10 @@ struct SqliteOptions {
     // the audit trail (the command line needs no data key for those), but refuses to write
     // or read a clue: personal data is never stored in clear.
     std::shared_ptr<const PersonalDataCipher> cipher;
+    // Once writes have failed, they count as recovered (WriteHealth::failing false) only
+    // after a commit that comes at least this long after the last failure: a nearly full
+    // disk that takes one small write between failures must not flap readiness.
+    std::chrono::milliseconds recovery_quiet{5000};
 };
 
 // Opens (creating if needed), applies pending migrations, starts the writer thread.

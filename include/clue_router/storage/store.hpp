@@ -2,6 +2,7 @@
 // The storage interface (DESIGN §6). SQL lives behind it; the service layer sees only these
 // methods. Writes run as units of work on one writer thread that commits them in groups;
 // reads use their own connections and never wait for the writer.
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -38,6 +39,10 @@ class WriteTransaction {
     virtual void insert_idempotency(const IdempotencyRecord& record) = 0;
     // Deletes records created before the cutoff; returns how many went.
     virtual int purge_idempotency(Timestamp created_before) = 0;
+    // Rewrites one row of a quarter MiB: a write that needs the disk and nothing else, so
+    // that a database whose writes failed can be seen to take them again with no traffic.
+    // As large as a big group of clues, so that room for the probe is room for real work.
+    virtual void touch_write_probe(Timestamp at) = 0;
 
     // Seals the clue's personal data and writes it; the overload taking a SealedClue writes
     // one sealed beforehand by Store::seal_clue (the same clue, the same key).
@@ -192,6 +197,18 @@ class Reader {
     virtual std::vector<domain::GroupFigures> stats_figures(const domain::StatsQuery& query) = 0;
 };
 
+// Whether the database takes writes, as the writer last found. A group whose BEGIN or
+// COMMIT fails, or a unit that fails because the file cannot be written (disk full, I/O
+// error, read-only, file too large), starts a failure; a group that commits with no such
+// failure, a few seconds after the last one (SqliteOptions::recovery_quiet), ends it.
+// Readiness (/readyz) fails meanwhile.
+struct WriteHealth {
+    bool failing = false;
+    std::uint64_t episodes = 0;  // times writes began to fail since the store opened
+    std::uint64_t failures = 0;  // failed groups and units, since the store opened
+    std::string error;           // SQLite's words for the last failure; never record contents
+};
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -214,6 +231,9 @@ class Store {
 
     // Runs every queued unit of work, commits, and stops the writer thread. Idempotent.
     virtual void stop() = 0;
+
+    // Safe from any thread; never waits for the writer.
+    virtual WriteHealth write_health() const = 0;
 };
 
 // Runs one unit of work and waits for its commit; rethrows its failure. For command-line

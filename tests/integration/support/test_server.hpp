@@ -127,6 +127,7 @@ class TestServer {
     std::string data_keys_path() const { return dir_ + "/data-keys"; }
     std::string config_path() const { return source_dir() + "/config/clue-router.json"; }
     unsigned short port() const { return port_; }
+    pid_t pid() const { return process_.pid(); }
     // Changes a CLUE_ROUTER_* override for the next start() (as an administrator edits the
     // configuration between restarts).
     void set_env(const std::string& name, const std::string& value) { extra_env_[name] = value; }
