@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "clue_router/domain/text_checks.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
 
@@ -63,10 +64,11 @@ void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     std::optional<std::string> reason;
     if (const auto h = ex->request().find("Break-Glass-Reason"); h != ex->request().end()) {
         const std::string_view value = h->value();
-        const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
-            return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-        });
-        if (value.empty() || value.size() > 200 || !printable) {
+        // Valid UTF-8 without control characters: the reason goes into the audit trail's
+        // JSON, which cannot hold anything else (and a 503 would blame the database).
+        const auto scan = domain::scan_text(value, /*allow_line_breaks=*/false);
+        const bool printable = scan.valid_utf8 && !scan.has_control;
+        if (value.empty() || scan.code_points > 200 || !printable) {
             ex->reply_problem(bad_request(
                 "Break-Glass-Reason must be 1 to 200 printable characters",
                 {{"/headers/break-glass-reason", "must be 1 to 200 printable characters"}}));

@@ -411,6 +411,13 @@ void WebhookService::retry_delivery(const Actor& actor, const std::string& id,
                 return domain::unexpected(error(ErrorKind::transition_not_allowed,
                                                 "only a failed delivery can be retried"));
             }
+            // A deleted endpoint takes nothing any more: made pending, the delivery would
+            // wait for ever and the 200 would promise a send that never comes.
+            if (!tx.find_webhook_endpoint(d->endpoint_id)) {
+                return domain::unexpected(
+                    error(ErrorKind::conflict,
+                          "the delivery's endpoint was deleted; nothing can be sent to it"));
+            }
             tx.retry_delivery(id, now);
             append_audit(tx, actor, now, {"webhook_delivery.retried", "webhook_delivery", id, {}});
             return delivery_view(*tx.find_delivery(id));
