@@ -30,6 +30,7 @@
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_service.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/data_keys.hpp"
@@ -38,6 +39,7 @@
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/ticket_work.hpp"
 #include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "fuzz_support.hpp"
@@ -63,6 +65,8 @@ struct World {
     std::unique_ptr<service::ReviewActions> review;
     std::unique_ptr<service::DeadlineSweeper> sweeper;
     std::unique_ptr<service::StatsService> stats;
+    std::unique_ptr<service::CaseService> cases;
+    std::unique_ptr<service::TicketWork> work;
     std::unique_ptr<http::Api> api;
     std::string intake_key, staff_key, admin_key;
 
@@ -103,9 +107,11 @@ struct World {
         review = std::make_unique<service::ReviewActions>(*store, *holder, clock);
         sweeper = std::make_unique<service::DeadlineSweeper>(*store, *holder, clock);
         stats = std::make_unique<service::StatsService>(*store, clock, std::chrono::minutes(480));
+        cases = std::make_unique<service::CaseService>(*store);
+        work = std::make_unique<service::TicketWork>(*store, *holder, clock);
         api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets, *admin,
                                                             *audit, *webhooks, *agencies, *review,
-                                                            *sweeper, *stats});
+                                                            *sweeper, *stats, *cases, *work});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;

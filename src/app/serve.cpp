@@ -258,13 +258,16 @@ int serve(const Config& config) {
         parsed_networks(config.webhook_allowed_networks));
     service::WebhookService webhooks(*store, holder, clock, *address_policy);
     service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes));
+    service::CaseService cases(*store);
+    service::TicketWork ticket_work(*store, holder, clock,
+                                    {std::chrono::minutes(config.local_offset_minutes)});
     http::ApiOptions api_options;
     api_options.key_limiter = &limiter;
     api_options.address_limiter = &address_limiter;
     api_options.trusted_proxies = parsed_networks(config.trusted_proxies);
     api_options.hook_max_body_bytes = config.hook_max_body_bytes;
     http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
-                   sweeper, stats},
+                   sweeper, stats, cases, ticket_work},
                   std::move(api_options));
 
     net::io_context ioc(config.threads);

@@ -105,17 +105,8 @@ std::optional<CivilDate> date_member(const json& value, const std::string& point
     return date;
 }
 
-bool is_agency_id(std::string_view s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s) {
-        const bool ok =
-            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-        if (!ok) return false;
-    }
-    return true;
-}
-
-std::optional<AidMeasure> parse_measure(const json& m, const std::string& at, FieldErrors& errors) {
+std::optional<AidMeasure> measure_member(const json& m, const std::string& at,
+                                         FieldErrors& errors) {
     if (!m.is_object()) {
         errors.push_back({at, "must be an object"});
         return std::nullopt;
@@ -146,7 +137,7 @@ std::optional<AidMeasure> parse_measure(const json& m, const std::string& at, Fi
     }
     if (auto it = m.find("provider_agency"); it == m.end()) {
         errors.push_back({at + "/provider_agency", "is required"});
-    } else if (!it->is_string() || !is_agency_id(it->get_ref<const std::string&>())) {
+    } else if (!it->is_string() || !is_provider_agency_id(it->get_ref<const std::string&>())) {
         errors.push_back(
             {at + "/provider_agency", "must be an agency id: 1-64 of a-z, 0-9, '.', '_', '-'"});
     } else {
@@ -274,6 +265,16 @@ std::optional<AidMeasure> parse_measure(const json& m, const std::string& at, Fi
 
 }  // namespace
 
+bool is_provider_agency_id(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s) {
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 std::string_view to_string(MeasureType t) {
     return kTypes.at(static_cast<std::size_t>(t));
 }
@@ -299,12 +300,28 @@ Expected<std::vector<AidMeasure>, FieldErrors> parse_measures(const nlohmann::js
     }
     std::vector<AidMeasure> out;
     for (std::size_t i = 0; i < value.size(); ++i) {
-        if (auto m = parse_measure(value[i], pointer + "/" + std::to_string(i), errors)) {
+        if (auto m = measure_member(value[i], pointer + "/" + std::to_string(i), errors)) {
             out.push_back(std::move(*m));
         }
     }
     if (!errors.empty()) return unexpected(std::move(errors));
     return out;
+}
+
+Expected<AidMeasure, FieldErrors> parse_measure(const nlohmann::json& value,
+                                                const std::string& pointer) {
+    FieldErrors errors;
+    auto m = measure_member(value, pointer, errors);
+    if (!m) return unexpected(std::move(errors));
+    return std::move(*m);
+}
+
+std::optional<CivilDate> parse_measure_date(std::string_view text) {
+    return parse_date(text);
+}
+
+std::string format_measure_date(const CivilDate& date) {
+    return date_text(date);
 }
 
 std::string format_cny(Fen amount) {

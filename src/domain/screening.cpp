@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -717,6 +718,60 @@ nlohmann::json to_json(const Screening& s) {
             {"urgency_reasons", to_json(s.urgency_reasons)},
             {"negated", to_json(s.negated)},
             {"weak_groups", to_json(s.weak_groups)}};
+}
+
+namespace {
+
+Reason reason_from_json(const json& j) {
+    Reason r;
+    r.kind = j.at("kind").get<std::string>();
+    r.value = j.at("value").get<std::string>();
+    r.weight = j.at("weight").get<int>();
+    if (const auto it = j.find("evidence"); it != j.end()) {
+        r.evidence = Evidence{it->at("begin").get<std::size_t>(), it->at("end").get<std::size_t>()};
+    }
+    r.set = j.value("set", std::string());
+    r.note = j.value("note", std::string());
+    return r;
+}
+
+std::vector<Reason> reasons_from_json(const json& j, const char* member) {
+    std::vector<Reason> out;
+    if (const auto it = j.find(member); it != j.end()) {
+        for (const auto& r : *it) out.push_back(reason_from_json(r));
+    }
+    return out;
+}
+
+std::vector<GroupMatch> groups_from_json(const json& j, const char* member) {
+    std::vector<GroupMatch> out;
+    if (const auto it = j.find(member); it != j.end()) {
+        for (const auto& g : *it) {
+            out.push_back({g.at("group").get<std::string>(), g.at("score").get<int>(),
+                           reasons_from_json(g, "reasons")});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Screening screening_from_json(const nlohmann::json& j) {
+    try {
+        Screening s;
+        s.score = j.at("score").get<int>();
+        const auto priority = parse_priority(j.at("priority").get<std::string>());
+        if (!priority) throw std::invalid_argument("unknown priority");
+        s.priority = *priority;
+        s.criteria_version = j.value("criteria_version", std::string());
+        s.groups = groups_from_json(j, "key_groups");
+        s.urgency_reasons = reasons_from_json(j, "urgency_reasons");
+        s.negated = reasons_from_json(j, "negated");
+        s.weak_groups = groups_from_json(j, "weak_groups");
+        return s;
+    } catch (const json::exception&) {
+        throw std::invalid_argument("a stored screening does not parse");
+    }
 }
 
 Expected<Criteria, std::string> parse_criteria(const nlohmann::json& doc) {

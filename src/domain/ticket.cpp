@@ -20,6 +20,8 @@ constexpr std::array kActions{"accept"sv, "reject"sv, "start"sv, "hold"sv,
 constexpr std::array kParties{"sender"sv, "recipient"sv};
 constexpr std::array kOutcomes{"assisted"sv,  "not_eligible"sv, "unreachable"sv,
                                "withdrawn"sv, "duplicate"sv,    "referred_onward"sv};
+constexpr std::array kReasonCodes{"wrong_jurisdiction"sv, "not_our_remit"sv,     "duplicate"sv,
+                                  "cannot_contact"sv,     "needs_information"sv, "other"sv};
 
 using S = TicketStatus;
 using A = TicketAction;
@@ -87,6 +89,9 @@ std::string_view to_string(Party p) {
 std::string_view to_string(Outcome o) {
     return kOutcomes.at(static_cast<std::size_t>(o));
 }
+std::string_view to_string(ReasonCode c) {
+    return kReasonCodes.at(static_cast<std::size_t>(c));
+}
 
 std::span<const std::string_view> ticket_statuses() {
     return kStatuses;
@@ -101,6 +106,9 @@ std::optional<TicketAction> parse_ticket_action(std::string_view s) {
 std::optional<Outcome> parse_outcome(std::string_view s) {
     return parse_enum<Outcome>(kOutcomes, s);
 }
+std::optional<ReasonCode> parse_reason_code(std::string_view s) {
+    return parse_enum<ReasonCode>(kReasonCodes, s);
+}
 
 bool is_terminal(TicketStatus s) {
     return s == TicketStatus::rejected || s == TicketStatus::closed || s == TicketStatus::cancelled;
@@ -108,7 +116,6 @@ bool is_terminal(TicketStatus s) {
 
 nlohmann::json to_json(const Ticket& t) {
     json j{{"id", t.id},
-           {"clue_id", t.clue_id},
            {"sender_agency", t.sender_agency},
            {"recipient_agency", t.recipient_agency},
            {"purpose", t.purpose},
@@ -117,9 +124,16 @@ nlohmann::json to_json(const Ticket& t) {
            {"version", t.version},
            {"created_at", format_rfc3339(t.created_at)},
            {"updated_at", format_rfc3339(t.updated_at)}};
+    // Empty when the reader may not see the clue it was opened for (service/case_scope).
+    if (!t.clue_id.empty()) j["clue_id"] = t.clue_id;
+    if (t.case_id) j["case_id"] = *t.case_id;
+    if (!t.clues.empty()) j["clues"] = t.clues;
     if (t.outcome) j["outcome"] = to_string(*t.outcome);
-    if (t.reason) j["reason"] = *t.reason;
-    if (!t.measures.empty()) j["measures"] = to_json(t.measures);
+    if (!t.measures.empty()) {
+        json list = json::array();
+        for (const auto& m : t.measures) list.push_back(to_json(m));
+        j["measures"] = std::move(list);
+    }
     if (t.follow_up_ticket) j["follow_up_ticket"] = *t.follow_up_ticket;
     if (t.accept_by) j["accept_by"] = format_rfc3339(*t.accept_by);
     if (t.close_by) j["close_by"] = format_rfc3339(*t.close_by);
@@ -132,8 +146,8 @@ nlohmann::json to_json(const Ticket& t) {
 }
 
 bool is_transition_member(std::string_view member) {
-    return member == "action" || member == "reason" || member == "outcome" ||
-           member == "measures" || member == "referral";
+    return member == "action" || member == "reason_code" || member == "reason" ||
+           member == "outcome" || member == "measures" || member == "referral";
 }
 
 Expected<TransitionRequest, FieldErrors> parse_transition_request(
@@ -160,11 +174,28 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(
             {"/action", "must be one of accept, reject, start, hold, resume, close, cancel"});
     }
 
+    // Reject and hold say why with a code (counted, kept in clear) and may add text (sealed
+    // at rest, since a name or an address ends up in it); "other" needs the text.
+    const bool coded = action == TicketAction::reject || action == TicketAction::hold;
+    std::optional<ReasonCode> reason_code;
+    if (auto it = body.find("reason_code"); it != body.end()) {
+        if (action && !coded) {
+            errors.push_back({"/reason_code", "is only allowed with reject and hold"});
+        } else if (!it->is_string() ||
+                   !(reason_code = parse_reason_code(it->get_ref<const std::string&>()))) {
+            errors.push_back({"/reason_code",
+                              "must be one of wrong_jurisdiction, not_our_remit, duplicate, "
+                              "cannot_contact, needs_information, other"});
+        }
+    } else if (coded) {
+        errors.push_back(
+            {"/reason_code", std::string("is required to ") + std::string(to_string(*action))});
+    }
     std::optional<std::string> reason;
     if (auto it = body.find("reason"); it != body.end()) {
         reason = text_member(*it, "/reason", 1, errors);
-    } else if (action == TicketAction::reject) {
-        errors.push_back({"/reason", "is required to reject"});
+    } else if (reason_code == ReasonCode::other) {
+        errors.push_back({"/reason", "is required with the reason_code other"});
     }
 
     std::optional<Outcome> outcome;
@@ -192,12 +223,8 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(
             measures = std::move(*parsed);
         }
     }
-    if (outcome == Outcome::assisted && !body.contains("measures")) {
-        errors.push_back({"/measures", "is required when the outcome is assisted"});
-    } else if (outcome == Outcome::assisted && body["measures"].is_array() &&
-               body["measures"].empty()) {
-        errors.push_back({"/measures", "must name at least one aid measure when assisted"});
-    }
+    // "assisted" needs an aid measure, here or recorded on the ticket before: the service
+    // checks that (it knows the ticket).
 
     std::optional<Referral> referral;
     if (auto it = body.find("referral"); it != body.end()) {
@@ -236,8 +263,8 @@ Expected<TransitionRequest, FieldErrors> parse_transition_request(
     }
 
     if (!errors.empty()) return unexpected(std::move(errors));
-    return TransitionRequest{*action, std::move(reason), outcome, std::move(measures),
-                             std::move(referral)};
+    return TransitionRequest{*action, reason_code,         std::move(reason),
+                             outcome, std::move(measures), std::move(referral)};
 }
 
 std::span<const TransitionRule> transition_table() {
@@ -280,10 +307,14 @@ nlohmann::json to_json(const TicketEvent& e) {
         {"to_status", e.to_status},  {"actor_agency", e.actor_agency}, {"actor_key", e.actor_key},
         {"at", format_rfc3339(e.at)}};
     if (e.from_status) j["from_status"] = *e.from_status;
+    if (e.reason_code) j["reason_code"] = *e.reason_code;
     if (e.reason) j["reason"] = *e.reason;
     if (e.outcome) j["outcome"] = *e.outcome;
     if (e.related_ticket) j["related_ticket"] = *e.related_ticket;
     if (e.related_agency) j["related_agency"] = *e.related_agency;
+    if (e.related_clue) j["related_clue"] = *e.related_clue;
+    if (e.note_id) j["note_id"] = *e.note_id;
+    if (e.measure_id) j["measure_id"] = *e.measure_id;
     return j;
 }
 

@@ -13,7 +13,7 @@ namespace {
 using namespace std::string_view_literals;
 
 // Stored event type → webhook type. An empty webhook type means "not delivered".
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTicketEvents{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kTicketEvents{{
     {"ticket.created"sv, "ticket.created"sv},
     {"ticket.accepted"sv, "ticket.accepted"sv},
     {"ticket.rejected"sv, "ticket.rejected"sv},
@@ -25,13 +25,20 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTicketE
     {"ticket.overdue"sv, "ticket.overdue"sv},
     {"ticket.escalated"sv, "ticket.escalated"sv},
     {"ticket.rerouted"sv, "ticket.rerouted"sv},
+    {"ticket.clue_added"sv, "ticket.clue_added"sv},
+    {"ticket.clue_removed"sv, "ticket.clue_removed"sv},
+    {"ticket.note_added"sv, "ticket.note_added"sv},
+    {"ticket.measure_added"sv, "ticket.measure_added"sv},
+    {"ticket.measure_updated"sv, "ticket.measure_updated"sv},
 }};
 
-constexpr std::array kAllTypes{"ticket.created"sv,   "ticket.accepted"sv,  "ticket.rejected"sv,
-                               "ticket.started"sv,   "ticket.on_hold"sv,   "ticket.resumed"sv,
-                               "ticket.closed"sv,    "ticket.cancelled"sv, "ticket.overdue"sv,
-                               "ticket.escalated"sv, "ticket.rerouted"sv,  "clue.needs_review"sv,
-                               "clue.answered"sv};
+constexpr std::array kAllTypes{
+    "ticket.created"sv,         "ticket.accepted"sv,   "ticket.rejected"sv,
+    "ticket.started"sv,         "ticket.on_hold"sv,    "ticket.resumed"sv,
+    "ticket.closed"sv,          "ticket.cancelled"sv,  "ticket.overdue"sv,
+    "ticket.escalated"sv,       "ticket.rerouted"sv,   "ticket.clue_added"sv,
+    "ticket.clue_removed"sv,    "ticket.note_added"sv, "ticket.measure_added"sv,
+    "ticket.measure_updated"sv, "clue.needs_review"sv, "clue.answered"sv};
 
 }  // namespace
 
@@ -44,6 +51,14 @@ std::optional<std::string> webhook_type_for_event(std::string_view event_type) {
     }
     if (event_type.starts_with("ticket.")) return std::string(event_type);
     return std::nullopt;
+}
+
+WebhookAudience webhook_audience(std::string_view event_type) {
+    if (event_type == "ticket.clue_added" || event_type == "ticket.clue_removed") {
+        return WebhookAudience::recipient;
+    }
+    if (event_type == "ticket.note_added") return WebhookAudience::case_agencies;
+    return WebhookAudience::parties;
 }
 
 std::span<const std::string_view> known_webhook_types() {
@@ -69,6 +84,12 @@ nlohmann::json ticket_webhook_payload(const std::string& type, const TicketEvent
                         {"actor_agency", event.actor_agency}};
     if (event.from_status) data["previous_status"] = *event.from_status;
     if (event.outcome) data["outcome"] = *event.outcome;
+    if (event.reason_code) data["reason_code"] = *event.reason_code;
+    if (ticket.case_id) data["case_id"] = *ticket.case_id;
+    // Ids only: the receiver reads the clue, the note or the measure with its own key.
+    if (event.related_clue) data["related_clue"] = *event.related_clue;
+    if (event.note_id) data["note_id"] = *event.note_id;
+    if (event.measure_id) data["measure_id"] = *event.measure_id;
     return {{"type", type}, {"timestamp", format_rfc3339(event.at)}, {"data", std::move(data)}};
 }
 

@@ -22,6 +22,7 @@ Api::Api(ApiServices services, ApiOptions options)
     add_agency_routes(router_, services_);
     add_review_routes(router_, services_);
     add_stats_routes(router_, services_);
+    add_case_routes(router_, services_);
 }
 
 std::optional<std::size_t> Api::body_limit(beast_http::verb method, std::string_view target) const {

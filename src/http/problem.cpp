@@ -8,8 +8,8 @@ namespace {
 
 Problem make(int status, std::string type, std::string title, std::string detail,
              domain::FieldErrors errors = {}) {
-    return Problem{status, std::move(type), std::move(title), std::move(detail), std::move(errors),
-                   {}};
+    return Problem{
+        status, std::move(type), std::move(title), std::move(detail), std::move(errors), {}, {}};
 }
 
 }  // namespace
@@ -30,6 +30,16 @@ Problem to_problem(const service::ServiceError& e) {
                         "The ticket's status does not allow this action", e.detail);
         case ErrorKind::conflict:
             return make(409, "conflict", "The request conflicts with the record's state", e.detail);
+        case ErrorKind::duplicate_reference: {
+            Problem p =
+                make(409, "duplicate-reference", "A clue with this reference was already submitted",
+                     e.detail, e.errors);
+            if (e.existing) {
+                p.headers.emplace_back("Location", *e.existing);
+                p.members.emplace_back("existing_clue", *e.existing);
+            }
+            return p;
+        }
         case ErrorKind::request_in_progress: {
             Problem p =
                 make(409, "request-in-progress", "The same request is still in progress", e.detail);
@@ -130,6 +140,7 @@ Response make_problem_response(const Problem& p, unsigned version, const std::st
                            {"status", p.status},
                            {"detail", p.detail},
                            {"instance", "urn:clue-router:request:" + request_id}};
+    for (const auto& [member, value] : p.members) body[member] = value;
     if (!p.errors.empty()) {
         auto& list = body["errors"] = nlohmann::json::array();
         for (const auto& e : p.errors)

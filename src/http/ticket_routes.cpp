@@ -65,9 +65,51 @@ void get_ticket(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
 
 void ticket_history(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     if (!accept_query(*ex, {})) return;
-    auto result = services.tickets.history(ex->actor(), ex->param("id"));
-    if (!result) return reply_error(*ex, result.error());
-    ex->reply_json(beast_http::status::ok, *result);
+    services.tickets.history(ex->actor(), ex->param("id"),
+                             [ex](service::Result<nlohmann::json> result) {
+                                 if (!result) return reply_error(*ex, result.error());
+                                 ex->reply_json(beast_http::status::ok, *result);
+                             });
+}
+
+void reply_measure(Exchange& ex, beast_http::status status, const service::MeasureReply& m) {
+    Response res{status, ex.request().version()};
+    res.set(beast_http::field::content_type, "application/json");
+    res.set(beast_http::field::etag, etag_of(m.version));
+    res.body() = m.body.dump();
+    ex.reply(std::move(res));
+}
+
+void add_note(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.work.add_note(ex->actor(), ex->param("id"), *body,
+                           [ex](service::Result<nlohmann::json> result) {
+                               if (!result) return reply_error(*ex, result.error());
+                               ex->reply_json(beast_http::status::created, *result);
+                           });
+}
+
+void add_measure(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.work.add_measure(ex->actor(), ex->param("id"), *body,
+                              [ex](service::Result<service::MeasureReply> result) {
+                                  if (!result) return reply_error(*ex, result.error());
+                                  reply_measure(*ex, beast_http::status::created, *result);
+                              });
+}
+
+void update_measure(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    std::optional<std::int64_t> if_match;
+    if (!read_if_match(*ex, "measure", if_match)) return;
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.work.update_measure(ex->actor(), ex->param("id"), ex->param("measure_id"), if_match,
+                                 *body, [ex](service::Result<service::MeasureReply> result) {
+                                     if (!result) return reply_error(*ex, result.error());
+                                     reply_measure(*ex, beast_http::status::ok, *result);
+                                 });
 }
 
 void transition(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
@@ -93,6 +135,12 @@ void add_ticket_routes(Router& router, ApiServices& services) {
                [&services](const std::shared_ptr<Exchange>& ex) { ticket_history(services, ex); });
     router.add(beast_http::verb::post, "/v1/tickets/{id}/transitions", {},
                [&services](const std::shared_ptr<Exchange>& ex) { transition(services, ex); });
+    router.add(beast_http::verb::post, "/v1/tickets/{id}/notes", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { add_note(services, ex); });
+    router.add(beast_http::verb::post, "/v1/tickets/{id}/measures", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { add_measure(services, ex); });
+    router.add(beast_http::verb::patch, "/v1/tickets/{id}/measures/{measure_id}", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { update_measure(services, ex); });
 }
 
 }  // namespace clue_router::http

@@ -1,11 +1,13 @@
 #include "clue_router/service/clue_service.hpp"
 
-#include <map>
+#include <algorithm>
 #include <memory>
 
 #include "clue_router/domain/json_text.hpp"
 #include "clue_router/domain/routing.hpp"
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_membership.hpp"
+#include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/views.hpp"
@@ -34,7 +36,101 @@ ServiceError clue_not_stored() {
 // What the unit of work reports back from the writer thread.
 struct SubmitOutcome {
     std::optional<storage::IdempotencyRecord> earlier;  // a record committed meanwhile
+    std::optional<std::string> duplicate_of;  // the clue already sent under this reference
 };
+
+// Which agency handles the clue, for what, and where that stands: what the sender is told of
+// the tickets that carry its clue.
+nlohmann::json handler_entry(const domain::Ticket& t) {
+    return {{"ticket_id", t.id},
+            {"recipient_agency", t.recipient_agency},
+            {"purpose", t.purpose},
+            {"status", domain::to_string(t.status)}};
+}
+
+// The 201 of a clue that joined an open case: its own view and screening, the tickets opened
+// for purposes the case lacked, and the case — which agencies handle the clue now. Nothing of
+// the case's other clues: they may be another sender's.
+nlohmann::json joined_reply(storage::WriteTransaction& tx, const storage::StoredClue& clue,
+                            const ReplyParts& parts, const Joined& joined) {
+    nlohmann::json body{{"clue", clue_view(clue, PersonalData::masked)},
+                        {"tickets", nlohmann::json::array()}};
+    for (const auto& [member, text] : parts.fixed) {
+        if (member == "screening") body["screening"] = nlohmann::json::parse(text);
+    }
+    for (const auto& t : joined.new_tickets) body["tickets"].push_back(domain::to_json(t));
+    if (!joined.unrouted.empty()) body["unrouted_purposes"] = joined.unrouted;
+    const auto facts = tx.case_facts(clue.case_id);
+    if (!facts) throw storage::StorageError("a joined case is not stored");
+    nlohmann::json handled_by = nlohmann::json::array();
+    for (const auto& t : facts->tickets) {
+        if (domain::is_terminal(t.status)) continue;
+        const bool carries =
+            std::any_of(facts->coverage.begin(), facts->coverage.end(), [&](const auto& c) {
+                return c.ticket_id == t.id && c.clue_id == clue.id;
+            });
+        if (carries) handled_by.push_back(handler_entry(t));
+    }
+    body["case"] = {{"id", facts->record.id},
+                    {"joined", true},
+                    {"status", domain::to_string(facts->record.status)},
+                    {"handled_by", std::move(handled_by)}};
+    return body;
+}
+
+// Link (the two clues are one woman's: their cases become one) or unlink (the clue is not
+// the woman of the other's case: it leaves it), inside the unit of work. Staff of an agency
+// handling both clues; either clue outside the caller's scope is 404.
+std::optional<ServiceError> change_link_in(storage::WriteTransaction& tx, const Actor& actor,
+                                           const std::string& clue_id,
+                                           const std::string& other_id, bool add,
+                                           const RuntimeConfig& config, domain::Timestamp now) {
+    std::vector<storage::CaseClue> refs;
+    for (const std::string* id : {&clue_id, &other_id}) {
+        auto scoped = scope_of_clue(tx, actor, *id);
+        if (!scoped) return scoped.error();
+        if (actor.role != Role::staff) {
+            return error(ErrorKind::forbidden, "only staff link clues about the same person");
+        }
+        if ((*scoped)->scope->clue_access(*id) != ClueAccess::full) {
+            return error(ErrorKind::forbidden, "only an agency handling both clues links them");
+        }
+        refs.push_back(*tx.clue_ref(*id));
+    }
+    if (clue_id == other_id) {
+        return error(ErrorKind::validation, "a clue cannot be linked to itself",
+                     {{"/clue_id", "must be another clue"}});
+    }
+    const bool same_case = refs[0].case_id == refs[1].case_id;
+    if (!add && !same_case) return error(ErrorKind::not_found, "no such link");
+    for (const auto& r : refs) {
+        const auto record = tx.find_case(r.case_id);
+        if (!same_case && record && record->status != domain::CaseStatus::open) {
+            return error(ErrorKind::conflict,
+                         "a closed case takes no more clues; a new report starts a new case");
+        }
+        if (!add && record && record->status != domain::CaseStatus::open) {
+            return error(ErrorKind::conflict, "a closed case is kept as it was answered");
+        }
+    }
+    if (add) {
+        tx.link_clues({clue_id, other_id, "manual", now, actor.key_id});
+        if (!same_case) {
+            // Staff say they are one woman: an earlier separation between the two gives way.
+            tx.remove_separations(refs[0].case_id, refs[1].case_id);
+            const auto into = tx.older_case(refs[0].case_id, refs[1].case_id);
+            merge_cases(tx, actor, into == refs[0].case_id ? refs[1].case_id : refs[0].case_id,
+                        into, now);
+            consolidate(tx, actor, into, now);
+        }
+    } else {
+        separate_clue(tx, actor, clue_id, config, now);
+    }
+    append_audit(tx, actor, now,
+                 {add ? "clue.linked" : "clue.unlinked", "clue", clue_id,
+                  {{"linked_clue_id", other_id}}});
+    return std::nullopt;
+}
 
 }  // namespace
 
@@ -112,6 +208,8 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 
     auto clue = std::make_shared<storage::StoredClue>();
     clue->id = new_uuid_v7(now);
+    // A case of its own, unless her case is open (then the unit of work joins it).
+    clue->case_id = new_uuid_v7(now);
     clue->sender_agency = actor.agency_id;
     clue->submitted_by_key = actor.key_id;
     clue->clue = std::move(*parsed);
@@ -148,9 +246,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     }
 
     // Each part of the reply is serialised once, here on the request's thread; the unit of
-    // work adds only what it learns there (same-person links, which planned tickets it
-    // creates) and joins the texts, so the one writer thread does not rebuild and re-dump the
-    // reply (domain/json_text).
+    // work only joins the texts when the clue starts a case of its own (the common case), so
+    // the one writer thread does not rebuild and re-dump the reply (domain/json_text). A clue
+    // that joins an open case gets its reply built there, from what the case came to.
     auto reply = std::make_shared<ReplyParts>();
     nlohmann::json screening_json = domain::to_json(screening);
     reply->fixed.emplace_back("clue", clue_view(*clue, PersonalData::masked).dump());
@@ -161,7 +259,16 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
     if (!decision.warnings.empty()) {
         reply->fixed.emplace_back("warnings", warnings_json(decision.warnings).dump());
     }
-    for (const auto& t : *tickets) reply->ticket_texts.push_back(domain::to_json(t).dump());
+    nlohmann::json handled_by = nlohmann::json::array();
+    for (const auto& t : *tickets) {
+        reply->ticket_texts.push_back(domain::to_json(t).dump());
+        handled_by.push_back(handler_entry(t));
+    }
+    reply->fixed.emplace_back("case", nlohmann::json{{"id", clue->case_id},
+                                                     {"joined", false},
+                                                     {"status", "open"},
+                                                     {"handled_by", std::move(handled_by)}}
+                                          .dump());
 
     auto record = std::make_shared<storage::IdempotencyRecord>();
     record->status = 201;
@@ -178,51 +285,44 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 
     store_.write(
         [clue, sealed, tickets, record, reply, stored_screening = std::move(stored_screening),
-         outcome, actor, keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
+         outcome, actor, decision, config,
+         keyed = idempotency_key.has_value()](storage::WriteTransaction& tx) {
             if (keyed) {
                 // Another process sharing the file may have committed the same key.
                 outcome->earlier = tx.find_idempotency(record->agency_id, record->key);
                 if (outcome->earlier) return;
             }
+            // The same report sent again (no key, or another one) is not a second clue.
+            outcome->duplicate_of =
+                tx.clue_by_reference(clue->sender_agency, clue->clue.source.reference);
+            if (outcome->duplicate_of) return;
+            tx.insert_case(new_case(clue->case_id, clue->priority, clue->created_at));
             tx.insert_clue(*clue, *sealed);
             tx.insert_screening(stored_screening);
 
-            // Same person: link to the open clues that share her ID number or phone (by blind
-            // index), and send no second ticket where one is already open to the same agency
-            // for the same purpose.
-            nlohmann::json possible_duplicates = nlohmann::json::array();
-            nlohmann::json existing_tickets = nlohmann::json::array();
-            std::map<std::pair<std::string, std::string>, std::string> open_elsewhere;
-            for (const auto& match : tx.open_clue_matches(clue->id)) {
-                std::string basis;
-                for (const auto& kind : match.kinds) basis += (basis.empty() ? "" : ",") + kind;
-                tx.link_clues({clue->id, match.clue_id, basis, clue->created_at, actor.key_id});
-                possible_duplicates.push_back(
-                    {{"clue_id", match.clue_id}, {"matched_on", match.kinds}});
-                for (const auto& t : tx.tickets_of_clue(match.clue_id)) {
-                    if (!domain::is_terminal(t.status)) {
-                        open_elsewhere.try_emplace({t.recipient_agency, t.purpose}, t.id);
-                    }
+            // Her case, when one is open: the clue's own case merges into it (the older case
+            // stays). Nothing matched, or only cases of other women: a case of its own.
+            const std::string own_case = clue->case_id;
+            const std::string survivor = tx.open_case_matches(own_case).empty()
+                                             ? own_case
+                                             : consolidate(tx, actor, own_case, clue->created_at);
+            bool joined = false;
+            std::size_t created = tickets->size();
+            if (survivor == own_case) {
+                for (const auto& t : *tickets) {
+                    store_new_ticket(tx, t, {actor.agency_id, actor.key_id});
                 }
+                auto members = reply->fixed;
+                members.emplace_back("tickets", domain::json_array_text(reply->ticket_texts));
+                record->body = domain::json_object_text(std::move(members));
+            } else {
+                // Her case is open: this clue joins it (service/case_membership).
+                joined = true;
+                clue->case_id = survivor;
+                const auto j = join_case(tx, actor, *clue, decision, *config, clue->created_at);
+                created = j.new_tickets.size();
+                record->body = joined_reply(tx, *clue, *reply, j).dump();
             }
-            std::vector<std::string> created;
-            for (std::size_t i = 0; i < tickets->size(); ++i) {
-                const domain::Ticket& t = (*tickets)[i];
-                if (auto it = open_elsewhere.find({t.recipient_agency, t.purpose});
-                    it != open_elsewhere.end()) {
-                    existing_tickets.push_back({{"ticket_id", it->second},
-                                                {"recipient_agency", t.recipient_agency},
-                                                {"purpose", t.purpose}});
-                    continue;
-                }
-                created.push_back(reply->ticket_texts[i]);
-                store_new_ticket(tx, t, {actor.agency_id, actor.key_id});
-            }
-            auto members = reply->fixed;
-            members.emplace_back("tickets", domain::json_array_text(created));
-            members.emplace_back("possible_duplicates", possible_duplicates.dump());
-            members.emplace_back("existing_tickets", existing_tickets.dump());
-            record->body = domain::json_object_text(std::move(members));
             if (clue->status == storage::ClueStatus::needs_review) {
                 tx.enqueue_clue_webhook("clue.needs_review", clue->id, clue->created_at);
             }
@@ -232,8 +332,9 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                           "clue",
                           clue->id,
                           {{"status", storage::to_string(clue->status)},
-                           {"tickets", created.size()},
-                           {"possible_duplicates", possible_duplicates.size()}}});
+                           {"tickets", created},
+                           {"case", clue->case_id},
+                           {"joined_case", joined}}});
         },
         [record, outcome, release, done = std::move(done)](std::exception_ptr failure) {
             release();
@@ -248,46 +349,81 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
                     done(SubmittedClue{outcome->earlier->status, outcome->earlier->location,
                                        outcome->earlier->body, true});
                 }
+            } else if (outcome->duplicate_of) {
+                // The sender may see it: it is its own clue.
+                ServiceError e = error(ErrorKind::duplicate_reference,
+                                       "a clue with this source.reference was already submitted "
+                                       "by your agency; it is at existing_clue",
+                                       {{"/source/reference", "was already submitted"}});
+                e.existing = "/v1/clues/" + *outcome->duplicate_of;
+                done(domain::unexpected(std::move(e)));
             } else {
                 done(SubmittedClue{record->status, record->location, record->body, false});
             }
         });
 }
 
-Result<ClueService::Visible> ClueService::visible_clue(storage::Reader& reader, const Actor& actor,
-                                                       const std::string& clue_id) {
-    // Supervisors see figures, never a clue: to them every clue is outside scope, and a
-    // record outside scope is 404, so that ids reveal nothing.
-    if (actor.role == Role::supervisor) {
-        return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+Result<ClueService::View> ClueService::view(const Actor& actor, const std::string& clue_id,
+                                           PersonalData mode) {
+    try {
+        auto reader = store_.reader();
+        // Scope first, from clear columns: nothing is decrypted for a caller who may not see
+        // the clue, so "not yours" and "no such clue" cost the same and answer the same.
+        auto scoped = scope_of_clue(*reader, actor, clue_id);
+        if (!scoped) return domain::unexpected(scoped.error());
+        const auto& scope = *(*scoped)->scope;
+        View out;
+        out.access = scope.clue_access(clue_id);
+        if (mode == PersonalData::clear && out.access != ClueAccess::full &&
+            actor.role != Role::admin) {
+            return out;  // reveal() refuses it; nothing was opened
+        }
+        auto clue = reader->find_clue(clue_id);
+        if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
+        nlohmann::json reply = {{"clue", clue_view(*clue, mode)},
+                                {"tickets", nlohmann::json::array()},
+                                {"linked_clues", nlohmann::json::array()}};
+        const auto& facts = (*scoped)->facts;
+        reply["case"] = {{"id", facts.record.id},
+                         {"status", domain::to_string(facts.record.status)}};
+        for (const auto& l : reader->clue_links(clue_id)) {
+            if (!scope.sees_clue(l.linked_clue_id)) continue;
+            reply["linked_clues"].push_back({{"clue_id", l.linked_clue_id}, {"basis", l.basis}});
+        }
+        if (const auto s = reader->latest_screening(clue_id)) reply["screening"] = s->result;
+        // The tickets that carry this clue, as far as the reader may see them.
+        for (const auto& t : facts.tickets) {
+            const auto carried = scope.carried_by(t.id);
+            if (!scope.sees_ticket(t) ||
+                std::find(carried.begin(), carried.end(), clue_id) == carried.end()) {
+                continue;
+            }
+            reply["tickets"].push_back(domain::to_json(scope.ticket_view(t)));
+        }
+        out.body = std::move(reply);
+        return out;
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
     }
-    auto clue = reader.find_clue(clue_id);
-    if (!clue) return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
-    Visible v{std::move(*clue), reader.tickets_of_clue(clue_id), false};
-    v.party = v.clue.sender_agency == actor.agency_id;
-    for (const auto& t : v.tickets) v.party = v.party || t.recipient_agency == actor.agency_id;
-    if (!v.party && actor.role != Role::admin) {
-        return domain::unexpected(error(ErrorKind::not_found, "no such clue"));
-    }
-    return v;
 }
 
 Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& clue_id) {
-    return view(actor, clue_id, PersonalData::masked);
+    auto v = view(actor, clue_id, PersonalData::masked);
+    if (!v) return domain::unexpected(v.error());
+    return std::move(v->body);
 }
 
 void ClueService::reveal(const Actor& actor, const std::string& clue_id,
                          std::optional<std::string> break_glass_reason,
                          Completion<nlohmann::json> done) {
-    auto reply = view(actor, clue_id, PersonalData::clear);
-    if (!reply) return done(std::move(reply));
-    const bool party = (*reply)["party"].get<bool>();
-    reply->erase("party");
     AuditRecord record{"clue.personal_data_read", "clue", clue_id, nlohmann::json::object()};
     if (actor.role == Role::admin) {
         // Admins run the system, they do not handle cases, even for their own agency: they
         // see personal data through a break-glass read, with a reason, or not at all.
         if (!break_glass_reason) {
+            // Scope first, so that an unknown id is a 404 here too.
+            auto seen = get(actor, clue_id);
+            if (!seen) return done(domain::unexpected(seen.error()));
             return done(domain::unexpected(
                 error(ErrorKind::forbidden,
                       "personal data is shown only to the agencies handling it; an admin may "
@@ -298,12 +434,19 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
         // The reason is free text and may name her: it is kept sealed, and the audit row
         // names it by id (so the hash chain holds no free text and survives key rotation).
         record.detail["reason_id"] = new_uuid_v7(clock_.now());
-    } else if (!party) {
-        // Unreachable today (outside the clue's agencies is a 404 above); kept as the rule.
-        return done(domain::unexpected(error(ErrorKind::not_found, "no such clue")));
+    }
+    auto v = view(actor, clue_id, PersonalData::clear);
+    if (!v) return done(domain::unexpected(v.error()));
+    if (actor.role != Role::admin && v->access != ClueAccess::full) {
+        // It sees the clue masked, as an agency that rejected its ticket keeps what it handled:
+        // no clear read afterwards.
+        return done(domain::unexpected(
+            error(ErrorKind::forbidden,
+                  "personal data is shown in clear only to the agencies handling the clue; an "
+                  "agency that rejected its ticket keeps it masked")));
     }
     // The clear values leave only once the audit row that records their reading is durable.
-    auto shared = std::make_shared<nlohmann::json>(std::move(*reply));
+    auto shared = std::make_shared<nlohmann::json>(std::move(v->body));
     const auto now = clock_.now();
     store_.write(
         [actor, now, record, reason = break_glass_reason](storage::WriteTransaction& tx) {
@@ -324,39 +467,11 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
         });
 }
 
-Result<nlohmann::json> ClueService::view(const Actor& actor, const std::string& clue_id,
-                                         PersonalData mode) {
-    try {
-        auto reader = store_.reader();
-        auto visible = visible_clue(*reader, actor, clue_id);
-        if (!visible) return domain::unexpected(visible.error());
-        const auto& clue = visible->clue;
-        nlohmann::json reply = {{"clue", clue_view(clue, mode)},
-                                {"tickets", nlohmann::json::array()}};
-        if (mode == PersonalData::clear) reply["party"] = visible->party;
-        reply["linked_clues"] = nlohmann::json::array();
-        for (const auto& l : reader->clue_links(clue_id)) {
-            reply["linked_clues"].push_back({{"clue_id", l.linked_clue_id}, {"basis", l.basis}});
-        }
-        if (const auto s = reader->latest_screening(clue_id)) reply["screening"] = s->result;
-        for (const auto& t : visible->tickets) {
-            // A recipient sees its own tickets; the sender and admins see them all.
-            if (actor.role == Role::admin || clue.sender_agency == actor.agency_id ||
-                t.recipient_agency == actor.agency_id) {
-                reply["tickets"].push_back(domain::to_json(t));
-            }
-        }
-        return reply;
-    } catch (const storage::StorageError&) {
-        return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
-    }
-}
-
 Result<nlohmann::json> ClueService::screenings(const Actor& actor, const std::string& clue_id) {
     try {
         auto reader = store_.reader();
-        auto visible = visible_clue(*reader, actor, clue_id);
-        if (!visible) return domain::unexpected(visible.error());
+        auto scoped = scope_of_clue(*reader, actor, clue_id);
+        if (!scoped) return domain::unexpected(scoped.error());
         nlohmann::json items = nlohmann::json::array();
         for (const auto& s : reader->screenings_of(clue_id)) {
             nlohmann::json item = s.result;
@@ -393,28 +508,6 @@ Result<Page> ClueService::review_queue(const Actor& actor, std::optional<std::st
     }
 }
 
-std::optional<ServiceError> ClueService::may_link(const Actor& actor, const std::string& clue_id,
-                                                  const std::string& other_id) {
-    try {
-        auto reader = store_.reader();
-        for (const std::string* id : {&clue_id, &other_id}) {
-            auto visible = visible_clue(*reader, actor, *id);
-            if (!visible) return visible.error();
-            if (actor.role != Role::staff) {
-                return error(ErrorKind::forbidden, "only staff link clues about the same person");
-            }
-            // Staff see only clues their agency handles, so visible means party here.
-        }
-    } catch (const storage::StorageError&) {
-        return error(ErrorKind::unavailable, "the database is unavailable");
-    }
-    if (clue_id == other_id) {
-        return error(ErrorKind::validation, "a clue cannot be linked to itself",
-                     {{"/clue_id", "must be another clue"}});
-    }
-    return std::nullopt;
-}
-
 void ClueService::link(const Actor& actor, const std::string& clue_id, const nlohmann::json& body,
                        Completion<nlohmann::json> done) {
     if (!body.contains("clue_id") || !body["clue_id"].is_string() || body.size() != 1) {
@@ -432,37 +525,31 @@ void ClueService::unlink(const Actor& actor, const std::string& clue_id,
 void ClueService::change_link(const Actor& actor, const std::string& clue_id,
                               const std::string& other_id, bool add,
                               Completion<nlohmann::json> done) {
-    if (auto refused = may_link(actor, clue_id, other_id)) {
-        return done(domain::unexpected(std::move(*refused)));
-    }
     const auto now = clock_.now();
-    auto changed = std::make_shared<bool>(false);
+    const auto config = config_.get();
+    auto result = std::make_shared<std::optional<ServiceError>>();
     store_.write(
         [=](storage::WriteTransaction& tx) {
-            *changed = add ? tx.link_clues({clue_id, other_id, "manual", now, actor.key_id})
-                           : tx.unlink_clues(clue_id, other_id);
-            if (*changed) {
-                append_audit(tx, actor, now,
-                             {add ? "clue.linked" : "clue.unlinked",
-                              "clue",
-                              clue_id,
-                              {{"linked_clue_id", other_id}}});
-            }
+            *result = change_link_in(tx, actor, clue_id, other_id, add, *config, now);
         },
-        [this, clue_id, add, changed, done = std::move(done)](std::exception_ptr failure) {
+        [this, actor, clue_id, result, done = std::move(done)](std::exception_ptr failure) {
             if (failure) {
                 return done(domain::unexpected(
                     error(ErrorKind::unavailable, "the change could not be stored")));
             }
-            if (!add && !*changed) {
-                return done(domain::unexpected(error(ErrorKind::not_found, "no such link")));
-            }
+            if (*result) return done(domain::unexpected(std::move(**result)));
             try {
+                auto reader = store_.reader();
+                auto scoped = scope_of_clue(*reader, actor, clue_id);
+                if (!scoped) return done(domain::unexpected(scoped.error()));
                 nlohmann::json links = nlohmann::json::array();
-                for (const auto& l : store_.reader()->clue_links(clue_id)) {
+                for (const auto& l : reader->clue_links(clue_id)) {
+                    if (!(*scoped)->scope->sees_clue(l.linked_clue_id)) continue;
                     links.push_back({{"clue_id", l.linked_clue_id}, {"basis", l.basis}});
                 }
-                done(nlohmann::json{{"clue_id", clue_id}, {"linked_clues", std::move(links)}});
+                done(nlohmann::json{{"clue_id", clue_id},
+                                    {"case_id", (*scoped)->facts.record.id},
+                                    {"linked_clues", std::move(links)}});
             } catch (const storage::StorageError&) {
                 done(domain::unexpected(
                     error(ErrorKind::unavailable, "the database is unavailable")));

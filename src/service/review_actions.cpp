@@ -6,6 +6,7 @@
 #include "clue_router/domain/review_request.hpp"
 #include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_membership.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/views.hpp"
 
@@ -66,10 +67,13 @@ void check_against_directory(const RuntimeConfig& config,
 // The clue, if the actor may act on it and it is waiting in the queue.
 Result<storage::StoredClue> queued_clue(storage::WriteTransaction& tx, const Actor& actor,
                                         const std::string& clue_id) {
-    auto clue = tx.find_clue(clue_id);
-    if (!clue || (actor.role != Role::admin && clue->sender_agency != actor.agency_id)) {
+    // Scope from the clear columns first: nothing is opened for a caller who may not act.
+    const auto ref = tx.clue_ref(clue_id);
+    if (!ref || (actor.role != Role::admin && ref->sender_agency != actor.agency_id)) {
         return domain::unexpected(not_found());
     }
+    auto clue = tx.find_clue(clue_id);
+    if (!clue) return domain::unexpected(not_found());
     if (clue->status != storage::ClueStatus::needs_review) {
         return domain::unexpected(
             error(ErrorKind::conflict, "the clue is not waiting in the review queue"));
@@ -101,6 +105,8 @@ void decide_on_queued_clue(storage::Store& store, const Actor& actor, const std:
                 clue->reviewed_by_key = actor.key_id;
                 clue->reviewed_at = now;
                 tx.update_clue_review(*clue);
+                // A dismissal may be the last thing of her case still open.
+                refresh_case(tx, actor, clue->case_id, now);
                 (*reply)["clue"] = clue_view(*clue, PersonalData::masked);
             }
             *outcome = std::move(reply);
@@ -141,7 +147,11 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
                                   "the clue came without consent to share; confirm with true "
                                   "that consent was obtained since"});
             }
-            const auto existing = tx.tickets_of_clue(clue_id);
+            // Her case's tickets: a second open one to the same agency for the same purpose
+            // would only duplicate the work.
+            const auto facts = tx.case_facts(clue.case_id);
+            if (!facts) throw storage::StorageError("a clue names a case that is not stored");
+            const auto& existing = facts->tickets;
             for (std::size_t i = 0; i < req.routes.size(); ++i) {
                 const auto& r = req.routes[i];
                 const std::string at = "/routes/" + std::to_string(i);
@@ -162,13 +172,19 @@ void ReviewActions::route(const Actor& actor, const std::string& clue_id,
             }
             nlohmann::json tickets = nlohmann::json::array();
             nlohmann::json ticket_ids = nlohmann::json::array();
+            // Handed over now: the new tickets carry it with the case's other handed-over
+            // clues, and the case's open tickets gain it.
+            share_clue(tx, actor, *facts, clue_id, now);
+            auto carried = handed_over_clues(*facts);
+            carried.push_back(clue_id);
             for (const auto& r : req.routes) {
-                auto t =
-                    new_ticket({clue_id, clue.sender_agency, r.agency, r.purpose, clue.priority},
-                               config->deadlines, now);
+                auto t = new_ticket({clue_id, clue.sender_agency, r.agency, r.purpose,
+                                     domain::higher(clue.priority, facts->record.priority)},
+                                    config->deadlines, now);
                 store_new_ticket(tx, t, {actor.agency_id, actor.key_id},
                                  req.note ? "routed by hand from the review queue: " + *req.note
-                                          : std::string("routed by hand from the review queue"));
+                                          : std::string("routed by hand from the review queue"),
+                                 std::nullopt, std::nullopt, carried);
                 tickets.push_back(domain::to_json(t));
                 ticket_ids.push_back(t.id);
             }

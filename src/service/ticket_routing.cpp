@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "clue_router/domain/routing.hpp"
+#include "clue_router/service/case_membership.hpp"
 #include "clue_router/service/crypto.hpp"
 
 namespace clue_router::service {
@@ -29,8 +30,10 @@ domain::Ticket new_ticket(const TicketSpec& spec, const domain::DeadlinePolicy& 
 void store_new_ticket(storage::WriteTransaction& tx, const domain::Ticket& ticket,
                       const EventActor& actor, std::optional<std::string> reason,
                       std::optional<std::string> related_ticket,
-                      std::optional<std::string> related_agency) {
+                      std::optional<std::string> related_agency,
+                      const std::vector<std::string>& carries) {
     tx.insert_ticket(ticket);
+    for (const auto& clue_id : carries) tx.cover(ticket.id, clue_id, ticket.created_at);
     domain::TicketEvent created;
     created.ticket_id = ticket.id;
     created.type = "ticket.created";
@@ -48,22 +51,11 @@ std::optional<domain::Ticket> reroute_after_rejection(storage::WriteTransaction&
                                                       const domain::Ticket& rejected,
                                                       const RuntimeConfig& config,
                                                       domain::Timestamp now) {
-    auto clue = tx.find_clue(rejected.clue_id);
-    if (!clue) throw storage::StorageError("a ticket refers to a clue that is not stored");
+    const auto origin = tx.clue_ref(rejected.clue_id);
+    if (!origin) throw storage::StorageError("a ticket refers to a clue that is not stored");
+    const auto facts = tx.case_facts(origin->case_id);
+    if (!facts) throw storage::StorageError("a clue names a case that is not stored");
 
-    std::vector<std::string> excluded;
-    for (const auto& t : tx.tickets_of_clue(rejected.clue_id)) {
-        if (t.purpose != rejected.purpose) continue;
-        // Who rejected it will not take it now; who holds it open has it already.
-        if (t.status == domain::TicketStatus::rejected || !domain::is_terminal(t.status)) {
-            excluded.push_back(t.recipient_agency);
-        }
-    }
-    std::optional<std::string> recipient;
-    if (const auto* purpose = config.routing.purpose(rejected.purpose)) {
-        recipient = domain::find_recipient(*purpose, clue->clue.subject.region, config.directory,
-                                           clue->sender_agency, excluded);
-    }
     const EventActor system{std::string(kSystemActor), std::string(kSystemActor)};
     domain::TicketEvent event;
     event.ticket_id = rejected.id;
@@ -73,7 +65,40 @@ std::optional<domain::Ticket> reroute_after_rejection(storage::WriteTransaction&
     event.actor_key = system.key;
     event.at = now;
 
+    // Another open ticket of the case serves the purpose: it carries on with these clues.
+    for (const auto& t : facts->tickets) {
+        if (t.id == rejected.id || t.purpose != rejected.purpose || domain::is_terminal(t.status)) {
+            continue;
+        }
+        for (const auto& cover : facts->coverage) {
+            if (cover.ticket_id != rejected.id || !tx.cover(t.id, cover.clue_id, now)) continue;
+            domain::TicketEvent gained;
+            gained.ticket_id = t.id;
+            gained.type = "ticket.clue_added";
+            gained.to_status = std::string(domain::to_string(t.status));
+            gained.actor_agency = system.agency;
+            gained.actor_key = system.key;
+            gained.related_clue = cover.clue_id;
+            gained.at = now;
+            tx.append_event(gained);
+        }
+        event.type = "ticket.rerouted";
+        event.reason = "another open ticket of the case serves this purpose";
+        event.related_ticket = t.id;
+        event.related_agency = t.recipient_agency;
+        tx.append_event(event);
+        return t;
+    }
+
+    std::optional<std::string> recipient;
+    if (const auto* purpose = config.routing.purpose(rejected.purpose)) {
+        recipient =
+            domain::find_recipient(*purpose, origin->region, config.directory,
+                                   origin->sender_agency, excluded_for(*facts, rejected.purpose));
+    }
     if (!recipient) {
+        auto clue = tx.find_clue(rejected.clue_id);
+        if (!clue) throw storage::StorageError("a ticket refers to a clue that is not stored");
         clue->status = storage::ClueStatus::needs_review;
         clue->review_reason = std::string(domain::review_reasons::rejected_everywhere);
         tx.update_clue_review(*clue);
@@ -83,12 +108,12 @@ std::optional<domain::Ticket> reroute_after_rejection(storage::WriteTransaction&
         tx.append_event(event);
         return std::nullopt;
     }
-    // The clue's current priority: a re-screen since the first hand-over counts.
-    auto next = new_ticket(
-        {rejected.clue_id, rejected.sender_agency, *recipient, rejected.purpose, clue->priority},
-        config.deadlines, now);
+    // The case's priority: never lower than any clue's, a re-screen since included.
+    auto next = new_ticket({rejected.clue_id, rejected.sender_agency, *recipient, rejected.purpose,
+                            facts->record.priority},
+                           config.deadlines, now);
     store_new_ticket(tx, next, system, "rerouted after a rejection", rejected.id,
-                     rejected.recipient_agency);
+                     rejected.recipient_agency, handed_over_clues(*facts));
     event.type = "ticket.rerouted";
     event.related_ticket = next.id;
     event.related_agency = next.recipient_agency;

@@ -3,27 +3,15 @@
 #include <memory>
 
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/ticket_transition.hpp"
+#include "clue_router/service/ticket_views.hpp"
 
 namespace clue_router::service {
 
-bool is_party(const Actor& actor, const domain::Ticket& ticket) {
-    return ticket.sender_agency == actor.agency_id || ticket.recipient_agency == actor.agency_id;
-}
-
-bool in_scope(const Actor& actor, const domain::Ticket& ticket) {
-    // Supervisors see figures only: every ticket is outside their scope (404, not 403).
-    if (actor.role == Role::supervisor) return false;
-    return actor.role == Role::admin || is_party(actor, ticket) ||
-           ticket.escalated_to == actor.agency_id;
-}
-
 namespace {
 
-ServiceError not_found() {
-    return error(ErrorKind::not_found, "no such ticket");
-}
 ServiceError unavailable() {
     return error(ErrorKind::unavailable, "the database is unavailable");
 }
@@ -53,29 +41,44 @@ Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
 Result<domain::Ticket> TicketService::get(const Actor& actor, const std::string& ticket_id) {
     try {
         auto reader = store_.reader();
-        auto ticket = reader->find_ticket(ticket_id);
-        if (!ticket || !in_scope(actor, *ticket)) return domain::unexpected(not_found());
-        if (const auto closure = reader->closure_of(ticket_id)) {
-            ticket->measures = closure->measures;
-            ticket->follow_up_ticket = closure->follow_up_ticket;
-        }
-        return std::move(*ticket);
+        auto scoped = scope_of_ticket(*reader, actor, ticket_id);
+        if (!scoped) return domain::unexpected(scoped.error());
+        return full_view(*reader, **scoped, ticket_id);
     } catch (const storage::StorageError&) {
         return domain::unexpected(unavailable());
     }
 }
 
-Result<nlohmann::json> TicketService::history(const Actor& actor, const std::string& ticket_id) {
+void TicketService::history(const Actor& actor, const std::string& ticket_id,
+                            Completion<nlohmann::json> done) {
+    nlohmann::json reply;
+    bool notes_shown = false;
     try {
         auto reader = store_.reader();
-        const auto ticket = reader->find_ticket(ticket_id);
-        if (!ticket || !in_scope(actor, *ticket)) return domain::unexpected(not_found());
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& e : reader->ticket_history(ticket_id)) items.push_back(domain::to_json(e));
-        return nlohmann::json{{"items", std::move(items)}};
+        auto scoped = scope_of_ticket(*reader, actor, ticket_id);
+        if (!scoped) return done(domain::unexpected(scoped.error()));
+        reply = history_view(*reader, *(*scoped)->scope, ticket_id, notes_shown);
     } catch (const storage::StorageError&) {
-        return domain::unexpected(unavailable());
+        return done(domain::unexpected(unavailable()));
     }
+    if (!notes_shown) return done(std::move(reply));
+    // Notes are free text about her: their reading is audited, and the audit row is durable
+    // before the text leaves, as for a clear read of a clue.
+    auto shared = std::make_shared<nlohmann::json>(std::move(reply));
+    const auto now = clock_.now();
+    store_.write(
+        [actor, now, ticket_id](storage::WriteTransaction& tx) {
+            append_audit(tx, actor, now, {"ticket.notes_read", "ticket", ticket_id, {}});
+        },
+        [shared, done = std::move(done)](std::exception_ptr failure) {
+            if (failure) {
+                done(domain::unexpected(
+                    error(ErrorKind::unavailable,
+                          "the read could not be audited, so it was not served")));
+            } else {
+                done(std::move(*shared));
+            }
+        });
 }
 
 void TicketService::transition(const Actor& actor, const std::string& ticket_id,

@@ -3,9 +3,10 @@
 #include <algorithm>
 
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_membership.hpp"
+#include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_routing.hpp"
-#include "clue_router/service/ticket_service.hpp"
 
 namespace clue_router::service {
 
@@ -48,40 +49,54 @@ std::optional<ServiceError> check_referral(const domain::Referral& referral,
     return std::nullopt;
 }
 
-}  // namespace
-
-void answer_clue_if_finished(storage::WriteTransaction& tx, const std::string& clue_id,
-                             domain::Timestamp now) {
-    // A clue waiting in the review queue, or dismissed from it, is not answered by its
-    // finished tickets: a person still has to decide, or already decided otherwise.
-    const auto clue = tx.find_clue(clue_id);
-    if (!clue || clue->status == storage::ClueStatus::needs_review ||
-        clue->status == storage::ClueStatus::dismissed) {
-        return;
+// A closing's aid measures: "assisted" needs one (given now or recorded before), and the
+// judicial-assistance amounts of the ticket together stay within the cap of the subject's
+// province unless justified.
+std::optional<ServiceError> check_closing_measures(storage::WriteTransaction& tx,
+                                                   const storage::CaseFacts& facts,
+                                                   const domain::Ticket& ticket,
+                                                   const domain::TransitionRequest& req,
+                                                   const RuntimeConfig& config) {
+    auto all = req.measures;
+    for (const auto& recorded : tx.measures_of(ticket.id)) all.push_back(recorded.measure);
+    if (req.outcome == domain::Outcome::assisted && all.empty()) {
+        return error(ErrorKind::validation, "the transition request is not valid",
+                     {{"/measures",
+                       "is required when the outcome is assisted: name at least "
+                       "one aid measure, or record it on the ticket first"}});
     }
-    const auto tickets = tx.tickets_of_clue(clue_id);
-    if (tickets.empty()) return;
-    const bool all_finished = std::all_of(tickets.begin(), tickets.end(), [](const auto& t) {
-        return domain::is_terminal(t.status);
-    });
-    if (!all_finished) return;
-    tx.update_clue_status(clue_id, storage::ClueStatus::answered);
-    tx.enqueue_clue_webhook("clue.answered", clue_id, now);
+    const auto clue = std::find_if(facts.clues.begin(), facts.clues.end(),
+                                   [&](const auto& c) { return c.id == ticket.clue_id; });
+    if (clue == facts.clues.end()) throw storage::StorageError("a ticket's clue is missing");
+    auto cap_errors = domain::check_relief_cap(all, clue->region, config.relief, "/measures");
+    // A measure recorded before has no place in this request: point at the list.
+    for (auto& e : cap_errors) {
+        if (e.pointer.rfind("/measures/", 0) != 0) continue;
+        const auto index = std::stoul(e.pointer.substr(10));
+        if (index >= req.measures.size()) e.pointer = "/measures";
+    }
+    if (!cap_errors.empty()) {
+        return error(ErrorKind::validation, "the judicial assistance is above the regional cap",
+                     std::move(cap_errors));
+    }
+    return std::nullopt;
 }
+
+}  // namespace
 
 Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Actor& actor,
                                         const std::string& ticket_id,
                                         std::optional<std::int64_t> expected_version,
                                         const domain::TransitionRequest& req,
                                         const RuntimeConfig& config, domain::Timestamp now) {
-    auto ticket = tx.find_ticket(ticket_id);
-    if (!ticket || !in_scope(actor, *ticket)) {
-        return domain::unexpected(error(ErrorKind::not_found, "no such ticket"));
-    }
+    auto scoped = scope_of_ticket(tx, actor, ticket_id);
+    if (!scoped) return domain::unexpected(scoped.error());
+    const storage::CaseFacts& facts = (*scoped)->facts;
+    auto ticket = std::optional<domain::Ticket>(ticket_in(facts, ticket_id));
     if (!is_party(actor, *ticket)) {
-        return domain::unexpected(
-            error(ErrorKind::forbidden,
-                  "an agency a ticket was escalated to may follow it, not move it"));
+        return domain::unexpected(error(
+            ErrorKind::forbidden,
+            "an agency may follow a ticket of its case, or one escalated to it, not move it"));
     }
     if (expected_version && ticket->version != *expected_version) {
         ServiceError e = error(ErrorKind::precondition_failed,
@@ -105,14 +120,8 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     // and the directory for a referral.
     std::optional<domain::Ticket> follow_up;
     if (req.action == domain::TicketAction::close) {
-        const auto clue = tx.find_clue(ticket->clue_id);
-        if (!clue) throw storage::StorageError("a ticket's clue is missing");
-        auto cap_errors = domain::check_relief_cap(req.measures, clue->clue.subject.region,
-                                                   config.relief, "/measures");
-        if (!cap_errors.empty()) {
-            return domain::unexpected(error(ErrorKind::validation,
-                                            "the judicial assistance is above the regional cap",
-                                            std::move(cap_errors)));
+        if (auto problem = check_closing_measures(tx, facts, *ticket, req, config)) {
+            return domain::unexpected(std::move(*problem));
         }
         if (req.referral) {
             if (auto problem = check_referral(*req.referral, *ticket, config.directory)) {
@@ -120,7 +129,7 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
             }
             follow_up = new_ticket(
                 {ticket->clue_id, ticket->recipient_agency, req.referral->recipient_agency,
-                 req.referral->purpose, ticket->priority},
+                 req.referral->purpose, domain::higher(ticket->priority, facts.record.priority)},
                 config.deadlines, now);
         }
     }
@@ -131,7 +140,6 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     ticket->version = expected + 1;
     ticket->updated_at = now;
     if (req.outcome) ticket->outcome = req.outcome;
-    if (req.reason) ticket->reason = req.reason;
     // The accept deadline no longer applies once accepted; the close deadline does.
     if (*next != domain::TicketStatus::pending && ticket->overdue == "accept") {
         ticket->overdue.reset();
@@ -148,6 +156,7 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     event.to_status = std::string(domain::to_string(*next));
     event.actor_agency = actor.agency_id;
     event.actor_key = actor.key_id;
+    if (req.reason_code) event.reason_code = std::string(domain::to_string(*req.reason_code));
     event.reason = req.reason;
     if (req.outcome) event.outcome = std::string(domain::to_string(*req.outcome));
     event.at = now;
@@ -162,15 +171,20 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
 
     if (follow_up) {
         store_new_ticket(tx, *follow_up, {actor.agency_id, actor.key_id}, "referred_onward",
-                         ticket->id);
+                         ticket->id, std::nullopt, handed_over_clues(facts));
         append_audit(tx, actor, now,
                      {"ticket.created", "ticket", follow_up->id, {{"referred_from", ticket->id}}});
         ticket->follow_up_ticket = follow_up->id;
     }
     if (req.action == domain::TicketAction::close) {
+        // The closure keeps what was said at closing; the measures themselves are the
+        // ticket's and move on from here (POST/PATCH …/measures).
         tx.insert_closure(storage::TicketClosure{ticket->id, *req.outcome, req.measures,
                                                  ticket->follow_up_ticket, actor.agency_id, now});
-        ticket->measures = req.measures;
+        for (const auto& m : req.measures) {
+            tx.insert_measure(domain::RecordedMeasure{new_uuid_v7(now), ticket->id, m, std::nullopt,
+                                                      1, actor.agency_id, now, now});
+        }
     }
     // A rejection routes the clue again (or sends it to the review queue) in this same unit
     // of work, so the clue is never left with no open ticket and no review.
@@ -187,8 +201,11 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
                                             ticket->clue_id,
                                             {{"rejected_ticket", ticket->id}}});
     }
-    if (domain::is_terminal(ticket->status)) answer_clue_if_finished(tx, ticket->clue_id, now);
-    return std::move(*ticket);
+    if (domain::is_terminal(ticket->status)) {
+        refresh_case(tx, actor, facts.record.id, now);
+    }
+    ticket->measures = tx.measures_of(ticket->id);
+    return (*scoped)->scope->ticket_view(std::move(*ticket));
 }
 
 }  // namespace clue_router::service

@@ -39,6 +39,7 @@ nlohmann::json clue_view(const storage::StoredClue& stored, PersonalData mode) {
         {"status", storage::to_string(stored.status)},
         {"priority", domain::to_string(stored.priority)},
         {"sender_agency", stored.sender_agency},
+        {"case_id", stored.case_id},
         {"created_at", domain::format_rfc3339(stored.created_at)},
         {"personal_data", stored.personal_data_purged_at
                               ? "purged"

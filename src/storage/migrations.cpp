@@ -322,6 +322,158 @@ CREATE TABLE write_probe (
     written_at TEXT NOT NULL,
     room BLOB NOT NULL
 ) STRICT;
+    // Issue 13: one woman, one case. A case holds the clues about one woman; a ticket carries
+    // the clues of its case that were handed over while it was open (ticket_clues); staff can
+    // say two clues are not the same woman (case_separations). Notes and measures over time;
+    // a transition's reason kept with its event only (sealed there), with a reason code.
+    // Existing clues are grouped by their links (a case per connected set of linked clues);
+    // a clue that was linked to an open case and got no ticket (the bug this mends) is carried
+    // by that case's tickets, and one whose case is finished is answered, its sender told.
+    {11, R"sql(
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed', 'merged')),
+    priority TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    closed_at TEXT,
+    merged_into TEXT REFERENCES cases (id)
+) STRICT;
+CREATE INDEX cases_closed ON cases (closed_at) WHERE status = 'closed';
+
+ALTER TABLE clues ADD COLUMN case_id TEXT REFERENCES cases (id);
+CREATE INDEX clues_by_case ON clues (case_id, id);
+-- "The same report twice": one sender, one reference.
+CREATE INDEX clues_by_sender_reference ON clues (sender_agency, reference);
+
+CREATE TABLE ticket_clues (
+    ticket_id TEXT NOT NULL REFERENCES tickets (id),
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, clue_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ticket_clues_by_clue ON ticket_clues (clue_id, ticket_id);
+
+CREATE TABLE case_separations (
+    clue_id TEXT NOT NULL REFERENCES clues (id),
+    other_clue_id TEXT NOT NULL REFERENCES clues (id),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (clue_id, other_clue_id)
+) STRICT, WITHOUT ROWID;
+
+-- text is sealed (storage/sqlite_sealed_texts); NULL once retention purged it.
+CREATE TABLE ticket_notes (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id),
+    author_agency TEXT NOT NULL,
+    author_key TEXT NOT NULL,
+    text TEXT,
+    created_at TEXT NOT NULL,
+    purged_at TEXT
+) STRICT;
+CREATE INDEX ticket_notes_by_ticket ON ticket_notes (ticket_id, id);
+
+CREATE TABLE ticket_measures (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id),
+    type TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'provided', 'declined')),
+    measure_json TEXT NOT NULL,
+    status_on TEXT,
+    version INTEGER NOT NULL,
+    recorded_by_agency TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ticket_measures_by_ticket ON ticket_measures (ticket_id, id);
+
+-- Reasons are sealed from now on; those written before read as they are until
+-- rotate-data-key seals them.
+ALTER TABLE ticket_events ADD COLUMN reason_code TEXT;
+ALTER TABLE ticket_events ADD COLUMN related_clue TEXT;
+ALTER TABLE ticket_events ADD COLUMN note_id TEXT;
+ALTER TABLE ticket_events ADD COLUMN measure_id TEXT;
+-- The last reason no longer lives on the ticket (it is the event's); secure_delete overwrites
+-- it.
+UPDATE tickets SET reason = NULL;
+
+-- Measures recorded at closing become measures of the ticket.
+INSERT INTO ticket_measures (id, ticket_id, type, status, measure_json, version,
+                             recorded_by_agency, created_at, updated_at)
+SELECT c.ticket_id || '-m' || m.key, c.ticket_id, json_extract(m.value, '$.type'),
+       json_extract(m.value, '$.status'), m.value, 1, c.closed_by_agency, c.closed_at, c.closed_at
+FROM ticket_closures c, json_each(c.measures_json) m;
+
+-- Cases from links: each clue's case is named after the smallest clue id it is linked to,
+-- directly or through others (links are stored both ways).
+CREATE TEMP TABLE case_roots AS
+WITH RECURSIVE reach (root, id) AS (
+    SELECT id, id FROM clues
+    UNION
+    SELECT reach.root, l.linked_clue_id FROM reach JOIN clue_links l ON l.clue_id = reach.id
+)
+SELECT id AS clue_id, min(root) AS root FROM reach GROUP BY id;
+-- A UUIDv7 per case carrying its first clue's time, so case ids sort by creation too.
+CREATE TEMP TABLE case_ids AS
+SELECT root, substr(root, 1, 14) || '7' || substr(r, 1, 3) || '-' ||
+       substr('89ab', 1 + abs(random()) % 4, 1) || substr(r, 4, 3) || '-' || substr(r, 7, 12)
+       AS case_id
+FROM (SELECT root, lower(hex(randomblob(9))) AS r FROM (SELECT DISTINCT root FROM case_roots));
+INSERT INTO cases (id, status, priority, created_at)
+SELECT ci.case_id, 'open', 'low',
+       (SELECT min(c.created_at) FROM clues c JOIN case_roots cr ON cr.clue_id = c.id
+        WHERE cr.root = ci.root)
+FROM case_ids ci;
+UPDATE clues SET case_id = (SELECT ci.case_id FROM case_roots cr JOIN case_ids ci
+                            ON ci.root = cr.root WHERE cr.clue_id = clues.id);
+DROP TABLE case_ids;
+DROP TABLE case_roots;
+
+UPDATE cases SET priority = (
+    SELECT CASE max(CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2
+                                    WHEN 'normal' THEN 1 ELSE 0 END)
+           WHEN 3 THEN 'urgent' WHEN 2 THEN 'high' WHEN 1 THEN 'normal' ELSE 'low' END
+    FROM clues c WHERE c.case_id = cases.id);
+
+-- Every ticket carries the clue it was opened for; a linked clue left without a ticket of its
+-- own is carried by the tickets of its case that were not rejected or cancelled.
+INSERT INTO ticket_clues (ticket_id, clue_id, added_at) SELECT id, clue_id, created_at FROM tickets;
+INSERT OR IGNORE INTO ticket_clues (ticket_id, clue_id, added_at)
+SELECT t.id, c.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM clues c JOIN clues o ON o.case_id = c.case_id JOIN tickets t ON t.clue_id = o.id
+WHERE c.status = 'routed' AND t.status <> 'rejected' AND t.status <> 'cancelled'
+  AND NOT EXISTS (SELECT 1 FROM tickets x WHERE x.clue_id = c.id);
+
+-- A case is closed when nothing of it is open: no open ticket, no clue waiting for review.
+UPDATE cases SET status = 'closed',
+    closed_at = (SELECT max(at) FROM (
+        SELECT c.created_at AS at FROM clues c WHERE c.case_id = cases.id
+        UNION ALL SELECT c.reviewed_at FROM clues c WHERE c.case_id = cases.id
+        UNION ALL SELECT t.updated_at FROM tickets t JOIN clues c ON c.id = t.clue_id
+                  WHERE c.case_id = cases.id))
+WHERE NOT EXISTS (SELECT 1 FROM clues c WHERE c.case_id = cases.id AND c.status = 'needs_review')
+  AND NOT EXISTS (SELECT 1 FROM tickets t JOIN clues c ON c.id = t.clue_id
+                  WHERE c.case_id = cases.id AND t.status <> 'rejected' AND t.status <> 'closed'
+                  AND t.status <> 'cancelled');
+
+-- Clues still "routed" in a finished case are answered now, and their senders told, as
+-- WriteTransaction::enqueue_clue_webhook would (same payload, to each subscribed endpoint).
+CREATE TEMP TABLE newly_answered AS
+SELECT c.id, c.sender_agency FROM clues c JOIN cases k ON k.id = c.case_id
+WHERE k.status = 'closed' AND c.status = 'routed';
+UPDATE clues SET status = 'answered' WHERE id IN (SELECT id FROM newly_answered);
+INSERT INTO webhook_deliveries (id, endpoint_id, agency_id, event_type, ordering_key, payload,
+                                status, attempts, next_attempt_at, created_at)
+SELECT 'msg_' || lower(hex(randomblob(16))), e.id, n.sender_agency, 'clue.answered',
+       'clue:' || n.id,
+       json_object('data', json_object('clue_id', n.id, 'sender_agency', n.sender_agency,
+                                       'status', 'answered'),
+                   'timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'type', 'clue.answered'),
+       'pending', 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM newly_answered n JOIN webhook_endpoints e ON e.agency_id = n.sender_agency
+WHERE e.deleted = 0 AND (e.event_types_json = '[]' OR EXISTS
+      (SELECT 1 FROM json_each(e.event_types_json) WHERE value = 'clue.answered'));
+DROP TABLE newly_answered;
 )sql"},
 };
 

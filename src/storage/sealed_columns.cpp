@@ -45,6 +45,13 @@ constexpr SealedColumn kColumns[] = {
     {"audit_reasons", "reason",
      "SELECT id, reason, id, '' FROM audit_reasons WHERE reason IS NOT NULL",
      "UPDATE audit_reasons SET reason = ? WHERE id = ? AND ? = ''"},
+    // Notes on tickets and the reasons given with transitions (storage/sqlite_ticket_work).
+    {"ticket_notes", "text", "SELECT id, text, id, '' FROM ticket_notes WHERE text IS NOT NULL",
+     "UPDATE ticket_notes SET text = ? WHERE id = ? AND ? = ''"},
+    {"ticket_events", "reason",
+     "SELECT CAST(sequence AS TEXT), reason, CAST(sequence AS TEXT), '' FROM ticket_events "
+     "WHERE reason IS NOT NULL",
+     "UPDATE ticket_events SET reason = ? WHERE sequence = CAST(? AS INTEGER) AND ? = ''"},
 };
 
 bool has_table(Connection& c, std::string_view name) {

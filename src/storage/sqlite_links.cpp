@@ -1,28 +1,8 @@
 #include "clue_router/storage/sqlite_links.hpp"
 
-#include <map>
-
 #include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_links {
-
-std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& clue_id) {
-    auto q = c.query(
-        "SELECT other.clue_id, other.kind FROM clue_identifiers me "
-        "JOIN clue_identifiers other ON other.digest = me.digest AND other.kind = me.kind "
-        "AND other.clue_id != me.clue_id "
-        "JOIN clues ON clues.id = other.clue_id "
-        "WHERE me.clue_id = ? AND clues.personal_data_purged_at IS NULL AND "
-        "(clues.status = 'needs_review' OR EXISTS (SELECT 1 FROM tickets t WHERE t.clue_id = "
-        "clues.id AND t.status NOT IN ('rejected', 'closed', 'cancelled'))) "
-        "ORDER BY other.clue_id, other.kind LIMIT 200");
-    q->bind_all(clue_id);
-    std::map<std::string, std::vector<std::string>> by_clue;
-    while (q->step()) by_clue[q->text(0)].push_back(q->text(1));
-    std::vector<ClueMatch> out;
-    for (auto& [id, kinds] : by_clue) out.push_back({id, std::move(kinds)});
-    return out;
-}
 
 bool link(sqlite::Connection& c, const ClueLink& l) {
     int added = 0;

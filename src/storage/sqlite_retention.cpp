@@ -11,24 +11,18 @@
 namespace clue_router::storage::sqlite_retention {
 
 std::vector<PurgeCandidate> candidates(sqlite::Connection& c, Timestamp closed_before, int limit) {
+    // A clue's loop closes with its case: every clue of it has its answer. The case's
+    // closing time is what the retention period counts from, for all its clues alike.
     auto q = c.query(
-        "SELECT id, closed_at FROM ("
-        "  SELECT c.id AS id, coalesce((SELECT max(t.updated_at) FROM tickets t "
-        "    WHERE t.clue_id = c.id), c.created_at) AS closed_at "
-        "  FROM clues c "
-        "  WHERE c.personal_data_purged_at IS NULL AND c.status != 'needs_review' "
-        "  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.clue_id = c.id "
-        "    AND t.status NOT IN ('rejected', 'closed', 'cancelled')) "
-        "  AND NOT EXISTS (SELECT 1 FROM clue_links l JOIN tickets t ON t.clue_id = "
-        "    l.linked_clue_id WHERE l.clue_id = c.id "
-        "    AND t.status NOT IN ('rejected', 'closed', 'cancelled'))"
-        ") WHERE closed_at < ? ORDER BY id LIMIT ?");
+        "SELECT c.id, k.closed_at FROM clues c JOIN cases k ON k.id = c.case_id "
+        "WHERE c.personal_data_purged_at IS NULL AND k.status = 'closed' AND k.closed_at < ? "
+        "ORDER BY c.id LIMIT ?");
     q->bind_all(time_text(closed_before), static_cast<std::int64_t>(std::clamp(limit, 1, 1000)));
     std::vector<PurgeCandidate> out;
     while (q->step()) {
         PurgeCandidate p;
         p.clue_id = q->text(0);
-        p.closed_at = time_column(*q, 1, "tickets.updated_at");
+        p.closed_at = time_column(*q, 1, "cases.closed_at");
         out.push_back(std::move(p));
     }
     return out;

@@ -25,11 +25,13 @@
 #include "clue_router/storage/sqlite.hpp"
 #include "clue_router/storage/sqlite_agencies.hpp"
 #include "clue_router/storage/sqlite_audit.hpp"
+#include "clue_router/storage/sqlite_cases.hpp"
 #include "clue_router/storage/sqlite_figures.hpp"
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
 #include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite_sealed_texts.hpp"
+#include "clue_router/storage/sqlite_ticket_work.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
@@ -70,6 +72,10 @@ std::int64_t clamp_limit(int limit) {
     "id, clue_id, sender_agency, recipient_agency, purpose, status, priority, version, "     \
     "outcome, reason, created_at, updated_at, accept_by, close_by, overdue, overdue_since, " \
     "escalated_to"
+// What a ticket read selects: its columns and the case of its clue (a ticket belongs to the
+// case of the clue it was opened for, so the case is never stored twice). For queries whose
+// FROM is `tickets` unaliased.
+#define TICKET_READ TICKET_COLUMNS ", (SELECT case_id FROM clues WHERE clues.id = tickets.clue_id)"
 
 domain::Ticket ticket_row(const Statement& s) {
     domain::Ticket t;
@@ -82,7 +88,7 @@ domain::Ticket ticket_row(const Statement& s) {
     t.priority = checked(domain::parse_priority(s.text(6)), "tickets.priority");
     t.version = s.int64(7);
     if (!s.is_null(8)) t.outcome = checked(domain::parse_outcome(s.text(8)), "tickets.outcome");
-    t.reason = s.optional_text(9);
+    // Column 9 (reason) is no longer read or written: a reason is its transition's.
     t.created_at = time_column(s, 10, "tickets.created_at");
     t.updated_at = time_column(s, 11, "tickets.updated_at");
     t.accept_by = optional_time_column(s, 12, "tickets.accept_by");
@@ -90,6 +96,7 @@ domain::Ticket ticket_row(const Statement& s) {
     t.overdue = s.optional_text(14);
     t.overdue_since = optional_time_column(s, 15, "tickets.overdue_since");
     t.escalated_to = s.optional_text(16);
+    if (s.column_count() > 17) t.case_id = s.optional_text(17);
     return t;
 }
 
@@ -102,7 +109,7 @@ std::vector<domain::Ticket> ticket_rows(sqlite::Query& q) {
 #define CLUE_COLUMNS                                                                        \
     "id, sender_agency, submitted_by_key, status, review_reason, priority, body_json, "     \
     "created_at, sealed_with, personal_data_purged_at, dismissal_reason, reviewed_by_key, " \
-    "reviewed_at"
+    "reviewed_at, case_id"
 
 // Personal values are opened here, on the way out of storage (storage/sealed_clues).
 StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
@@ -123,6 +130,7 @@ StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
                                                             "dismissal_reason", cipher);
     c.reviewed_by_key = s.optional_text(11);
     c.reviewed_at = optional_time_column(s, 12, "clues.reviewed_at");
+    c.case_id = s.optional_text(13).value_or("");
     return c;
 }
 
@@ -164,7 +172,7 @@ std::optional<IdempotencyRecord> select_idempotency(Connection& c, const Persona
 }
 
 std::optional<domain::Ticket> select_ticket(Connection& c, const std::string& id) {
-    auto q = c.query("SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?");
+    auto q = c.query("SELECT " TICKET_READ " FROM tickets WHERE id = ?");
     q->bind_all(id);
     if (!q->step()) return std::nullopt;
     return ticket_row(*q);
@@ -189,6 +197,22 @@ std::optional<StoredScreening> select_latest_screening(Connection& c, const std:
     q->bind_all(clue_id);
     if (!q->step()) return std::nullopt;
     return screening_row(*q);
+}
+
+// A case and everything that decides who sees what of it, read without decrypting.
+std::optional<CaseFacts> facts_of_case(Connection& c, const std::string& case_id) {
+    auto record = sqlite_cases::find(c, case_id);
+    if (!record) return std::nullopt;
+    CaseFacts facts;
+    facts.record = std::move(*record);
+    facts.clues = sqlite_cases::clues_of(c, case_id);
+    auto q = c.query("SELECT " TICKET_READ
+                     " FROM tickets WHERE clue_id IN (SELECT id FROM clues WHERE case_id = ?) "
+                     "ORDER BY id");
+    q->bind_all(case_id);
+    facts.tickets = ticket_rows(q);
+    facts.coverage = sqlite_cases::coverage_of(c, case_id);
+    return facts;
 }
 
 // --- writes --------------------------------------------------------------------------------
@@ -240,12 +264,13 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "INSERT INTO clues (id, sender_agency, submitted_by_key, channel, reference, "
             "received_at, region, status, review_reason, priority, body_json, created_at, "
-            "sealed_with) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "sealed_with, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (c.case_id.empty()) throw std::logic_error("insert_clue: a clue needs its case");
         q->bind_all(c.id, c.sender_agency, c.submitted_by_key, c.clue.source.channel,
                     c.clue.source.reference, time_text(c.clue.source.received_at),
                     c.clue.subject.region, to_string(c.status), c.review_reason,
                     domain::to_string(c.priority), sealed.body_json, time_text(c.created_at),
-                    sealed.key_id);
+                    sealed.key_id, c.case_id);
         q->run();
         insert_identifiers(c.id, sealed.identifiers);
     }
@@ -286,11 +311,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     std::vector<StoredClue> open_clues(const std::optional<std::string>& after_id,
                                        int limit) override {
-        // Open: waiting for review, or with a ticket that is not finished yet.
+        // Open: the clues of open cases (something of the case is still being handled).
         auto q = c_.query("SELECT " CLUE_COLUMNS
-                          " FROM clues WHERE id > ? AND (status = 'needs_review' OR EXISTS "
-                          "(SELECT 1 FROM tickets t WHERE t.clue_id = clues.id AND t.status NOT "
-                          "IN ('rejected', 'closed', 'cancelled'))) ORDER BY id LIMIT ?");
+                          " FROM clues WHERE id > ? AND case_id IN "
+                          "(SELECT id FROM cases WHERE status = 'open') ORDER BY id LIMIT ?");
         q->bind_all(after_id.value_or(""), clamp_limit(limit));
         std::vector<StoredClue> out;
         while (q->step()) out.push_back(clue_row(*q, cipher_));
@@ -305,6 +329,16 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query("UPDATE clues SET priority = ? WHERE id = ?");
         q->bind_all(domain::to_string(priority), clue_id);
         q->run();
+        // The case's priority follows a clue's up, never down (domain::higher).
+        if (auto ref = sqlite_cases::clue_ref(c_, clue_id)) {
+            if (auto record = sqlite_cases::find(c_, ref->case_id)) {
+                const auto raised = domain::higher(record->priority, priority);
+                if (raised != record->priority) {
+                    record->priority = raised;
+                    sqlite_cases::update(c_, *record);
+                }
+            }
+        }
     }
 
     void update_clue_review(const StoredClue& c) override {
@@ -323,10 +357,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     std::vector<domain::Ticket> due_tickets(Timestamp now, int limit) override {
         // Two partial indexes (migrations 5 and 7) hold exactly the tickets each half looks at.
-        auto q = c_.query("SELECT " TICKET_COLUMNS
+        auto q = c_.query("SELECT " TICKET_READ
                           " FROM tickets WHERE status = 'pending' AND overdue IS NULL "
                           "AND accept_by <= ?1 "
-                          "UNION ALL SELECT " TICKET_COLUMNS
+                          "UNION ALL SELECT " TICKET_READ
                           " FROM tickets WHERE (status = 'accepted' OR status = 'in_progress' OR "
                           "status = 'on_hold') "
                           "AND overdue IS NULL AND close_by <= ?1 "
@@ -339,10 +373,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(t.id, t.clue_id, t.sender_agency, t.recipient_agency, t.purpose,
                     domain::to_string(t.status), domain::to_string(t.priority), t.version,
-                    outcome_text(t.outcome), t.reason, time_text(t.created_at),
+                    outcome_text(t.outcome), std::nullopt, time_text(t.created_at),
                     time_text(t.updated_at), time_text(t.accept_by), time_text(t.close_by),
                     t.overdue, time_text(t.overdue_since), t.escalated_to);
         q->run();
+        // A ticket always carries the clue it was opened for.
+        sqlite_cases::cover(c_, t.id, t.clue_id, t.created_at);
     }
 
     std::optional<domain::Ticket> find_ticket(const std::string& id) override {
@@ -361,7 +397,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
             "updated_at = ?, accept_by = ?, close_by = ?, overdue = ?, overdue_since = ?, "
             "escalated_to = ? WHERE id = ? AND version = ?");
         q->bind_all(domain::to_string(t.status), domain::to_string(t.priority), t.version,
-                    outcome_text(t.outcome), t.reason, time_text(t.updated_at),
+                    outcome_text(t.outcome), std::nullopt, time_text(t.updated_at),
                     time_text(t.accept_by), time_text(t.close_by), t.overdue,
                     time_text(t.overdue_since), t.escalated_to, t.id, expected_version);
         q->run();
@@ -371,12 +407,16 @@ class SqliteWriteTransaction final : public WriteTransaction {
     std::int64_t append_event(const domain::TicketEvent& e) override {
         auto q = c_.query(
             "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
-            "actor_key, reason, outcome, at, related_ticket, related_agency) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "actor_key, reason_code, outcome, at, related_ticket, related_agency, related_clue, "
+            "note_id, measure_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
-                    e.reason, e.outcome, time_text(e.at), e.related_ticket, e.related_agency);
+                    e.reason_code, e.outcome, time_text(e.at), e.related_ticket, e.related_agency,
+                    e.related_clue, e.note_id, e.measure_id);
         q->run();
         const std::int64_t sequence = c_.last_insert_rowid();
+        // The reason is free text: sealed, bound to this very event row.
+        if (e.reason)
+            sqlite_ticket_work::seal_event_reason(c_, &required_cipher(), sequence, *e.reason);
         // Every ticket event goes through here, so this is the one place that writes its
         // webhook outbox rows, in the same transaction as the change.
         const auto ticket = select_ticket(c_, e.ticket_id);
@@ -425,15 +465,61 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
     std::vector<StoredAgency> agency_records() override { return sqlite_agencies::all(c_); }
 
-    std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) override {
-        return sqlite_links::open_matches(c_, clue_id);
+    void insert_case(const CaseRecord& r) override { sqlite_cases::insert(c_, r); }
+    void update_case(const CaseRecord& r) override { sqlite_cases::update(c_, r); }
+    std::optional<CaseRecord> find_case(const std::string& id) override {
+        return sqlite_cases::find(c_, id);
+    }
+    std::optional<CaseClue> clue_ref(const std::string& clue_id) override {
+        return sqlite_cases::clue_ref(c_, clue_id);
+    }
+    std::optional<CaseFacts> case_facts(const std::string& case_id) override {
+        return facts_of_case(c_, case_id);
+    }
+    domain::CaseIdentity case_identity(const std::string& case_id) override {
+        return sqlite_cases::identity(c_, case_id);
+    }
+    std::vector<CaseMatch> open_case_matches(const std::string& case_id) override {
+        return sqlite_cases::open_matches(c_, case_id);
+    }
+    std::string older_case(const std::string& case_id, const std::string& other) override {
+        return sqlite_cases::older(c_, case_id, other);
+    }
+    bool separated(const std::string& case_id, const std::string& other) override {
+        return sqlite_cases::separated(c_, case_id, other);
+    }
+    void move_case_clues(const std::string& from, const std::string& into) override {
+        sqlite_cases::move_clues(c_, from, into);
+    }
+    void set_clue_case(const std::string& clue_id, const std::string& case_id) override {
+        sqlite_cases::set_clue_case(c_, clue_id, case_id);
+    }
+    bool cover(const std::string& ticket_id, const std::string& clue_id, Timestamp at) override {
+        return sqlite_cases::cover(c_, ticket_id, clue_id, at);
+    }
+    bool uncover(const std::string& ticket_id, const std::string& clue_id) override {
+        return sqlite_cases::uncover(c_, ticket_id, clue_id);
+    }
+    void separate_clues(const std::string& clue_id, const std::string& other_id, Timestamp at,
+                        const std::string& by) override {
+        sqlite_cases::separate(c_, clue_id, other_id, at, by);
+    }
+    void remove_separations(const std::string& case_id, const std::string& other) override {
+        sqlite_cases::remove_separations(c_, case_id, other);
+    }
+    std::optional<std::string> clue_by_reference(const std::string& sender,
+                                                 const std::string& reference) override {
+        return sqlite_cases::clue_by_reference(c_, sender, reference);
+    }
+    void unlink_clue_from_case(const std::string& clue_id, const std::string& case_id) override {
+        sqlite_cases::unlink_from_case(c_, clue_id, case_id);
     }
     bool link_clues(const ClueLink& link) override { return sqlite_links::link(c_, link); }
     bool unlink_clues(const std::string& clue_id, const std::string& other_id) override {
         return sqlite_links::unlink(c_, clue_id, other_id);
     }
     std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {
-        auto q = c_.query("SELECT " TICKET_COLUMNS " FROM tickets WHERE clue_id = ? ORDER BY id");
+        auto q = c_.query("SELECT " TICKET_READ " FROM tickets WHERE clue_id = ? ORDER BY id");
         q->bind_all(clue_id);
         return ticket_rows(q);
     }
@@ -448,7 +534,9 @@ class SqliteWriteTransaction final : public WriteTransaction {
         return sqlite_retention::candidates(c_, closed_before, limit);
     }
     bool purge_personal_data(const std::string& clue_id, Timestamp at) override {
-        return sqlite_retention::purge(c_, clue_id, at);
+        if (!sqlite_retention::purge(c_, clue_id, at)) return false;
+        sqlite_ticket_work::purge_texts_of_clue(c_, clue_id, at);
+        return true;
     }
 
     std::optional<domain::AuditEntry> last_audit_entry() override {
@@ -462,6 +550,22 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     void insert_closure(const TicketClosure& closure) override {
         sqlite_outcomes::insert_closure(c_, closure);
+    }
+
+    void insert_note(const domain::TicketNote& note) override {
+        sqlite_ticket_work::insert_note(c_, cipher_, note);
+    }
+    void insert_measure(const domain::RecordedMeasure& m) override {
+        sqlite_ticket_work::insert_measure(c_, m);
+    }
+    std::optional<domain::RecordedMeasure> find_measure(const std::string& id) override {
+        return sqlite_ticket_work::find_measure(c_, id);
+    }
+    std::vector<domain::RecordedMeasure> measures_of(const std::string& ticket_id) override {
+        return sqlite_ticket_work::measures_of(c_, ticket_id);
+    }
+    bool update_measure(const domain::RecordedMeasure& m, std::int64_t expected) override {
+        return sqlite_ticket_work::update_measure(c_, m, expected);
     }
 
     void enqueue_clue_webhook(const std::string& type, const std::string& clue_id,
@@ -627,7 +731,7 @@ class SqliteReader final : public Reader {
     }
 
     std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {
-        auto q = c_->query("SELECT " TICKET_COLUMNS " FROM tickets WHERE clue_id = ? ORDER BY id");
+        auto q = c_->query("SELECT " TICKET_READ " FROM tickets WHERE clue_id = ? ORDER BY id");
         q->bind_all(clue_id);
         return ticket_rows(q);
     }
@@ -662,19 +766,19 @@ class SqliteReader final : public Reader {
         const std::int64_t limit = clamp_limit(query.limit);
         if (query.status) {
             auto q = c_->query(
-                inbox ? "SELECT " TICKET_COLUMNS
+                inbox ? "SELECT " TICKET_READ
                         " FROM tickets WHERE recipient_agency = ? AND status = ? AND id > ? "
                         "ORDER BY id LIMIT ?"
-                      : "SELECT " TICKET_COLUMNS
+                      : "SELECT " TICKET_READ
                         " FROM tickets WHERE sender_agency = ? AND status = ? AND id > ? "
                         "ORDER BY id LIMIT ?");
             q->bind_all(query.agency_id, domain::to_string(*query.status), after, limit);
             return ticket_rows(q);
         }
-        auto q = c_->query(inbox ? "SELECT " TICKET_COLUMNS
+        auto q = c_->query(inbox ? "SELECT " TICKET_READ
                                    " FROM tickets WHERE recipient_agency = ? AND id > ? "
                                    "ORDER BY id LIMIT ?"
-                                 : "SELECT " TICKET_COLUMNS
+                                 : "SELECT " TICKET_READ
                                    " FROM tickets WHERE sender_agency = ? AND id > ? "
                                    "ORDER BY id LIMIT ?");
         q->bind_all(query.agency_id, after, limit);
@@ -688,11 +792,11 @@ class SqliteReader final : public Reader {
             " = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR (overdue IS NOT NULL AND "
             "status NOT IN ('rejected', 'closed', 'cancelled'))) AND id > ?4 ORDER BY id LIMIT ?5";
         static const std::string kInbox =
-            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE recipient_agency") + kFilters;
+            std::string("SELECT " TICKET_READ " FROM tickets WHERE recipient_agency") + kFilters;
         static const std::string kOutbox =
-            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE sender_agency") + kFilters;
+            std::string("SELECT " TICKET_READ " FROM tickets WHERE sender_agency") + kFilters;
         static const std::string kEscalated =
-            std::string("SELECT " TICKET_COLUMNS " FROM tickets WHERE escalated_to") + kFilters;
+            std::string("SELECT " TICKET_READ " FROM tickets WHERE escalated_to") + kFilters;
         const std::string& text = query.box == Box::inbox    ? kInbox
                                   : query.box == Box::outbox ? kOutbox
                                                              : kEscalated;
@@ -707,7 +811,8 @@ class SqliteReader final : public Reader {
     std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) override {
         auto q = c_->query(
             "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
-            "reason, outcome, at, related_ticket, related_agency FROM ticket_events "
+            "reason, outcome, at, related_ticket, related_agency, reason_code, "
+            "related_clue, note_id, measure_id FROM ticket_events "
             "WHERE ticket_id = ? ORDER BY sequence");
         q->bind_all(ticket_id);
         std::vector<domain::TicketEvent> out;
@@ -720,14 +825,47 @@ class SqliteReader final : public Reader {
             e.to_status = q->text(4);
             e.actor_agency = q->text(5);
             e.actor_key = q->text(6);
-            e.reason = q->optional_text(7);
+            if (auto stored = q->optional_text(7)) {
+                e.reason = sqlite_ticket_work::open_event_reason(cipher_, e.sequence, *stored);
+            }
             e.outcome = q->optional_text(8);
             e.at = time_column(*q, 9, "ticket_events.at");
             e.related_ticket = q->optional_text(10);
             e.related_agency = q->optional_text(11);
+            e.reason_code = q->optional_text(12);
+            e.related_clue = q->optional_text(13);
+            e.note_id = q->optional_text(14);
+            e.measure_id = q->optional_text(15);
             out.push_back(std::move(e));
         }
         return out;
+    }
+
+    std::optional<CaseClue> clue_ref(const std::string& clue_id) override {
+        return sqlite_cases::clue_ref(*c_, clue_id);
+    }
+    std::optional<CaseFacts> case_facts(const std::string& case_id) override {
+        return facts_of_case(*c_, case_id);
+    }
+    std::optional<CaseRecord> find_case(const std::string& id) override {
+        return sqlite_cases::find(*c_, id);
+    }
+    CaseSnapshot case_snapshot() override {
+        CaseSnapshot s;
+        s.cases = sqlite_cases::all(*c_);
+        s.clues = sqlite_cases::all_clues(*c_);
+        auto q = c_->query("SELECT " TICKET_READ " FROM tickets ORDER BY id");
+        s.tickets = ticket_rows(q);
+        s.coverage = sqlite_cases::all_coverage(*c_);
+        s.identifiers = sqlite_cases::all_identifiers(*c_);
+        s.separations = sqlite_cases::all_separations(*c_);
+        return s;
+    }
+    std::vector<domain::TicketNote> notes_of(const std::string& ticket_id) override {
+        return sqlite_ticket_work::notes_of(*c_, cipher_, ticket_id);
+    }
+    std::vector<domain::RecordedMeasure> measures_of(const std::string& ticket_id) override {
+        return sqlite_ticket_work::measures_of(*c_, ticket_id);
     }
 
     std::vector<domain::Agency> agencies() override {
@@ -779,9 +917,12 @@ class SqliteReader final : public Reader {
     }
     std::vector<domain::Ticket> tickets_by_clue_reference(
         const std::string& reference, const std::string& recipient_agency) override {
-        auto q = c_->query("SELECT " TICKET_COLUMNS
-                           " FROM tickets WHERE recipient_agency = ? AND clue_id IN "
-                           "(SELECT id FROM clues WHERE reference = ?) ORDER BY id");
+        // Any clue the ticket carries counts: a clue that joined the case is the recipient's
+        // to name as much as the one the ticket was opened for.
+        auto q = c_->query("SELECT " TICKET_READ
+                           " FROM tickets WHERE recipient_agency = ? AND id IN "
+                           "(SELECT tc.ticket_id FROM ticket_clues tc JOIN clues c ON c.id = "
+                           "tc.clue_id WHERE c.reference = ?) ORDER BY id");
         q->bind_all(recipient_agency, reference);
         return ticket_rows(q);
     }

@@ -155,20 +155,45 @@ void enqueue(Connection& c, const std::vector<std::string>& agencies, const std:
     }
 }
 
+// The agencies working the ticket's case: recipients of its tickets that were neither
+// rejected nor cancelled.
+std::vector<std::string> case_agencies(Connection& c, const domain::Ticket& ticket) {
+    auto q = c.query(
+        "SELECT DISTINCT t.recipient_agency FROM tickets t JOIN clues c ON c.id = t.clue_id "
+        "WHERE c.case_id = (SELECT case_id FROM clues WHERE id = ?) "
+        "AND t.status <> 'rejected' AND t.status <> 'cancelled' ORDER BY 1");
+    q->bind_all(ticket.clue_id);
+    std::vector<std::string> out;
+    while (q->step()) out.push_back(q->text(0));
+    return out;
+}
+
 }  // namespace
 
 void enqueue_ticket_event(Connection& c, const domain::TicketEvent& event,
                           const domain::Ticket& ticket) {
     const auto type = domain::webhook_type_for_event(event.type);
     if (!type) return;
-    std::vector<std::string> agencies{ticket.sender_agency};
-    if (ticket.recipient_agency != ticket.sender_agency) {
-        agencies.push_back(ticket.recipient_agency);
-    }
-    // The agency an overdue ticket was escalated to follows it from then on, and is told.
-    if (ticket.escalated_to && *ticket.escalated_to != ticket.sender_agency &&
-        *ticket.escalated_to != ticket.recipient_agency) {
-        agencies.push_back(*ticket.escalated_to);
+    std::vector<std::string> agencies;
+    switch (domain::webhook_audience(event.type)) {
+        case domain::WebhookAudience::recipient:
+            agencies.push_back(ticket.recipient_agency);
+            break;
+        case domain::WebhookAudience::case_agencies:
+            agencies = case_agencies(c, ticket);
+            break;
+        case domain::WebhookAudience::parties:
+            agencies.push_back(ticket.sender_agency);
+            if (ticket.recipient_agency != ticket.sender_agency) {
+                agencies.push_back(ticket.recipient_agency);
+            }
+            // The agency an overdue ticket was escalated to follows it from then on, and is
+            // told.
+            if (ticket.escalated_to && *ticket.escalated_to != ticket.sender_agency &&
+                *ticket.escalated_to != ticket.recipient_agency) {
+                agencies.push_back(*ticket.escalated_to);
+            }
+            break;
     }
     enqueue(
         c, agencies, *type, "ticket:" + ticket.id,

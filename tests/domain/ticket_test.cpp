@@ -156,11 +156,34 @@ TEST_CASE("parse_transition_request accepts valid bodies", "[domain][ticket]") {
         CHECK_FALSE(r->reason.has_value());
         CHECK_FALSE(r->outcome.has_value());
     }
-    SECTION("reject with a reason") {
-        auto r = parse_transition_request({{"action", "reject"}, {"reason", "不属于本院管辖"}});
+    SECTION("reject with a reason code and text") {
+        auto r = parse_transition_request({{"action", "reject"},
+                                           {"reason_code", "wrong_jurisdiction"},
+                                           {"reason", "不属于本院管辖"}});
         REQUIRE(r.has_value());
         CHECK(r->action == A::reject);
+        CHECK(r->reason_code == ReasonCode::wrong_jurisdiction);
         CHECK(r->reason == std::optional<std::string>("不属于本院管辖"));
+    }
+    SECTION("reject and hold with a code alone; other needs the text") {
+        auto r = parse_transition_request({{"action", "reject"}, {"reason_code", "duplicate"}});
+        REQUIRE(r.has_value());
+        CHECK(r->reason_code == ReasonCode::duplicate);
+        CHECK_FALSE(r->reason);
+        CHECK(parse_transition_request({{"action", "hold"}, {"reason_code", "cannot_contact"}})
+                  .has_value());
+        CHECK(parse_transition_request(
+                  {{"action", "hold"}, {"reason_code", "other"}, {"reason", "等待鉴定"}})
+                  .has_value());
+    }
+    SECTION("every reason code of the vocabulary") {
+        for (const char* code : {"wrong_jurisdiction", "not_our_remit", "duplicate",
+                                 "cannot_contact", "needs_information", "other"}) {
+            INFO(code);
+            const auto parsed = parse_reason_code(code);
+            REQUIRE(parsed);
+            CHECK(to_string(*parsed) == code);
+        }
     }
     SECTION("close with an outcome") {
         auto r = parse_transition_request({{"action", "close"}, {"outcome", "not_eligible"}});
@@ -172,14 +195,16 @@ TEST_CASE("parse_transition_request accepts valid bodies", "[domain][ticket]") {
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().at(0).pointer == "/note");
     }
-    SECTION("hold and cancel with an optional reason") {
-        CHECK(parse_transition_request({{"action", "hold"}, {"reason", "等待鉴定"}}).has_value());
+    SECTION("cancel and accept with an optional reason, no code") {
         CHECK(parse_transition_request({{"action", "cancel"}}).has_value());
+        CHECK(parse_transition_request({{"action", "accept"}, {"reason", "收到"}}).has_value());
     }
     SECTION("2000 code points is the limit, counted in characters not bytes") {
         std::string text;
         for (int i = 0; i < 2000; ++i) text += "字";  // 6000 bytes
-        CHECK(parse_transition_request({{"action", "reject"}, {"reason", text}}).has_value());
+        CHECK(parse_transition_request(
+                  {{"action", "reject"}, {"reason_code", "other"}, {"reason", text}})
+                  .has_value());
     }
 }
 
@@ -198,14 +223,28 @@ TEST_CASE("parse_transition_request rejects bad bodies with field pointers", "[d
         CHECK(has_error(errors_of({{"action", "approve"}}), "/action"));
         CHECK(has_error(errors_of({{"action", 1}}), "/action"));
     }
-    SECTION("reject without a reason") {
-        auto e = errors_of({{"action", "reject"}});
-        REQUIRE(e.size() == 1);
-        CHECK(e[0].pointer == "/reason");
+    SECTION("reject or hold without a reason code") {
+        for (const char* action : {"reject", "hold"}) {
+            auto e = errors_of({{"action", action}, {"reason", "不属于本院管辖"}});
+            REQUIRE(e.size() == 1);
+            CHECK(e[0].pointer == "/reason_code");
+        }
+    }
+    SECTION("an unknown reason code, a code on another action, other without text") {
+        auto unknown = errors_of({{"action", "reject"}, {"reason_code", "busy"}});
+        REQUIRE(unknown.size() == 1);
+        CHECK(unknown[0].pointer == "/reason_code");
+        CHECK(unknown[0].detail.find("needs_information") != std::string::npos);
+        CHECK(has_error(errors_of({{"action", "accept"}, {"reason_code", "duplicate"}}),
+                        "/reason_code"));
+        CHECK(has_error(errors_of({{"action", "reject"}, {"reason_code", "other"}}), "/reason"));
     }
     SECTION("empty, overlong, non-string or invalid UTF-8 reason") {
-        CHECK(has_error(errors_of({{"action", "reject"}, {"reason", ""}}), "/reason"));
-        CHECK(has_error(errors_of({{"action", "reject"}, {"reason", std::string(2001, 'a')}}),
+        CHECK(has_error(errors_of({{"action", "reject"}, {"reason_code", "other"}, {"reason", ""}}),
+                        "/reason"));
+        CHECK(has_error(errors_of({{"action", "reject"},
+                                   {"reason_code", "other"},
+                                   {"reason", std::string(2001, 'a')}}),
                         "/reason"));
         CHECK(has_error(errors_of({{"action", "hold"}, {"reason", 5}}), "/reason"));
         CHECK(has_error(errors_of({{"action", "hold"}, {"reason", std::string("\xC0\xAF")}}),
@@ -226,7 +265,10 @@ TEST_CASE("parse_transition_request rejects bad bodies with field pointers", "[d
             if (a == A::close) continue;
             INFO(to_string(a));
             json body{{"action", to_string(a)}, {"outcome", "assisted"}};
-            if (a == A::reject) body["reason"] = "x";
+            if (a == A::reject || a == A::hold) {
+                body["reason_code"] = "other";
+                body["reason"] = "x";
+            }
             auto e = errors_of(body);
             REQUIRE(e.size() == 1);
             CHECK(e[0].pointer == "/outcome");
@@ -240,7 +282,7 @@ TEST_CASE("parse_transition_request rejects bad bodies with field pointers", "[d
     }
     SECTION("every error at once") {
         auto e = errors_of({{"action", "reject"}, {"note", 1}, {"x", 1}});
-        CHECK(has_error(e, "/reason"));
+        CHECK(has_error(e, "/reason_code"));
         CHECK(has_error(e, "/note"));
         CHECK(has_error(e, "/x"));
         CHECK(e.size() == 3);
@@ -274,11 +316,18 @@ TEST_CASE("ticket JSON", "[domain][ticket]") {
 
     t.status = S::closed;
     t.outcome = Outcome::not_eligible;
-    t.reason = "不符合条件";
+    t.case_id = "case-1";
+    t.clues = {"clue-1", "clue-2"};
     j = to_json(t);
     CHECK(j["status"] == "closed");
     CHECK(j["outcome"] == "not_eligible");
-    CHECK(j["reason"] == "不符合条件");
+    CHECK(j["case_id"] == "case-1");
+    CHECK(j["clues"] == json::array({"clue-1", "clue-2"}));
+    // A reason is its transition's: the ticket carries none.
+    CHECK_FALSE(j.contains("reason"));
+    // A reader who may not see the clue the ticket was opened for is not given its id.
+    t.clue_id.clear();
+    CHECK_FALSE(to_json(t).contains("clue_id"));
 }
 
 TEST_CASE("ticket event JSON", "[domain][ticket]") {
@@ -302,10 +351,18 @@ TEST_CASE("ticket event JSON", "[domain][ticket]") {
     e.from_status = "in_progress";
     e.to_status = "closed";
     e.reason = "done";
+    e.reason_code = "other";
     e.outcome = "assisted";
+    e.related_clue = "clue-2";
+    e.note_id = "note-1";
+    e.measure_id = "m-1";
     auto j = to_json(e);
     CHECK(j["from_status"] == "in_progress");
     CHECK(j["reason"] == "done");
+    CHECK(j["reason_code"] == "other");
+    CHECK(j["related_clue"] == "clue-2");
+    CHECK(j["note_id"] == "note-1");
+    CHECK(j["measure_id"] == "m-1");
     CHECK(j["outcome"] == "assisted");
     CHECK(j["type"] == "ticket.closed");
 }

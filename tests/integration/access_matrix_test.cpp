@@ -3,11 +3,12 @@
 // nothing; 403 is only for what the caller can see but may not do.
 //
 // To cover a new endpoint, add one row to kMatrix. Placeholders in the target and body:
-// {clue}, {ticket} (the ticket to proc-511702 made from {clue}), {clue2} (a second clue
-// like {clue}), {spare_key} (a key made for the test), {endpoint} (a webhook endpoint of
-// proc-511702), {fresh_endpoint} (a new such endpoint for each request, for deletions),
-// {delivery} (a delivery to {endpoint}); each is replaced by an id that exists nowhere to
-// check that an out-of-scope 404 looks like a missing record.
+// {clue}, {ticket} (the ticket to proc-511702 made from {clue}), {case} (the case of {clue}),
+// {measure} (an id standing for a measure of {ticket}), {clue2} (a second clue like {clue}),
+// {spare_key} (a key made for the test), {endpoint} (a webhook endpoint of proc-511702),
+// {fresh_endpoint} (a new such endpoint for each request, for deletions), {delivery} (a
+// delivery to {endpoint}); each is replaced by an id that exists nowhere to check that an
+// out-of-scope 404 looks like a missing record.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -53,6 +54,8 @@ const std::vector<Row> kMatrix = {
      {200, 200, 404, 200},
      {404, 404, 404, 200}},
     {"GET", "/v1/clues/{clue}/screenings", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
+    // the case: its sender and the agencies handling it (before the link rows change it)
+    {"GET", "/v1/cases/{case}", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
     {"GET", "/v1/review-queue", "", {}, {200, 200, 403, 200}, {200, 200, 403, 200}},
     // tickets
     {"GET", "/v1/tickets", "", {}, {200, 200, 403, 200}, {200, 200, 403, 200}},
@@ -65,6 +68,26 @@ const std::vector<Row> kMatrix = {
      R"({"action":"start"})",
      {{"If-Match", "\"1\""}},
      {409, 409, 404, 403},
+     {404, 404, 404, 403}},
+    // work over time: {ticket} is still pending, so its recipient's staff get 409 (past scope
+    // and role: a pending ticket takes no work yet); the sender's intake key 403; admins 403.
+    {"POST",
+     "/v1/tickets/{ticket}/notes",
+     R"({"text":"matrix"})",
+     {},
+     {403, 409, 404, 403},
+     {404, 404, 404, 403}},
+    {"POST",
+     "/v1/tickets/{ticket}/measures",
+     R"({"type":"shelter","provider_agency":"fed-511702","status":"planned"})",
+     {},
+     {403, 409, 404, 403},
+     {404, 404, 404, 403}},
+    {"PATCH",
+     "/v1/tickets/{ticket}/measures/{measure}",
+     R"({"status":"provided","on":"2026-11-20"})",
+     {{"If-Match", "\"1\""}},
+     {403, 409, 404, 403},
      {404, 404, 404, 403}},
     // keys and the audit trail: admins only
     {"GET", "/v1/keys", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
@@ -219,6 +242,7 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
         submit(c, server.key_for(kHotline, "intake"), make_clue("511702", "matrix-base"));
     REQUIRE(created.status == 201);
     const std::string clue = created.json()["clue"]["id"];
+    const std::string case_id = created.json()["case"]["id"];
     std::string ticket;
     const json created_body = created.json();  // kept: a loop over a temporary's member dangles
     for (const auto& t : created_body["tickets"]) {
@@ -262,6 +286,7 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
         const std::pair<const char*, std::string> ids[] = {
             {"{clue2}", clue2},         {"{clue}", clue},         {"{ticket}", ticket},
             {"{spare_key}", spare_key}, {"{endpoint}", endpoint}, {"{delivery}", delivery},
+            {"{case}", case_id},        {"{measure}", missing},
         };
         for (const auto& [name, id] : ids) text = replace_all(text, name, nowhere ? missing : id);
         if (text.find("{fresh_endpoint}") != std::string::npos) {

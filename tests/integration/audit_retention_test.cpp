@@ -96,8 +96,9 @@ TEST_CASE("purge removes the personal data of clues closed long ago; dry run onl
 
     // The loop closed two years ago.
     edit_database(server.database_path(),
-                  "UPDATE tickets SET updated_at = '2024-11-01T00:00:00.000Z' WHERE clue_id = '" +
-                      old_id + "'");
+                  "UPDATE cases SET closed_at = '2024-11-01T00:00:00.000Z' WHERE id = "
+                  "(SELECT case_id FROM clues WHERE id = '" +
+                      old_id + "')");
 
     RunResult dry = server.cli({"purge", "--dry-run", "--config", server.config_path()});
     REQUIRE(dry.success());

@@ -85,16 +85,13 @@ TEST_CASE("a retried submission replays the first reply and creates nothing twic
     CHECK(q2.json() == q1.json());
     CHECK(count_in_review(c, key, "IDEM-2") == 1);
 
-    // Another key is another submission (the key, not the body, identifies a retry).
+    // Another key with the same source.reference is the same report sent again: refused,
+    // pointing at the clue already stored (the sender's own).
     Response fresh =
         c.post("/v1/clues", body, json_auth(key, {{"Idempotency-Key", "idem-key-0003"}}));
-    REQUIRE(fresh.status == 201);
-    CHECK((!fresh.has_header("Idempotent-Replayed") ||
-           fresh.header("Idempotent-Replayed") == "false"));
-    CHECK(fresh.json()["clue"]["id"] != clue_id);
-    // It is the same woman, though, so it joins her open case instead of doubling its ticket.
-    CHECK(fresh.json()["possible_duplicates"][0]["clue_id"] == clue_id);
-    CHECK(fresh.json()["tickets"].empty());
+    CHECK_PROBLEM(fresh, 409, "duplicate-reference");
+    CHECK(fresh.header("Location") == "/v1/clues/" + clue_id);
+    CHECK(fresh.json()["existing_clue"] == "/v1/clues/" + clue_id);
     CHECK(list_all(c, key, "/v1/tickets", "box=outbox").size() == 2);
 
     // Keys are 1–255 visible ASCII characters.

@@ -49,8 +49,9 @@ std::string judicial_ticket(const json& reply) {
 json reject(HttpClient& c, const std::string& key, const std::string& ticket) {
     Response t = get(c, key, "/v1/tickets/" + ticket);
     REQUIRE_STATUS(t, 200);
-    Response r = transition(c, key, ticket, {{"action", "reject"}, {"reason", "not ours"}},
-                            t.header("ETag"));
+    Response r =
+        transition(c, key, ticket, {{"action", "reject"}, {"reason_code", "wrong_jurisdiction"}},
+                   t.header("ETag"));
     REQUIRE_STATUS(r, 200);
     return r.json();
 }

@@ -101,7 +101,10 @@ struct Parties {
     void check_final(const std::string& ticket, int version) {
         for (const char* action : {"accept", "reject", "start", "hold", "resume", "close"}) {
             json req{{"action", action}};
-            if (std::string(action) == "reject") req["reason"] = "again";
+            if (std::string(action) == "reject" || std::string(action) == "hold") {
+                req["reason_code"] = "other";
+                req["reason"] = "again";
+            }
             if (std::string(action) == "close") req["outcome"] = "not_eligible";
             INFO("action " << action);
             CHECK_PROBLEM(transition(c, recipient, ticket, req, etag(version)), 409,
@@ -127,8 +130,11 @@ TEST_CASE("a ticket walks accept, start, hold, resume, close", "[integration]") 
 
     p.move(p.recipient, ticket, {{"action", "accept"}}, 1, "accepted");
     p.move(p.recipient, ticket, {{"action", "start"}}, 2, "in_progress");
-    p.move(p.recipient, ticket, {{"action", "hold"}, {"reason", "waiting for the court file"}}, 3,
-           "on_hold");
+    p.move(p.recipient, ticket,
+           {{"action", "hold"},
+            {"reason_code", "needs_information"},
+            {"reason", "waiting for the court file"}},
+           3, "on_hold");
     p.move(p.recipient, ticket, {{"action", "resume"}}, 4, "in_progress");
     p.move(p.recipient, ticket,
            {{"action", "close"},
@@ -165,7 +171,8 @@ TEST_CASE("a ticket is accepted then closed, or closed from on_hold", "[integrat
     auto [clue2, held] = p.open_ticket();
     p.move(p.recipient, held, {{"action", "accept"}}, 1, "accepted");
     p.move(p.recipient, held, {{"action", "start"}}, 2, "in_progress");
-    p.move(p.recipient, held, {{"action", "hold"}}, 3, "on_hold");
+    p.move(p.recipient, held, {{"action", "hold"}, {"reason_code", "cannot_contact"}}, 3,
+           "on_hold");
     p.move(p.recipient, held, {{"action", "close"}, {"outcome", "unreachable"}}, 4, "closed");
     p.check_history(held, {
                               {"ticket.created", "", "pending", kHotline},
@@ -180,12 +187,16 @@ TEST_CASE("a ticket is rejected with a reason, and rejected is final", "[integra
     Parties p;
     auto [clue, ticket] = p.open_ticket();
 
-    Response no_reason = transition(p.c, p.recipient, ticket, {{"action", "reject"}}, etag(1));
-    CHECK_FIELD_ERROR(no_reason, "/reason");
+    Response no_reason = transition(p.c, p.recipient, ticket,
+                                    {{"action", "reject"}, {"reason", "not ours"}}, etag(1));
+    CHECK_FIELD_ERROR(no_reason, "/reason_code");
     CHECK(p.fetch(ticket).value("version", 0) == 1);
 
-    p.move(p.recipient, ticket, {{"action", "reject"}, {"reason", "not in our jurisdiction"}}, 1,
-           "rejected");
+    p.move(p.recipient, ticket,
+           {{"action", "reject"},
+            {"reason_code", "wrong_jurisdiction"},
+            {"reason", "not in our jurisdiction"}},
+           1, "rejected");
     p.check_history(ticket, {
                                 {"ticket.created", "", "pending", kHotline},
                                 {"ticket.rejected", "pending", "rejected", kRecipient},
@@ -219,9 +230,9 @@ TEST_CASE("transitions are refused to the wrong side, in the wrong status, or ou
     // The sender may not act for the recipient.
     CHECK_PROBLEM(transition(p.c, p.sender, ticket, {{"action", "accept"}}, etag(1)), 403,
                   "forbidden");
-    CHECK_PROBLEM(
-        transition(p.c, p.sender, ticket, {{"action", "reject"}, {"reason", "x"}}, etag(1)), 403,
-        "forbidden");
+    CHECK_PROBLEM(transition(p.c, p.sender, ticket,
+                             {{"action", "reject"}, {"reason_code", "duplicate"}}, etag(1)),
+                  403, "forbidden");
     // pending does not allow start, hold, resume or close.
     CHECK_PROBLEM(transition(p.c, p.recipient, ticket, {{"action", "start"}}, etag(1)), 409,
                   "transition-not-allowed");
@@ -245,8 +256,10 @@ TEST_CASE("transitions are refused to the wrong side, in the wrong status, or ou
                                  {{"action", "accept"}, {"outcome", "assisted"}}, etag(1)),
                       "/outcome");
     CHECK_FIELD_ERROR(
-        transition(p.c, p.recipient, ticket,
-                   {{"action", "reject"}, {"reason", std::string(2001, 'r')}}, etag(1)),
+        transition(
+            p.c, p.recipient, ticket,
+            {{"action", "reject"}, {"reason_code", "other"}, {"reason", std::string(2001, 'r')}},
+            etag(1)),
         "/reason");
     // None of that changed anything.
     json still = p.fetch(ticket);

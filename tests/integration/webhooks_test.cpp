@@ -233,7 +233,11 @@ TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart
     const std::string t2 = first_ticket(submit(c, hotline, make_clue("511702", "WH-FAIL-2")));
     REQUIRE(transition(c, proc, t1, {{"action", "accept"}}, etag(1)).status == 200);
     REQUIRE(transition(c, proc, t1, {{"action", "start"}}, etag(2)).status == 200);
-    REQUIRE(transition(c, proc, t2, {{"action", "reject"}, {"reason", "不属于本院管辖"}}, etag(1))
+    REQUIRE(transition(c, proc, t2,
+                       {{"action", "reject"},
+                        {"reason_code", "wrong_jurisdiction"},
+                        {"reason", "不属于本院管辖"}},
+                       etag(1))
                 .status == 200);
 
     // It comes back answering 500, then slowly (past the 1 s timeout).
@@ -248,9 +252,11 @@ TEST_CASE("deliveries survive refusals, 500s, a slow receiver, 410 and a restart
     // The server is restarted in the middle of the retries.
     server.restart();
     HttpClient& c2 = server.client();
-    REQUIRE(
-        transition(c2, proc, t1, {{"action", "hold"}, {"reason", "等待材料"}}, etag(3)).status ==
-        200);
+    REQUIRE(transition(
+                c2, proc, t1,
+                {{"action", "hold"}, {"reason_code", "needs_information"}, {"reason", "等待材料"}},
+                etag(3))
+                .status == 200);
     receiver.set_mode(WebhookReceiver::Mode::ok);
     INFO("received: " << [&] {
         std::string out;

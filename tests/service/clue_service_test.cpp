@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include "service/service_fixture.hpp"
@@ -204,4 +205,130 @@ TEST_CASE("a write the store refuses is 503, keeps nothing, and frees the key fo
     REQUIRE_FALSE(moved);
     CHECK(moved.error().kind == ErrorKind::unavailable);
     CHECK(f.store->reader()->find_ticket(ticket)->status == domain::TicketStatus::pending);
+}
+
+namespace {
+
+// The real cipher, counting what it opens.
+class CountingCipher final : public storage::PersonalDataCipher {
+  public:
+    explicit CountingCipher(std::shared_ptr<const storage::PersonalDataCipher> inner)
+        : inner_(std::move(inner)) {}
+    std::string current_key_id() const override { return inner_->current_key_id(); }
+    std::string seal(std::string_view plain, std::string_view context) const override {
+        return inner_->seal(plain, context);
+    }
+    std::string open(std::string_view sealed, std::string_view context) const override {
+        ++opened;
+        return inner_->open(sealed, context);
+    }
+    std::string key_id_of(std::string_view sealed) const override {
+        return inner_->key_id_of(sealed);
+    }
+    std::string blind_index(std::string_view term) const override {
+        return inner_->blind_index(term);
+    }
+    mutable std::atomic<int> opened{0};
+
+  private:
+    std::shared_ptr<const storage::PersonalDataCipher> inner_;
+};
+
+}  // namespace
+
+TEST_CASE("hardening 12: scope is checked before anything is decrypted", "[service][hardening]") {
+    // "Not yours" answered slower than "does not exist" because the clue was decrypted before
+    // the scope check: now nothing is opened for a caller who may not see it.
+    storage::test::TempDir dir;
+    auto cipher = std::make_shared<CountingCipher>(storage::test::test_keyring());
+    auto options = storage::test::options_for(dir);
+    options.cipher = cipher;
+    auto store = storage::open_sqlite_store(options);
+    ManualClock clock{storage::test::at(0)};
+    RuntimeConfigHolder config{demo_runtime()};
+    ClueService clues{*store, config, clock};
+    TicketService tickets{*store, config, clock};
+    Actor hotline{"key_hotline", "hotline-12309-sc", Role::intake};
+    Actor stranger{"key_other", "proc-510104", Role::staff};
+    auto submitted = ServiceFixture::wait_for<SubmittedClue>(
+        [&](auto done) { clues.submit(hotline, std::nullopt, clue_body(), std::move(done)); });
+    REQUIRE(submitted);
+    const auto body = nlohmann::json::parse(submitted->body);
+    const std::string id = body["clue"]["id"];
+    const std::string ticket = body["tickets"][0]["id"];
+
+    cipher->opened = 0;
+    const std::string missing = "01a20685-0000-7000-8000-000000000000";
+    for (const auto& clue_id : {id, missing}) {
+        auto seen = clues.get(stranger, clue_id);
+        REQUIRE_FALSE(seen);
+        CHECK(seen.error().kind == ErrorKind::not_found);
+        CHECK(seen.error().detail == "no such clue");
+        CHECK_FALSE(clues.screenings(stranger, clue_id));
+        auto revealed = ServiceFixture::wait_for<nlohmann::json>(
+            [&](auto done) { clues.reveal(stranger, clue_id, std::nullopt, std::move(done)); });
+        CHECK_FALSE(revealed);
+    }
+    CHECK_FALSE(ServiceFixture::wait_for<nlohmann::json>(
+        [&](auto done) { tickets.history(stranger, ticket, std::move(done)); }));
+    CHECK(cipher->opened == 0);
+    // The counter does count: the sender's own read opens its clue.
+    REQUIRE(clues.get(hotline, id));
+    CHECK(cipher->opened > 0);
+}
+
+TEST_CASE("hardening 8: an agency that rejected a ticket keeps only what it handled, masked",
+          "[service][hardening]") {
+    ServiceFixture f;
+    auto submitted = f.submit(f.hotline, clue_body("H8"));
+    REQUIRE(submitted);
+    const auto body = nlohmann::json::parse(submitted->body);
+    const std::string id = body["clue"]["id"];
+    const std::string ticket = ServiceFixture::only_ticket(*submitted);
+    REQUIRE(f.reveal(f.procuratorate, id));  // while it handles it
+
+    auto rejected = f.transition(f.procuratorate, ticket, 1,
+                                 {{"action", "reject"}, {"reason_code", "wrong_jurisdiction"}});
+    REQUIRE(rejected);
+    // What it handled, masked: the clue and its own ticket.
+    auto masked = f.clues.get(f.procuratorate, id);
+    REQUIRE(masked);
+    CHECK((*masked)["clue"]["personal_data"] == "masked");
+    CHECK(f.tickets.get(f.procuratorate, ticket));
+    // No clear read afterwards.
+    auto clear = f.reveal(f.procuratorate, id);
+    REQUIRE_FALSE(clear);
+    CHECK(clear.error().kind == ErrorKind::forbidden);
+    // Nothing more: not the ticket it was rerouted to, not the case.
+    const auto next = f.store->reader()->tickets_of_clue(id);
+    std::string rerouted;
+    for (const auto& t : next) {
+        if (t.recipient_agency == "proc-511700") rerouted = t.id;
+    }
+    REQUIRE_FALSE(rerouted.empty());
+    CHECK_FALSE(f.tickets.get(f.procuratorate, rerouted));
+    CHECK_FALSE(f.cases.get(f.procuratorate, body["case"]["id"]));
+}
+
+TEST_CASE("mistakes: the same source.reference twice from one sender is a 409 naming the clue",
+          "[service][clues][idempotency]") {
+    ServiceFixture f;
+    auto first = f.submit(f.hotline, clue_body("12309-20261120-0042"), "key-a");
+    REQUIRE(first);
+    const std::string id = nlohmann::json::parse(first->body)["clue"]["id"];
+    for (const std::optional<std::string>& key :
+         {std::optional<std::string>{}, std::optional<std::string>{"key-b"}}) {
+        auto again = f.submit(f.hotline, clue_body("12309-20261120-0042"), key);
+        REQUIRE_FALSE(again);
+        CHECK(again.error().kind == ErrorKind::duplicate_reference);
+        CHECK(again.error().existing == "/v1/clues/" + id);
+        CHECK(again.error().errors.at(0).pointer == "/source/reference");
+    }
+    // The first key still replays; another sender may use the same reference.
+    auto replay = f.submit(f.hotline, clue_body("12309-20261120-0042"), "key-a");
+    REQUIRE(replay);
+    CHECK(replay->replayed);
+    Actor platform{"key_platform", "platform-sc", Role::intake};
+    CHECK(f.submit(platform, clue_body("12309-20261120-0042")));
+    CHECK(f.store->reader()->review_queue({std::nullopt, std::nullopt, 50}).empty());
 }

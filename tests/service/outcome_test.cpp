@@ -56,7 +56,7 @@ TEST_CASE("an assisted closure keeps its measures and answers the clue", "[servi
     auto read = f.tickets.get(f.hotline, id);
     REQUIRE(read);
     REQUIRE(read->measures.size() == 2);
-    CHECK(read->measures[0].amount_fen == 8'000'000);
+    CHECK(read->measures[0].measure.amount_fen == 8'000'000);
     CHECK(domain::to_json(*read)["measures"][1]["provider_agency"] == "fed-511702");
     CHECK(clue_status(f, id) == "answered");
 }
@@ -84,7 +84,7 @@ TEST_CASE("an award above the provincial cap is refused without a justification"
         f.transition(f.procuratorate, id, 3,
                      {{"action", "close"}, {"outcome", "assisted"}, {"measures", {justified}}});
     REQUIRE(closed);
-    CHECK(closed->measures.at(0).justification.has_value());
+    CHECK(closed->measures.at(0).measure.justification.has_value());
 }
 
 TEST_CASE("referred_onward makes the follow-up ticket in the same transaction",
@@ -109,7 +109,7 @@ TEST_CASE("referred_onward makes the follow-up ticket in the same transaction",
         CHECK(follow_up->clue_id == closed->clue_id);
         // The clue is not answered while the follow-up is open…
         CHECK(clue_status(f, id) == "open");
-        auto history = f.tickets.history(federation, follow_up->id);
+        auto history = f.history(federation, follow_up->id);
         REQUIRE(history);
         CHECK((*history)["items"][0]["type"] == "ticket.created");
         // …and is once the federation finishes it.

@@ -31,29 +31,36 @@ struct FlowFixture : ServiceFixture {
         return *t;
     }
     nlohmann::json history(const std::string& id) {
-        auto h = tickets.history(Actor{"key_admin", "proc-510000", Role::admin}, id);
+        auto h = ServiceFixture::history(Actor{"key_admin", "proc-510000", Role::admin}, id);
         REQUIRE(h);
         return (*h)["items"];
     }
     Result<nlohmann::json> reject(const Actor& actor, const std::string& id) {
         auto r = transition(actor, id, ticket(id).version,
-                            {{"action", "reject"}, {"reason", "outside our jurisdiction"}});
+                            {{"action", "reject"},
+                             {"reason_code", "wrong_jurisdiction"},
+                             {"reason", "outside our jurisdiction"}});
         if (!r) return domain::unexpected(r.error());
         return nlohmann::json(domain::to_json(*r));
     }
     Result<nlohmann::json> route_by_hand(const Actor& actor, const std::string& clue_id,
                                          const nlohmann::json& body) {
-        return wait_for<nlohmann::json>(
+        auto r = wait_for<nlohmann::json>(
             [&](auto done) { review.route(actor, clue_id, body, std::move(done)); });
+        check_invariants();
+        return r;
     }
     Result<nlohmann::json> dismiss(const Actor& actor, const std::string& clue_id,
                                    const nlohmann::json& body) {
-        return wait_for<nlohmann::json>(
+        auto r = wait_for<nlohmann::json>(
             [&](auto done) { review.dismiss(actor, clue_id, body, std::move(done)); });
+        check_invariants();
+        return r;
     }
     SweepSummary sweep() {
         auto r = wait_for<SweepSummary>([&](auto done) { sweeper.sweep(std::move(done)); });
         REQUIRE(r);
+        check_invariants();
         return *r;
     }
     std::vector<std::string> queue(const Actor& actor) {
@@ -301,7 +308,7 @@ TEST_CASE("the sweeper marks overdue tickets and escalates them to the parent ag
     REQUIRE(listed->items.size() == 1);
     CHECK(listed->items[0]["id"] == id);
     CHECK(f.tickets.get(f.prefecture, id).has_value());
-    CHECK(f.tickets.history(f.prefecture, id).has_value());
+    CHECK(f.ServiceFixture::history(f.prefecture, id).has_value());
     auto moved = f.transition(f.prefecture, id, 2, {{"action", "accept"}});
     REQUIRE_FALSE(moved);
     CHECK(moved.error().kind == ErrorKind::forbidden);

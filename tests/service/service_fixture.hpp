@@ -8,12 +8,16 @@
 #include <future>
 #include <memory>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/id_number.hpp"
 #include "clue_router/service/api_keys.hpp"
+#include "clue_router/service/case_invariants.hpp"
+#include "clue_router/service/case_service.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/ticket_work.hpp"
 #include "clue_router/storage/sqlite_store.hpp"
 #include "storage/storage_test_support.hpp"
 
@@ -83,12 +87,27 @@ struct ServiceFixture {
     RuntimeConfigHolder config{demo_runtime()};
     ClueService clues{*store, config, clock};
     TicketService tickets{*store, config, clock};
+    TicketWork work{*store, config, clock};
+    CaseService cases{*store};
     ApiKeys keys{*store, clock};
 
     Actor hotline{"key_hotline", "hotline-12309-sc", Role::intake};
+    Actor hotline_12338{"key_12338", "hotline-12338-sc", Role::intake};
     Actor procuratorate{"key_proc", "proc-511702", Role::staff};
+    Actor federation{"key_fed", "fed-511702", Role::staff};
     Actor other_procuratorate{"key_other", "proc-510104", Role::staff};
     Actor cli{"cli", "", Role::admin, "cli-test"};
+
+    // The invariants of cases (service/case_invariants) hold after every change a test makes
+    // through the wrappers below: no clue without a ticket, a review entry or an answer, one
+    // case per woman.
+    void check_invariants() const {
+        const auto violations = check_case_invariants(*store);
+        std::string lines;
+        for (const auto& v : violations) lines += v + "\n";
+        INFO(lines);
+        CHECK(violations.empty());
+    }
 
     // Runs an asynchronous use case and waits for its completion.
     template <class T, class Call>
@@ -101,15 +120,65 @@ struct ServiceFixture {
 
     Result<SubmittedClue> submit(const Actor& actor, const nlohmann::json& body,
                                  std::optional<std::string> key = std::nullopt) {
-        return wait_for<SubmittedClue>(
+        auto r = wait_for<SubmittedClue>(
             [&](auto done) { clues.submit(actor, key, body, std::move(done)); });
+        check_invariants();
+        return r;
     }
 
     Result<domain::Ticket> transition(const Actor& actor, const std::string& id,
                                       std::optional<std::int64_t> version,
                                       const nlohmann::json& body) {
-        return wait_for<domain::Ticket>(
+        auto r = wait_for<domain::Ticket>(
             [&](auto done) { tickets.transition(actor, id, version, body, std::move(done)); });
+        check_invariants();
+        return r;
+    }
+
+    Result<nlohmann::json> link(const Actor& actor, const std::string& from,
+                                const std::string& to) {
+        auto r = wait_for<nlohmann::json>([&](auto done) {
+            clues.link(actor, from, {{"clue_id", to}}, std::move(done));
+        });
+        check_invariants();
+        return r;
+    }
+    Result<nlohmann::json> unlink(const Actor& actor, const std::string& from,
+                                  const std::string& to) {
+        auto r = wait_for<nlohmann::json>(
+            [&](auto done) { clues.unlink(actor, from, to, std::move(done)); });
+        check_invariants();
+        return r;
+    }
+    Result<nlohmann::json> note(const Actor& actor, const std::string& ticket_id,
+                                const std::string& text) {
+        auto r = wait_for<nlohmann::json>([&](auto done) {
+            work.add_note(actor, ticket_id, {{"text", text}}, std::move(done));
+        });
+        check_invariants();
+        return r;
+    }
+    Result<MeasureReply> add_measure(const Actor& actor, const std::string& ticket_id,
+                                     const nlohmann::json& body) {
+        auto r = wait_for<MeasureReply>(
+            [&](auto done) { work.add_measure(actor, ticket_id, body, std::move(done)); });
+        check_invariants();
+        return r;
+    }
+    Result<MeasureReply> move_measure(const Actor& actor, const std::string& ticket_id,
+                                      const std::string& measure_id,
+                                      std::optional<std::int64_t> version,
+                                      const nlohmann::json& body) {
+        auto r = wait_for<MeasureReply>([&](auto done) {
+            work.update_measure(actor, ticket_id, measure_id, version, body, std::move(done));
+        });
+        check_invariants();
+        return r;
+    }
+
+    Result<nlohmann::json> history(const Actor& actor, const std::string& ticket_id) {
+        return wait_for<nlohmann::json>(
+            [&](auto done) { tickets.history(actor, ticket_id, std::move(done)); });
     }
 
     Result<nlohmann::json> reveal(const Actor& actor, const std::string& clue_id,

@@ -30,7 +30,9 @@ TEST_CASE("a ticket moves through the state table and every step is an event",
     auto started = f.transition(f.procuratorate, id, 2, {{"action", "start"}});
     REQUIRE(started);
     auto held = f.transition(f.procuratorate, id, 3,
-                             {{"action", "hold"}, {"reason", "waiting for medical records"}});
+                             {{"action", "hold"},
+                              {"reason_code", "needs_information"},
+                              {"reason", "waiting for medical records"}});
     REQUIRE(held);
     CHECK(held->status == domain::TicketStatus::on_hold);
     auto resumed = f.transition(f.procuratorate, id, 4, {{"action", "resume"}});
@@ -46,7 +48,7 @@ TEST_CASE("a ticket moves through the state table and every step is an event",
     CHECK(closed->status == domain::TicketStatus::closed);
     CHECK(closed->outcome == domain::Outcome::assisted);
 
-    auto history = f.tickets.history(f.hotline, id);
+    auto history = f.history(f.hotline, id);
     REQUIRE(history);
     const auto& items = (*history)["items"];
     REQUIRE(items.size() == 6);
@@ -56,6 +58,7 @@ TEST_CASE("a ticket moves through the state table and every step is an event",
     CHECK(items[1]["actor_agency"] == "proc-511702");
     CHECK(items[1]["actor_key"] == "key_proc");
     CHECK(items[3]["reason"] == "waiting for medical records");
+    CHECK(items[3]["reason_code"] == "needs_information");
     CHECK(items[5]["outcome"] == "assisted");
     CHECK(items[5]["from_status"] == "in_progress");
 }
@@ -92,14 +95,14 @@ TEST_CASE("transitions check scope, version, party and state in that order", "[s
     auto no_reason = f.transition(f.procuratorate, id, 1, {{"action", "reject"}});
     REQUIRE_FALSE(no_reason);
     CHECK(no_reason.error().kind == ErrorKind::validation);
-    CHECK(no_reason.error().errors.at(0).pointer == "/reason");
+    CHECK(no_reason.error().errors.at(0).pointer == "/reason_code");
 
     // None of the refusals changed anything.
     auto ticket = f.tickets.get(f.procuratorate, id);
     REQUIRE(ticket);
     CHECK(ticket->version == 1);
     CHECK(ticket->status == domain::TicketStatus::pending);
-    CHECK((*f.tickets.history(f.procuratorate, id))["items"].size() == 1);
+    CHECK((*f.history(f.procuratorate, id))["items"].size() == 1);
 
     auto cancelled = f.transition(f.hotline, id, 1, {{"action", "cancel"}});
     REQUIRE(cancelled);
@@ -126,7 +129,7 @@ TEST_CASE("roles limit who may act on tickets", "[service][tickets][scope]") {
     auto outsider = f.tickets.get(f.other_procuratorate, id);
     REQUIRE_FALSE(outsider);
     CHECK(outsider.error().kind == ErrorKind::not_found);
-    CHECK_FALSE(f.tickets.history(f.other_procuratorate, id));
+    CHECK_FALSE(f.history(f.other_procuratorate, id));
 }
 
 TEST_CASE("inbox and outbox list an agency's tickets page by page", "[service][tickets]") {

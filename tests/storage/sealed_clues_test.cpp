@@ -38,11 +38,11 @@ TEST_CASE("a stored clue keeps no personal value in clear", "[storage][sealed]")
     auto store = open_sqlite_store(options_for(dir));
     const StoredClue clue = full_clue("c-1");
     SECTION("sealed on the writer thread") {
-        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue); });
+        write_and_wait(*store, [&](WriteTransaction& tx) { insert_in_case(tx, clue); });
     }
     SECTION("sealed beforehand by the store, as intake does") {
         const SealedClue sealed = store->seal_clue(clue);
-        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(clue, sealed); });
+        write_and_wait(*store, [&](WriteTransaction& tx) { insert_in_case(tx, clue, sealed); });
     }
 
     const std::string raw = raw_body(dir, "c-1");
@@ -79,13 +79,13 @@ TEST_CASE("without a data key no clue is written or read", "[storage][sealed]") 
     TempDir dir;
     {
         auto store = open_sqlite_store(options_for(dir));
-        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(full_clue("c-1")); });
+        write_and_wait(*store, [&](WriteTransaction& tx) { insert_in_case(tx, full_clue("c-1")); });
     }
     auto options = options_for(dir);
     options.cipher = nullptr;
     auto store = open_sqlite_store(options);
     CHECK_THROWS_AS(
-        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(full_clue("c-2")); }),
+        write_and_wait(*store, [&](WriteTransaction& tx) { insert_in_case(tx, full_clue("c-2")); }),
         StorageError);
     CHECK_THROWS_AS(store->seal_clue(full_clue("c-2")), StorageError);
     CHECK_THROWS_AS(store->reader()->find_clue("c-1"), StorageError);
@@ -97,8 +97,8 @@ TEST_CASE("a sealed value moved to another clue does not open", "[storage][seale
     {
         auto store = open_sqlite_store(options_for(dir));
         write_and_wait(*store, [&](WriteTransaction& tx) {
-            tx.insert_clue(full_clue("c-1"));
-            tx.insert_clue(full_clue("c-2"));
+            insert_in_case(tx, full_clue("c-1"));
+            insert_in_case(tx, full_clue("c-2"));
         });
     }
     {
@@ -129,7 +129,7 @@ TEST_CASE("rotation re-encrypts every clue under the new key", "[storage][sealed
     {
         auto store = open_sqlite_store(options);
         write_and_wait(*store, [&](WriteTransaction& tx) {
-            for (int i = 0; i < 5; ++i) tx.insert_clue(full_clue("c-" + std::to_string(i)));
+            for (int i = 0; i < 5; ++i) insert_in_case(tx, full_clue("c-" + std::to_string(i)));
         });
     }
     const std::string second = service::DataKeyring::with_new_data_key(first, domain::Timestamp{});

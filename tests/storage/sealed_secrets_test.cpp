@@ -286,7 +286,7 @@ TEST_CASE("without a data key no secret is written or opened, yet events are sti
         auto store = open_sqlite_store(options_for(dir));
         write_both(*store, endpoint("whe_1", "r"), inbound("r"));
         write_and_wait(*store, [&](WriteTransaction& tx) {
-            tx.insert_clue(stored_clue("c1", "s"));
+            insert_in_case(tx, stored_clue("c1", "s"));
             tx.insert_ticket(ticket("t1", "c1", "s", "r"));
         });
     }

@@ -27,7 +27,7 @@ namespace {
 void write_clue(Store& store, int n) {
     const std::string id = "c" + std::to_string(n);
     write_and_wait(store, [&](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue(id, "hotline-a"));
+        insert_in_case(tx, stored_clue(id, "hotline-a"));
         tx.insert_ticket(ticket("t" + std::to_string(n), id, "hotline-a", "proc-b"));
     });
 }
@@ -255,4 +255,53 @@ TEST_CASE("check_keyring tells a missing or different data key and a different i
         dir.db(), *service::DataKeyring::parse(
                       service::DataKeyring::with_new_data_key("", domain::Timestamp{})));
     CHECK(missing.failing == std::vector<std::string>{id});
+}
+
+TEST_CASE("check_keyring reads the keys that notes and transition reasons were sealed with",
+          "[storage][backup]") {
+    TempDir dir;
+    // The clue under one key; a note, or a transition's reason, alone under a newer one.
+    const std::string first = service::DataKeyring::with_new_data_key("", domain::Timestamp{});
+    const std::string both = service::DataKeyring::with_new_data_key(first, at(10));
+    const auto older = service::DataKeyring::parse(first);
+    const auto newer = service::DataKeyring::parse(both);
+    REQUIRE(older);
+    REQUIRE(newer);
+    {
+        SqliteOptions o = options_for(dir);
+        o.cipher = older;
+        auto store = open_sqlite_store(o);
+        write_clue(*store, 1);
+    }
+    SqliteOptions o = options_for(dir);
+    o.cipher = newer;
+    auto store = open_sqlite_store(o);
+    SECTION("a note") {
+        domain::TicketNote note;
+        note.id = "n1";
+        note.ticket_id = "t1";
+        note.author_agency = "proc-b";
+        note.author_key = "key_proc";
+        note.text = "她现住在娘家";
+        note.created_at = at(20);
+        write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_note(note); });
+    }
+    SECTION("a transition's reason") {
+        domain::TicketEvent e;
+        e.ticket_id = "t1";
+        e.type = "ticket.rejected";
+        e.from_status = "pending";
+        e.to_status = "rejected";
+        e.actor_agency = "proc-b";
+        e.actor_key = "key_proc";
+        e.reason_code = "other";
+        e.reason = "她现住在娘家";
+        e.at = at(20);
+        write_and_wait(*store, [&](WriteTransaction& tx) { tx.append_event(e); });
+    }
+    store->stop();
+    CHECK(check_keyring(dir.db(), *newer).ok());
+    const auto without_newer = check_keyring(dir.db(), *older);
+    CHECK_FALSE(without_newer.ok());
+    CHECK(without_newer.failing == std::vector<std::string>{newer->current_key_id()});
 }

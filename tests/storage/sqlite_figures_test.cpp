@@ -77,7 +77,7 @@ struct World {
 
             // c1: crime victim, two tickets to proc-511702: one closed assisted with measures
             // after 2h acceptance and a day's work, one rejected.
-            tx.insert_clue(stored_clue("c1", "hotline-12309-sc", ClueStatus::answered));
+            insert_in_case(tx, stored_clue("c1", "hotline-12309-sc", ClueStatus::answered));
             tx.insert_screening(screening("c1", {"crime_victim", "dv_divorce"}));
             auto t1 = ticket("t1", "c1", "hotline-12309-sc", "proc-511702", TicketStatus::closed);
             t1.outcome = domain::Outcome::assisted;
@@ -98,11 +98,11 @@ struct World {
             tx.insert_ticket(t1b);
 
             // c2: in the review queue, no ticket.
-            tx.insert_clue(stored_clue("c2", "hotline-12309-sc", ClueStatus::needs_review));
+            insert_in_case(tx, stored_clue("c2", "hotline-12309-sc", ClueStatus::needs_review));
             tx.insert_screening(screening("c2", {}));
 
             // c3: routed to proc-510104, pending, overdue and escalated.
-            tx.insert_clue(stored_clue("c3", "hotline-12309-sc"));
+            insert_in_case(tx, stored_clue("c3", "hotline-12309-sc"));
             tx.insert_screening(screening("c3", {"crime_victim"}));
             auto t3 = ticket("t3", "c3", "hotline-12309-sc", "proc-510104");
             t3.overdue = "accept";
@@ -112,12 +112,12 @@ struct World {
             // c4: dismissed from the queue, submitted by another sender.
             auto c4 = stored_clue("c4", "proc-510104", ClueStatus::dismissed);
             c4.review_reason = "no_agency_for_region";
-            tx.insert_clue(c4);
+            insert_in_case(tx, c4);
 
             // c5: received long before the period; its ticket too.
             auto c5 = stored_clue("c5", "hotline-12309-sc");
             c5.created_at = at(-60 * 24 * 90);
-            tx.insert_clue(c5);
+            insert_in_case(tx, c5);
             auto t5 = ticket("t5", "c5", "hotline-12309-sc", "proc-511702", TicketStatus::accepted);
             t5.created_at = at(-60 * 24 * 90);
             tx.insert_ticket(t5);

@@ -330,7 +330,7 @@ TEST_CASE("clues, screenings and tickets round-trip and survive close and reopen
     {
         auto store = open_sqlite_store(options_for(dir));
         write_and_wait(*store, [&](WriteTransaction& tx) {
-            tx.insert_clue(stored_clue("c1", "hotline-a"));
+            insert_in_case(tx, stored_clue("c1", "hotline-a"));
             StoredScreening s;
             s.clue_id = "c1";
             s.criteria_version = "2026-01";
@@ -346,7 +346,6 @@ TEST_CASE("clues, screenings and tickets round-trip and survive close and reopen
             tx.insert_screening(s);
             auto t = ticket("t1", "c1", "hotline-a", "proc-b");
             t.outcome = domain::Outcome::assisted;
-            t.reason = "原因";
             tx.insert_ticket(t);
             tx.insert_ticket(ticket("t0", "c1", "hotline-a", "fed-c"));
         });
@@ -402,7 +401,7 @@ TEST_CASE("clues, screenings and tickets round-trip and survive close and reopen
     CHECK(t1->created_at == at(2));
     CHECK(t1->updated_at == at(2));
     CHECK(t1->outcome == domain::Outcome::assisted);
-    CHECK(t1->reason == std::optional<std::string>("原因"));
+    CHECK(t1->case_id == std::optional<std::string>("case-c1"));
     CHECK_FALSE(reader->find_ticket("t0")->outcome);
 }
 
@@ -420,7 +419,7 @@ TEST_CASE("update_ticket with a stale version returns false and changes nothing"
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     write_and_wait(*store, [](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "s"));
+        insert_in_case(tx, stored_clue("c1", "s"));
         tx.insert_ticket(ticket("t1", "c1", "s", "r"));
     });
 
@@ -434,7 +433,6 @@ TEST_CASE("update_ticket with a stale version returns false and changes nothing"
         first = tx.update_ticket(t, 1);
         // A second writer that read version 1 too.
         t.status = TicketStatus::rejected;
-        t.reason = "too late";
         t.updated_at = at(20);
         stale = tx.update_ticket(t, 1);
     });
@@ -445,7 +443,6 @@ TEST_CASE("update_ticket with a stale version returns false and changes nothing"
     CHECK(t->status == TicketStatus::accepted);
     CHECK(t->version == 2);
     CHECK(t->updated_at == at(10));
-    CHECK_FALSE(t->reason);
     CHECK(t->created_at == at(2));
 
     // A caller that forgot to bump the version gets an error, not a silent ETag reuse.
@@ -468,7 +465,7 @@ TEST_CASE("list_tickets: inbox, outbox, status filter and cursor pagination", "[
     auto store = open_sqlite_store(options_for(dir));
     // Ten tickets: recipients alternate between a and b; a sends the odd ones to b.
     write_and_wait(*store, [](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "s"));
+        insert_in_case(tx, stored_clue("c1", "s"));
         for (int i = 0; i < 10; ++i) {
             const std::string id = "t0" + std::to_string(i);
             const bool to_a = i % 2 == 0;
@@ -528,7 +525,7 @@ TEST_CASE("a page holds at most 201 rows: the API's 200 plus one to detect a nex
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     write_and_wait(*store, [](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "s"));
+        insert_in_case(tx, stored_clue("c1", "s"));
         for (int i = 0; i < 250; ++i) {
             auto t = ticket("t" + std::to_string(1000 + i), "c1", "s", "r");
             t.purpose = "purpose-" + t.id;  // one open ticket per clue, recipient and purpose
@@ -547,10 +544,10 @@ TEST_CASE("review_queue lists clues waiting for a person, per sender, by cursor"
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     write_and_wait(*store, [](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "x", ClueStatus::needs_review));
-        tx.insert_clue(stored_clue("c2", "y", ClueStatus::routed));
-        tx.insert_clue(stored_clue("c3", "y", ClueStatus::needs_review));
-        tx.insert_clue(stored_clue("c4", "x", ClueStatus::needs_review));
+        insert_in_case(tx, stored_clue("c1", "x", ClueStatus::needs_review));
+        insert_in_case(tx, stored_clue("c2", "y", ClueStatus::routed));
+        insert_in_case(tx, stored_clue("c3", "y", ClueStatus::needs_review));
+        insert_in_case(tx, stored_clue("c4", "x", ClueStatus::needs_review));
     });
     auto reader = store->reader();
     auto ids = [](const std::vector<StoredClue>& clues) {
@@ -578,7 +575,7 @@ TEST_CASE("ticket events come back in the order they were appended", "[storage]"
     auto store = open_sqlite_store(options_for(dir));
     std::vector<std::int64_t> sequences;
     write_and_wait(*store, [&](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "s"));
+        insert_in_case(tx, stored_clue("c1", "s"));
         tx.insert_ticket(ticket("t1", "c1", "s", "r"));
         tx.insert_ticket(ticket("t2", "c1", "s", "r2"));
         const char* steps[][3] = {{"ticket.created", "", "pending"},
@@ -857,7 +854,7 @@ TEST_CASE("a stored clue stays readable when intake rules tighten", "[storage]")
     // Values today's parse_clue would refuse: reading must not judge them again.
     older.clue.indicators = {"retired_indicator"};
     older.clue.subject.id_number = "511702198103120241";
-    write_and_wait(*store, [&](WriteTransaction& tx) { tx.insert_clue(older); });
+    write_and_wait(*store, [&](WriteTransaction& tx) { insert_in_case(tx, older); });
     const auto read = store->reader()->find_clue("c-old");
     REQUIRE(read);
     CHECK(read->clue.indicators == std::vector<std::string>{"retired_indicator"});
@@ -870,7 +867,7 @@ TEST_CASE("storage refuses a second open ticket for the same clue, recipient and
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     write_and_wait(*store, [](WriteTransaction& tx) {
-        tx.insert_clue(stored_clue("c1", "s"));
+        insert_in_case(tx, stored_clue("c1", "s"));
         tx.insert_ticket(ticket("t1", "c1", "s", "r", TicketStatus::rejected));
         tx.insert_ticket(ticket("t2", "c1", "s", "r"));  // the rejected one is not open
     });

@@ -123,6 +123,27 @@ inline domain::Ticket ticket(std::string id, std::string clue_id, std::string se
     return t;
 }
 
+// Inserts a clue the way the service does, in a case: its own ("case-<clue id>") unless it
+// names one; the case row is made when it is not stored yet.
+inline void insert_in_case(WriteTransaction& tx, StoredClue c, const SealedClue* sealed = nullptr) {
+    if (c.case_id.empty()) c.case_id = "case-" + c.id;
+    if (!tx.find_case(c.case_id)) {
+        CaseRecord record;
+        record.id = c.case_id;
+        record.priority = c.priority;
+        record.created_at = c.created_at;
+        tx.insert_case(record);
+    }
+    if (sealed) {
+        tx.insert_clue(c, *sealed);
+    } else {
+        tx.insert_clue(c);
+    }
+}
+inline void insert_in_case(WriteTransaction& tx, StoredClue c, const SealedClue& sealed) {
+    insert_in_case(tx, std::move(c), &sealed);
+}
+
 // Counts completions and lets the test thread wait for a number of them.
 class Counter {
   public:

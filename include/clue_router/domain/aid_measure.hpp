@@ -61,6 +61,18 @@ struct AidMeasure {
 Expected<std::vector<AidMeasure>, FieldErrors> parse_measures(const nlohmann::json& value,
                                                               const std::string& pointer);
 
+// One measure object, as in a close request or POST /v1/tickets/{id}/measures; pointers
+// start at `pointer` ("" for a body of its own).
+Expected<AidMeasure, FieldErrors> parse_measure(const nlohmann::json& value,
+                                                const std::string& pointer);
+
+// A provider: a directory id or an outside provider's id, 1-64 of a-z, 0-9, '.', '_', '-'.
+bool is_provider_agency_id(std::string_view s);
+
+// Dates of measures: "2026-12-01", a real date from 2000 on.
+std::optional<CivilDate> parse_measure_date(std::string_view text);
+std::string format_measure_date(const CivilDate& date);
+
 nlohmann::json to_json(const AidMeasure& m);
 nlohmann::json to_json(const std::vector<AidMeasure>& measures);
 // Reads what to_json wrote (stored closures); throws std::invalid_argument when it cannot.

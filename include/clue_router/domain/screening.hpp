@@ -57,6 +57,9 @@ struct Screening {
 };
 
 nlohmann::json to_json(const Screening& s);
+// Reads what to_json wrote (stored screenings); lists missing from older rows are empty.
+// Throws std::invalid_argument when it cannot.
+Screening screening_from_json(const nlohmann::json& j);
 
 // Criteria: loaded from config/criteria.json, immutable once built.
 struct IndicatorRule {

@@ -17,6 +17,7 @@
 #include "clue_router/domain/aid_measure.hpp"
 #include "clue_router/domain/expected.hpp"
 #include "clue_router/domain/field_error.hpp"
+#include "clue_router/domain/measure_progress.hpp"
 #include "clue_router/domain/screening.hpp"
 #include "clue_router/domain/time.hpp"
 
@@ -26,21 +27,33 @@ enum class TicketStatus { pending, accepted, rejected, in_progress, on_hold, clo
 enum class TicketAction { accept, reject, start, hold, resume, close, cancel };
 enum class Party { sender, recipient };
 enum class Outcome { assisted, not_eligible, unreachable, withdrawn, duplicate, referred_onward };
+// Why a recipient rejects a ticket or puts it on hold (vocabulary::reason_codes()); the
+// optional text beside it is free text, sealed at rest.
+enum class ReasonCode {
+    wrong_jurisdiction,
+    not_our_remit,
+    duplicate,
+    cannot_contact,
+    needs_information,
+    other,
+};
 
 std::string_view to_string(TicketStatus s);
 std::string_view to_string(TicketAction a);
 std::string_view to_string(Party p);
 std::string_view to_string(Outcome o);
+std::string_view to_string(ReasonCode c);
 std::optional<TicketStatus> parse_ticket_status(std::string_view s);
 std::optional<TicketAction> parse_ticket_action(std::string_view s);
 std::optional<Outcome> parse_outcome(std::string_view s);
+std::optional<ReasonCode> parse_reason_code(std::string_view s);
 bool is_terminal(TicketStatus s);
 // Every status's name, in the order of the enum: what a list's `status` filter takes.
 std::span<const std::string_view> ticket_statuses();
 
 struct Ticket {
     std::string id;
-    std::string clue_id;
+    std::string clue_id;  // the clue it was opened for; emptied for a reader who may not see it
     std::string sender_agency;
     std::string recipient_agency;
     std::string purpose;
@@ -50,10 +63,17 @@ struct Ticket {
     Timestamp created_at{};
     Timestamp updated_at{};
     std::optional<Outcome> outcome;
-    std::optional<std::string> reason;  // the last rejection, hold or cancellation reason
-    // Kept with the closure (storage's ticket_closures), filled in when a ticket is read
-    // one at a time or closed; empty in lists.
-    std::vector<AidMeasure> measures;
+    // A transition's reason belongs to that transition: it is in the ticket's history, not
+    // on the ticket.
+    // The case the ticket's clue belongs to (set when read from storage).
+    std::optional<std::string> case_id;
+    // The clues of the case the ticket carries (the one it was opened for, and those that
+    // joined while it was open), as far as the reader may see them; filled in when a ticket
+    // is read one at a time, empty in lists.
+    std::vector<std::string> clues;
+    // Aid measures recorded on the ticket, at closing or over time (domain/measure_progress);
+    // filled in when a ticket is read one at a time or closed, empty in lists.
+    std::vector<RecordedMeasure> measures;
     std::optional<std::string> follow_up_ticket;  // the ticket a referred_onward closure made
     // Deadlines (domain/deadlines.hpp), fixed when the ticket is handed over. Absent only on
     // tickets stored before deadlines existed.
@@ -80,10 +100,11 @@ struct Referral {
 // What a caller asks for: POST /v1/tickets/{id}/transitions (or an inbound webhook).
 struct TransitionRequest {
     TicketAction action;
-    std::optional<std::string> reason;  // required for reject; optional for hold, cancel
-    std::optional<Outcome> outcome;     // required for close
-    std::vector<AidMeasure> measures;   // with close; at least one when assisted
-    std::optional<Referral> referral;   // with close; required for referred_onward
+    std::optional<ReasonCode> reason_code;  // required for reject and hold, only for them
+    std::optional<std::string> reason;      // optional text; required with reason_code other
+    std::optional<Outcome> outcome;         // required for close
+    std::vector<AidMeasure> measures;       // with close; at least one when assisted
+    std::optional<Referral> referral;       // with close; required for referred_onward
 };
 
 // The members parse_transition_request knows; a caller that wraps a transition in more
@@ -127,13 +148,18 @@ struct TicketEvent {
     std::optional<std::string> from_status;
     std::string to_status;
     std::string actor_agency;
-    std::string actor_key;  // the key id (never the key)
-    std::optional<std::string> reason;
+    std::string actor_key;                   // the key id (never the key)
+    std::optional<std::string> reason_code;  // reject and hold (ReasonCode), in clear
+    std::optional<std::string> reason;       // free text, sealed at rest
     std::optional<std::string> outcome;
     // Links between tickets and agencies that make a path readable: a rerouted ticket names
     // its successor, the successor its predecessor, an escalation the agency escalated to.
     std::optional<std::string> related_ticket;
     std::optional<std::string> related_agency;
+    // ticket.clue_added / ticket.clue_removed: the clue the ticket gained or lost.
+    std::optional<std::string> related_clue;
+    std::optional<std::string> note_id;     // ticket.note_added
+    std::optional<std::string> measure_id;  // ticket.measure_added, ticket.measure_updated
     Timestamp at{};
 };
 

@@ -20,6 +20,14 @@ namespace clue_router::domain {
 // change here.
 std::optional<std::string> webhook_type_for_event(std::string_view event_type);
 
+// Who is told of a ticket event. parties: the ticket's sender and recipient (and the agency
+// it was escalated to); recipient: only its recipient — a clue joining or leaving the ticket
+// is named to no one who may not read that clue (a sender may be another woman's hotline);
+// case_agencies: every agency holding a ticket of the case that it has not rejected and that
+// was not cancelled (notes are for the agencies working the case).
+enum class WebhookAudience { parties, recipient, case_agencies };
+WebhookAudience webhook_audience(std::string_view event_type);
+
 // Every webhook type an endpoint may subscribe to (the table's, and the clue ones).
 std::span<const std::string_view> known_webhook_types();
 bool is_webhook_type(std::string_view type);

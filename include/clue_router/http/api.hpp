@@ -14,6 +14,7 @@
 #include "clue_router/service/agency_service.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/audit_trail.hpp"
+#include "clue_router/service/case_service.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
 #include "clue_router/service/rate_limiter.hpp"
@@ -21,6 +22,7 @@
 #include "clue_router/service/screening_admin.hpp"
 #include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
+#include "clue_router/service/ticket_work.hpp"
 #include "clue_router/service/webhook_service.hpp"
 #include "clue_router/storage/store.hpp"
 
@@ -38,6 +40,8 @@ struct ApiServices {
     service::ReviewActions& review;
     service::DeadlineSweeper& sweeper;
     service::StatsService& stats;
+    service::CaseService& cases;
+    service::TicketWork& work;
 };
 
 struct ApiOptions {
@@ -84,5 +88,6 @@ void add_webhook_routes(Router& router, ApiServices& services, const ApiOptions&
 void add_agency_routes(Router& router, ApiServices& services);
 void add_review_routes(Router& router, ApiServices& services);
 void add_stats_routes(Router& router, ApiServices& services);
+void add_case_routes(Router& router, ApiServices& services);
 
 }  // namespace clue_router::http

@@ -18,6 +18,8 @@ struct Problem {
     std::string detail;
     domain::FieldErrors errors;
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, WWW-Authenticate
+    // Extension members (RFC 9457 §3.2) with a text value, e.g. existing_clue.
+    std::vector<std::pair<std::string, std::string>> members{};
 };
 
 Problem to_problem(const service::ServiceError& e);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/service/actor.hpp"
+#include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/runtime_config.hpp"
 #include "clue_router/service/service_error.hpp"
@@ -50,12 +51,14 @@ class ClueService {
     void submit(const Actor& actor, std::optional<std::string> idempotency_key,
                 const nlohmann::json& body, Completion<SubmittedClue> done);
 
-    // {"clue", "screening", "tickets"}, personal data masked; 404 outside the caller's scope.
+    // {"clue", "screening", "tickets", "linked_clues", "case"}, personal data masked; 404
+    // outside the caller's scope (service/case_scope), decided before anything is decrypted.
     Result<nlohmann::json> get(const Actor& actor, const std::string& clue_id);
 
-    // The same with personal data in clear, for the agencies handling the clue (sender or a
-    // recipient; intake or staff), or for an admin with a break-glass reason. Every such
-    // read is an audit row, committed before the reply is handed over.
+    // The same with personal data in clear, for the agencies handling the clue (its sender, or
+    // the recipient of a ticket carrying it that it did not reject; intake or staff), or for an
+    // admin with a break-glass reason. Every such read is an audit row, committed before the
+    // reply is handed over.
     void reveal(const Actor& actor, const std::string& clue_id,
                 std::optional<std::string> break_glass_reason, Completion<nlohmann::json> done);
 
@@ -64,30 +67,24 @@ class ClueService {
 
     Result<Page> review_queue(const Actor& actor, std::optional<std::string> cursor, int limit);
 
-    // Same person, by hand: staff of an agency handling both clues link them ({"clue_id"})
-    // or undo a link. Either clue outside the caller's scope is 404. Replies with the clue's
-    // links as they are after the change.
+    // Same person, by hand: staff of an agency handling both clues link them ({"clue_id"}: their
+    // cases become one) or unlink them (the clue leaves the other's case for one of its own),
+    // by the rules of service/case_membership. Either clue outside the caller's scope is 404;
+    // a closed case is 409. Replies {"clue_id", "case_id", "linked_clues"} after the change.
     void link(const Actor& actor, const std::string& clue_id, const nlohmann::json& body,
               Completion<nlohmann::json> done);
     void unlink(const Actor& actor, const std::string& clue_id, const std::string& other_id,
                 Completion<nlohmann::json> done);
 
   private:
-    // Loads the clue and its tickets, or not_found when the actor may not see it.
-    struct Visible {
-        storage::StoredClue clue;
-        std::vector<domain::Ticket> tickets;
-        bool party = false;  // the actor's agency sent it or receives one of its tickets
+    struct View {
+        nlohmann::json body;
+        ClueAccess access = ClueAccess::none;
     };
-    Result<Visible> visible_clue(storage::Reader& reader, const Actor& actor,
-                                 const std::string& clue_id);
+    // The reply for get/reveal, and what the actor may do with the clue. For a clear view the
+    // clue is opened only when the actor may read it so (or is an admin).
+    Result<View> view(const Actor& actor, const std::string& clue_id, PersonalData mode);
 
-    // The reply for get/reveal; with clear data it also carries "party" for reveal().
-    Result<nlohmann::json> view(const Actor& actor, const std::string& clue_id, PersonalData mode);
-
-    // Checks that both clues are the actor's (staff, party to each) for link/unlink.
-    std::optional<ServiceError> may_link(const Actor& actor, const std::string& clue_id,
-                                         const std::string& other_id);
     void change_link(const Actor& actor, const std::string& clue_id, const std::string& other_id,
                      bool add, Completion<nlohmann::json> done);
 

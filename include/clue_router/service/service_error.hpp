@@ -19,6 +19,7 @@ enum class ErrorKind {
     transition_not_allowed,  // 409
     request_in_progress,     // 409, same Idempotency-Key still in flight
     conflict,                // 409, the record's state does not allow it (exists, not queued)
+    duplicate_reference,     // 409, the sender already submitted a clue with this reference
     precondition_failed,     // 412
     precondition_required,   // 428
     idempotency_key_reused,  // 422
@@ -32,6 +33,9 @@ struct ServiceError {
     std::string detail;  // for a person; never personal data
     domain::FieldErrors errors;
     std::optional<std::int64_t> current_version;  // with precondition_failed
+    // With duplicate_reference: the path of the record that already exists (the caller's own),
+    // given as Location and as the problem's existing_clue member.
+    std::optional<std::string> existing{};
 };
 
 template <class T>
@@ -43,7 +47,7 @@ template <class T>
 using Completion = std::function<void(Result<T>)>;
 
 inline ServiceError error(ErrorKind kind, std::string detail, domain::FieldErrors errors = {}) {
-    return ServiceError{kind, std::move(detail), std::move(errors), std::nullopt};
+    return ServiceError{kind, std::move(detail), std::move(errors), std::nullopt, std::nullopt};
 }
 
 }  // namespace clue_router::service

@@ -6,6 +6,7 @@
 // carry the actor "system".
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clue_router/domain/ticket.hpp"
 #include "clue_router/service/runtime_config.hpp"
@@ -33,17 +34,22 @@ struct EventActor {
 };
 
 // Inserts the ticket and appends its ticket.created event (reason and related_ticket say
-// why it exists when it is not the first hand-over: a reroute, a routing by hand).
+// why it exists when it is not the first hand-over: a reroute, a routing by hand). The ticket
+// carries the clue it is opened for and every clue of `carries` (on a case: its handed-over
+// clues, service/case_membership), so its recipient reads her whole story.
 void store_new_ticket(storage::WriteTransaction& tx, const domain::Ticket& ticket,
                       const EventActor& actor, std::optional<std::string> reason = std::nullopt,
                       std::optional<std::string> related_ticket = std::nullopt,
-                      std::optional<std::string> related_agency = std::nullopt);
+                      std::optional<std::string> related_agency = std::nullopt,
+                      const std::vector<std::string>& carries = {});
 
-// After `rejected` was rejected (already stored): routes its clue again for the same
-// purpose, excluding every agency that rejected it for that purpose and any that already
-// holds an open ticket for it. Either opens the next ticket (ticket.rerouted on the
-// rejected one names it) or puts the clue in the review queue as rejected_everywhere
-// (ticket.sent_to_review on the rejected one). Returns the new ticket, if any.
+// After `rejected` was rejected (already stored): the purpose is carried on for the case.
+// When another open ticket of the case serves the same purpose, it carries the rejected
+// ticket's clues from now on and no ticket is opened (ticket.rerouted names it). Otherwise
+// the purpose is routed again, excluding every agency that rejected it on this case and any
+// that holds it open: either the next ticket opens (ticket.rerouted on the rejected one names
+// it) or the clue waits in the review queue as rejected_everywhere (ticket.sent_to_review).
+// Returns the ticket that carries the purpose on, if any.
 std::optional<domain::Ticket> reroute_after_rejection(storage::WriteTransaction& tx,
                                                       const domain::Ticket& rejected,
                                                       const RuntimeConfig& config,

@@ -30,8 +30,13 @@ class TicketService {
         : store_(store), config_(config), clock_(clock) {}
 
     Result<Page> list(const Actor& actor, const TicketListQuery& query);
+    // Any agency of the ticket's case reads it (service/case_scope), with the clues it carries
+    // as far as the reader may see them, its measures and its follow-up.
     Result<domain::Ticket> get(const Actor& actor, const std::string& ticket_id);
-    Result<nlohmann::json> history(const Actor& actor, const std::string& ticket_id);
+    // {"items": events, oldest first}; a note's event carries the note's text for the agencies
+    // working the case (audited before the reply leaves), and events about clues the reader
+    // may not see are left out. The completion may run on the storage writer thread.
+    void history(const Actor& actor, const std::string& ticket_id, Completion<nlohmann::json> done);
 
     // if_match: the version the caller last saw (nullopt → 428). The completion may run on
     // the storage writer thread. A rejection routes the clue again in the same unit of work
@@ -45,11 +50,5 @@ class TicketService {
     const RuntimeConfigHolder& config_;
     const Clock& clock_;
 };
-
-// Whether an actor may see a ticket at all: a party to it, the agency it was escalated to
-// (read only), or an admin.
-bool in_scope(const Actor& actor, const domain::Ticket& ticket);
-// Whether an actor may move it: only the sender and the recipient.
-bool is_party(const Actor& actor, const domain::Ticket& ticket);
 
 }  // namespace clue_router::service

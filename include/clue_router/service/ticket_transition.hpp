@@ -1,8 +1,9 @@
 #pragma once
 // The decision of one ticket transition, run inside a storage unit of work against the
 // committed state: scope → version → party → state table → outcome rules (aid measures,
-// judicial-assistance cap, referral) → write the ticket, its event, its closure, a
-// follow-up ticket, and mark the clue answered when its last ticket finishes. Shared by
+// judicial-assistance cap, referral) → write the ticket, its event, its closure and
+// measures, a follow-up ticket, carry the purpose on after a rejection, and close the case
+// when nothing of it is open any more (service/case_membership). Shared by
 // the API (POST /v1/tickets/{id}/transitions) and inbound webhooks, so an agency can do
 // exactly the same through either.
 #include <optional>
@@ -23,10 +24,5 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
                                         std::optional<std::int64_t> expected_version,
                                         const domain::TransitionRequest& request,
                                         const RuntimeConfig& config, domain::Timestamp now);
-
-// Marks the clue answered when none of its tickets is still open. Called after any change
-// that can finish a ticket.
-void answer_clue_if_finished(storage::WriteTransaction& tx, const std::string& clue_id,
-                             domain::Timestamp now);
 
 }  // namespace clue_router::service

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/agency.hpp"
+#include "clue_router/domain/case.hpp"
 #include "clue_router/domain/clue.hpp"
 #include "clue_router/domain/screening.hpp"
 #include "clue_router/domain/ticket.hpp"
@@ -31,15 +32,21 @@ struct ApiKey {
     std::optional<Timestamp> last_used_at;
 };
 
-// routed: tickets went out; needs_review: waiting in the review queue; dismissed: a person
-// decided from the queue that nothing goes out, and said why; answered: every ticket of the
-// clue is finished (closed, rejected to the end, or cancelled), so the sender has its answer.
+// Where a clue stands (docs/api.md, "The case"); every clue is in exactly one of these:
+//   needs_review — waiting in the review queue for a person (review_reason says why); some of
+//                  it may already be with the case's agencies;
+//   routed       — with the agencies of its case (at least one ticket carries it), and its
+//                  case is still open;
+//   dismissed    — a person decided from the queue that nothing more goes out, and said why;
+//   answered     — its case closed: every ticket of the case finished and nothing of it waits
+//                  for review; its sender was sent clue.answered.
 enum class ClueStatus { routed, needs_review, dismissed, answered };
 std::string_view to_string(ClueStatus s);
 std::optional<ClueStatus> parse_clue_status(std::string_view s);
 
 struct StoredClue {
     std::string id;
+    std::string case_id;  // the case of the woman it is about
     std::string sender_agency;
     std::string submitted_by_key;  // key id
     domain::Clue clue;
@@ -83,10 +90,68 @@ struct InboundAnswer {
     std::optional<std::string> request_hash;
 };
 
-// An open clue whose subject shares identifiers with another's (by blind index).
-struct ClueMatch {
+// A case as stored (domain/case.hpp). Its clues name it (StoredClue::case_id); its tickets
+// are the tickets of its clues.
+struct CaseRecord {
+    std::string id;
+    domain::CaseStatus status = domain::CaseStatus::open;
+    // Never lowered by a clue that joins it (domain::higher); new tickets of the case take it.
+    domain::Priority priority = domain::Priority::low;
+    Timestamp created_at{};
+    std::optional<Timestamp> closed_at;
+    std::optional<std::string> merged_into;
+};
+
+// A clue as a member of its case: what is stored in clear beside the sealed document, so
+// that scope is decided, and cases are worked, without decrypting anything.
+struct CaseClue {
+    std::string id;
+    std::string case_id;
+    std::string sender_agency;
+    ClueStatus status = ClueStatus::routed;
+    domain::Priority priority = domain::Priority::low;
+    std::string channel;
+    std::string region;
+    Timestamp received_at{};
+    Timestamp created_at{};
+    std::optional<std::string> review_reason;
+    std::optional<Timestamp> reviewed_at;
+    bool purged = false;
+};
+
+// A ticket carries a clue: the one it was opened for, and every clue of the case that was
+// handed over to partners while the ticket was open. Its recipient reads those clues.
+struct Coverage {
+    std::string ticket_id;
     std::string clue_id;
-    std::vector<std::string> kinds;  // "id_number", "phone"
+    Timestamp added_at{};
+};
+
+// Everything that decides who sees what of a case, in one read: no clue is decrypted.
+struct CaseFacts {
+    CaseRecord record;
+    std::vector<CaseClue> clues;          // by id
+    std::vector<domain::Ticket> tickets;  // by id
+    std::vector<Coverage> coverage;
+};
+
+// A clue of another open case that shares an identifier with a clue of this one.
+struct CaseMatch {
+    std::string clue_id;        // of this case
+    std::string other_clue_id;  // of the other case
+    std::string other_case_id;
+    std::string kind;  // "id_number" or "phone"
+};
+
+// Every case, clue, ticket, coverage, identifier digest and separation: what
+// service/case_invariants checks. Reads the whole database; for tests and operators.
+struct CaseSnapshot {
+    std::vector<CaseRecord> cases;
+    std::vector<CaseClue> clues;
+    std::vector<domain::Ticket> tickets;
+    std::vector<Coverage> coverage;
+    std::vector<std::pair<std::string, domain::CaseIdentifier>> identifiers;  // clue → digest
+    std::vector<std::pair<std::string, std::string>> separations;             // both ways
 };
 
 // Two clues about the same person. basis: the identifier kinds that matched

@@ -1,6 +1,7 @@
 #pragma once
-// Same person, same case: clues linked by the blind index of the subject's identifiers or by
-// hand. Functions over a connection, called from the SQLite store.
+// Why clues are in one case: links made on intake by the blind index of the subject's
+// identifiers, or by hand (storage/sqlite_cases keeps the cases themselves). Functions over a
+// connection, called from the SQLite store.
 #include <string>
 #include <vector>
 
@@ -9,9 +10,6 @@
 
 namespace clue_router::storage::sqlite_links {
 
-// Open clues (waiting for review, or with an unfinished ticket) other than clue_id whose
-// subject shares a blind-indexed identifier with clue_id's, with the kinds that matched.
-std::vector<ClueMatch> open_matches(sqlite::Connection& c, const std::string& clue_id);
 // Records the link both ways; false when it was already there.
 bool link(sqlite::Connection& c, const ClueLink& link);
 // Removes it both ways; false when there was none.

@@ -16,6 +16,7 @@
 #include "clue_router/domain/audit_entry.hpp"
 #include "clue_router/domain/stats.hpp"
 #include "clue_router/domain/ticket.hpp"
+#include "clue_router/domain/ticket_note.hpp"
 #include "clue_router/storage/records.hpp"
 #include "clue_router/storage/sealed_clues.hpp"
 
@@ -66,10 +67,42 @@ class WriteTransaction {
     virtual void insert_audit_reason(const std::string& id, const std::string& reason,
                                      Timestamp at) = 0;
 
-    // Same person: open clues matching this (already inserted) clue's identifiers, and links.
-    virtual std::vector<ClueMatch> open_clue_matches(const std::string& clue_id) = 0;
+    // Same person, same case (storage/sqlite_cases). A clue is inserted with its case_id; the
+    // case row comes first.
+    virtual void insert_case(const CaseRecord& record) = 0;
+    // Writes status, priority, closed_at and merged_into.
+    virtual void update_case(const CaseRecord& record) = 0;
+    virtual std::optional<CaseRecord> find_case(const std::string& id) = 0;
+    // The clue's clear columns (no decryption), or nullopt.
+    virtual std::optional<CaseClue> clue_ref(const std::string& clue_id) = 0;
+    // The case's record, clues, tickets and coverage; nullopt when there is no such case.
+    virtual std::optional<CaseFacts> case_facts(const std::string& case_id) = 0;
+    // The blind-indexed identifiers of the case's clues (purged clues have none).
+    virtual domain::CaseIdentity case_identity(const std::string& case_id) = 0;
+    // Clues of other open cases sharing an identifier with a clue of this case.
+    virtual std::vector<CaseMatch> open_case_matches(const std::string& case_id) = 0;
+    // Of two cases, the one opened first (by its creation time, then by the order written).
+    virtual std::string older_case(const std::string& case_id, const std::string& other) = 0;
+    // Whether staff separated a clue of one case from a clue of the other (unlinked them).
+    virtual bool separated(const std::string& case_id, const std::string& other_case_id) = 0;
+    // Moves every clue of `from` to `into` (their tickets follow: a ticket is its clue's).
+    virtual void move_case_clues(const std::string& from, const std::string& into) = 0;
+    virtual void set_clue_case(const std::string& clue_id, const std::string& case_id) = 0;
+    // The ticket carries the clue from now on; false when it already did.
+    virtual bool cover(const std::string& ticket_id, const std::string& clue_id, Timestamp at) = 0;
+    virtual bool uncover(const std::string& ticket_id, const std::string& clue_id) = 0;
+    // Staff said the two clues are not the same woman (both ways); or withdrew that.
+    virtual void separate_clues(const std::string& clue_id, const std::string& other_id,
+                                Timestamp at, const std::string& by) = 0;
+    virtual void remove_separations(const std::string& case_id,
+                                    const std::string& other_case_id) = 0;
+    // The clue with its first sender-side reference, for the "same reference twice" check.
+    virtual std::optional<std::string> clue_by_reference(const std::string& sender_agency,
+                                                         const std::string& reference) = 0;
     virtual bool link_clues(const ClueLink& link) = 0;
     virtual bool unlink_clues(const std::string& clue_id, const std::string& other_id) = 0;
+    // Removes the clue's links to every clue of the case.
+    virtual void unlink_clue_from_case(const std::string& clue_id, const std::string& case_id) = 0;
     virtual std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) = 0;
     virtual std::optional<StoredClue> find_clue(const std::string& id) = 0;
     // Writes status, review_reason, dismissal_reason, reviewed_by_key and reviewed_at.
@@ -111,6 +144,16 @@ class WriteTransaction {
     // Closing the loop (outcomes, clue answered): storage/sqlite_outcomes.
     virtual void update_clue_status(const std::string& clue_id, ClueStatus status) = 0;
     virtual void insert_closure(const TicketClosure& closure) = 0;
+
+    // Work over time (storage/sqlite_ticket_work): notes (text sealed at rest) and measures.
+    virtual void insert_note(const domain::TicketNote& note) = 0;
+    virtual void insert_measure(const domain::RecordedMeasure& measure) = 0;
+    virtual std::optional<domain::RecordedMeasure> find_measure(const std::string& id) = 0;
+    virtual std::vector<domain::RecordedMeasure> measures_of(const std::string& ticket_id) = 0;
+    // Writes the measure if its stored version is still expected_version (the caller set
+    // measure.version to expected_version + 1); false when it was not.
+    virtual bool update_measure(const domain::RecordedMeasure& measure,
+                                std::int64_t expected_version) = 0;
 
     // Webhooks (storage/sqlite_webhooks). append_event above also writes the outbox rows of
     // a ticket event: every event reaches partners through that one place.
@@ -160,6 +203,15 @@ class Reader {
     virtual std::optional<domain::Ticket> find_ticket(const std::string& id) = 0;
     virtual std::vector<domain::Ticket> list_tickets(const TicketQuery& query) = 0;
     virtual std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) = 0;
+
+    // Cases (storage/sqlite_cases), read without decrypting anything.
+    virtual std::optional<CaseClue> clue_ref(const std::string& clue_id) = 0;
+    virtual std::optional<CaseFacts> case_facts(const std::string& case_id) = 0;
+    virtual std::optional<CaseRecord> find_case(const std::string& id) = 0;
+    virtual CaseSnapshot case_snapshot() = 0;
+    // Notes (opened) and measures of a ticket, oldest first.
+    virtual std::vector<domain::TicketNote> notes_of(const std::string& ticket_id) = 0;
+    virtual std::vector<domain::RecordedMeasure> measures_of(const std::string& ticket_id) = 0;
 
     virtual std::vector<domain::Agency> agencies() = 0;
 
