@@ -497,6 +497,10 @@ int current_version(sqlite::Connection& connection) {
 }
 
 void migrate(sqlite::Connection& connection) {
+    migrate_to(connection, latest_version());
+}
+
+void migrate_to(sqlite::Connection& connection, int version) {
     const auto refuse_if_newer = [](int found) {
         if (found > latest_version()) {
             throw StorageError("database schema version " + std::to_string(found) +
@@ -513,6 +517,7 @@ void migrate(sqlite::Connection& connection) {
         "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT");
 
     for (const Migration& migration : kMigrations) {
+        if (migration.version > version) break;
         sqlite::Transaction tx(connection, sqlite::Transaction::Kind::immediate);
         // Re-read under the write lock: another process may have migrated meanwhile.
         const int current = current_version(connection);

@@ -16,5 +16,8 @@ int current_version(sqlite::Connection& connection);
 // StorageError when the database was written by a newer binary (its version is above
 // latest_version()): an old binary must not guess at a schema it does not know.
 void migrate(sqlite::Connection& connection);
+// The same, stopping after `version`: for tests that build a database as an older binary left
+// it, and then let the store migrate it.
+void migrate_to(sqlite::Connection& connection, int version);
 
 }  // namespace clue_router::storage::migrations

@@ -1,0 +1,146 @@
+// Migration 9 (one woman, one case) on a database as the previous binary left it: clues
+// grouped into cases by their links, the clue left without a ticket carried by its case's
+// tickets or answered (its sender told), measures moved to the ticket, reasons off the ticket.
+#include <catch2/catch.hpp>
+
+#include "clue_router/service/case_invariants.hpp"
+#include "clue_router/storage/database_file.hpp"
+#include "clue_router/storage/migrations.hpp"
+#include "clue_router/storage/sqlite.hpp"
+#include "storage/storage_test_support.hpp"
+
+using namespace clue_router;
+using namespace clue_router::storage;
+using namespace clue_router::storage::test;
+
+namespace {
+
+void clue(sqlite::Connection& c, const std::string& id, const std::string& sender,
+          const std::string& status, const std::string& priority) {
+    auto q = c.query(
+        "INSERT INTO clues (id, sender_agency, submitted_by_key, channel, reference, received_at, "
+        "region, status, review_reason, priority, body_json, created_at, reviewed_at) "
+        "VALUES (?, ?, 'key', 'hotline_12309', ?, '2026-11-20T01:00:00.000Z', '511702', ?, ?, ?, "
+        "'{}', '2026-11-20T01:00:00.000Z', ?)");
+    const bool review = status == "needs_review";
+    const bool dismissed = status == "dismissed";
+    q->bind_all(id, sender, "ref-" + id, status,
+                review ? std::optional<std::string>("no_agency_for_region") : std::nullopt,
+                priority,
+                dismissed ? std::optional<std::string>("2026-11-21T00:00:00.000Z") : std::nullopt);
+    q->run();
+}
+
+void ticket(sqlite::Connection& c, const std::string& id, const std::string& clue_id,
+            const std::string& status, const std::string& updated_at) {
+    auto q = c.query(
+        "INSERT INTO tickets (id, clue_id, sender_agency, recipient_agency, purpose, status, "
+        "priority, version, reason, created_at, updated_at) VALUES (?, ?, 'hotline-a', "
+        "'proc-511702', 'judicial_assistance', ?, 'high', 2, '她住在东城路12号', "
+        "'2026-11-20T01:00:00.000Z', ?)");
+    q->bind_all(id, clue_id, status, updated_at);
+    q->run();
+}
+
+void link(sqlite::Connection& c, const std::string& a, const std::string& b) {
+    for (const auto& [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
+        auto q = c.query(
+            "INSERT INTO clue_links (clue_id, linked_clue_id, basis, created_at, created_by) "
+            "VALUES (?, ?, 'phone', '2026-11-20T01:00:00.000Z', 'key')");
+        q->bind_all(x, y);
+        q->run();
+    }
+}
+
+std::string one(sqlite::Connection& c, const std::string& sql) {
+    auto q = c.query(sql);
+    REQUIRE(q->step());
+    return q->is_null(0) ? "NULL" : q->text(0);
+}
+
+}  // namespace
+
+TEST_CASE("migration 9 groups clues into cases and answers those left behind",
+          "[storage][migrations]") {
+    TempDir dir;
+    {
+        secure_database_files(dir.db());  // 0600, as the store demands
+        sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_write_create, 1000);
+        c.exec("PRAGMA foreign_keys = ON");
+        migrations::migrate_to(c, 8);
+        // An open case: c1 with a pending ticket, c2 linked to it and left without one.
+        clue(c, "c1", "hotline-a", "routed", "high");
+        clue(c, "c2", "hotline-b", "routed", "urgent");
+        link(c, "c1", "c2");
+        ticket(c, "t1", "c1", "pending", "2026-11-20T01:00:00.000Z");
+        // A finished case: c3 answered, c4 linked to it and never answered.
+        clue(c, "c3", "hotline-a", "answered", "normal");
+        clue(c, "c4", "hotline-b", "routed", "normal");
+        link(c, "c3", "c4");
+        ticket(c, "t3", "c3", "closed", "2026-11-25T08:00:00.000Z");
+        c.exec(
+            "INSERT INTO ticket_closures (ticket_id, outcome, measures_json, closed_by_agency, "
+            "closed_at) VALUES ('t3', 'assisted', "
+            "'[{\"type\":\"legal_aid\",\"provider_agency\":\"legal-aid-511702\",\"status\":"
+            "\"provided\"}]', 'proc-511702', '2026-11-25T08:00:00.000Z')");
+        // Alone: one waiting for review, one dismissed.
+        clue(c, "c5", "hotline-a", "needs_review", "low");
+        clue(c, "c6", "hotline-a", "dismissed", "low");
+        // hotline-b listens for every event.
+        c.exec(
+            "INSERT INTO webhook_endpoints (id, agency_id, url, event_types_json, secret, enabled, "
+            "created_at, updated_at) VALUES ('ep-b', 'hotline-b', 'https://b.example.cn/h', '[]', "
+            "'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 1, '2026-11-20T00:00:00.000Z', "
+            "'2026-11-20T00:00:00.000Z')");
+    }
+
+    auto store = open_sqlite_store(options_for(dir));
+    CHECK(store->reader()->schema_version() == latest_schema_version());
+    const auto violations = service::check_case_invariants(*store);
+    std::string lines;
+    for (const auto& v : violations) lines += v + "\n";
+    INFO(lines);
+    CHECK(violations.empty());
+
+    auto reader = store->reader();
+    const auto ref = [&](const char* id) {
+        auto r = reader->clue_ref(id);
+        REQUIRE(r);
+        return *r;
+    };
+    CHECK(ref("c1").case_id == ref("c2").case_id);
+    CHECK(ref("c3").case_id == ref("c4").case_id);
+    CHECK(ref("c1").case_id != ref("c3").case_id);
+    const auto open = reader->case_facts(ref("c1").case_id);
+    REQUIRE(open);
+    CHECK(open->record.status == domain::CaseStatus::open);
+    CHECK(open->record.priority == domain::Priority::urgent);
+    // The clue left behind is carried by its case's ticket now.
+    REQUIRE(open->coverage.size() == 2);
+    const auto closed = reader->case_facts(ref("c3").case_id);
+    REQUIRE(closed);
+    CHECK(closed->record.status == domain::CaseStatus::closed);
+    CHECK(closed->record.closed_at == domain::parse_rfc3339("2026-11-25T08:00:00.000Z"));
+    CHECK(ref("c4").status == ClueStatus::answered);
+    CHECK(ref("c5").status == ClueStatus::needs_review);
+    CHECK(reader->find_case(ref("c6").case_id)->status == domain::CaseStatus::closed);
+
+    // c4's sender is told, as the service would have told it.
+    DeliveryQuery q;
+    q.agency_id = "hotline-b";
+    const auto told = reader->list_deliveries(q);
+    REQUIRE(told.size() == 1);
+    CHECK(told[0].event_type == "clue.answered");
+    CHECK(told[0].ordering_key == "clue:c4");
+    CHECK(told[0].payload.find(
+              R"({"data":{"clue_id":"c4","sender_agency":"hotline-b","status":"answered"},)") == 0);
+
+    // The measures of a closure are the ticket's; the last reason is off the ticket.
+    const auto measures = reader->measures_of("t3");
+    REQUIRE(measures.size() == 1);
+    CHECK(measures[0].measure.type == domain::MeasureType::legal_aid);
+    store->stop();
+    sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
+    CHECK(one(c, "SELECT count(*) FROM tickets WHERE reason IS NOT NULL") == "0");
+    CHECK(one(c, "SELECT count(*) FROM clues WHERE case_id IS NULL") == "0");
+}
