@@ -80,10 +80,9 @@ std::vector<std::string> ranked_candidates(const std::vector<storage::CaseMatch>
 // For each purpose the clue's routing asks for that no ticket of the case serves: a ticket to
 // the agency that takes it (carrying every handed-over clue of the case), or the purpose is
 // left over. `facts` is kept up to date with the tickets opened.
-void cover_purposes(storage::WriteTransaction& tx, const EventActor& by,
-                    storage::CaseFacts& facts, const storage::CaseClue& clue,
-                    const std::vector<std::string>& purposes, const RuntimeConfig& config,
-                    domain::Timestamp now, Joined& out) {
+void cover_purposes(storage::WriteTransaction& tx, const EventActor& by, storage::CaseFacts& facts,
+                    const storage::CaseClue& clue, const std::vector<std::string>& purposes,
+                    const RuntimeConfig& config, domain::Timestamp now, Joined& out) {
     for (const auto& purpose : purposes) {
         if (purpose_served(facts, purpose)) continue;
         std::optional<std::string> recipient;
@@ -95,9 +94,9 @@ void cover_purposes(storage::WriteTransaction& tx, const EventActor& by,
             out.unrouted.push_back(purpose);
             continue;
         }
-        auto ticket = new_ticket(
-            {clue.id, clue.sender_agency, *recipient, purpose, facts.record.priority},
-            config.deadlines, now);
+        auto ticket =
+            new_ticket({clue.id, clue.sender_agency, *recipient, purpose, facts.record.priority},
+                       config.deadlines, now);
         auto carried = handed_over_clues(facts);
         store_new_ticket(tx, ticket, by, std::nullopt, std::nullopt, std::nullopt, carried);
         facts.tickets.push_back(ticket);
@@ -183,8 +182,7 @@ bool purpose_served(const storage::CaseFacts& facts, const std::string& purpose)
     });
 }
 
-std::vector<std::string> excluded_for(const storage::CaseFacts& facts,
-                                      const std::string& purpose) {
+std::vector<std::string> excluded_for(const storage::CaseFacts& facts, const std::string& purpose) {
     std::vector<std::string> out;
     for (const auto& t : facts.tickets) {
         if (t.purpose != purpose) continue;
@@ -303,8 +301,15 @@ Joined join_case(storage::WriteTransaction& tx, const Actor& actor, storage::Sto
         clue.status = storage::ClueStatus::needs_review;
         clue.review_reason = std::string(domain::review_reasons::no_agency_for_region);
     } else if (carried_by_any(tx, clue)) {
-        clue.status = storage::ClueStatus::routed;
-        clue.review_reason.reset();
+        // Carried by her case's tickets: a score below the threshold or no purpose of its own
+        // no longer keeps it from partners. Anything else routing asks a person to check (an
+        // unknown region code) still waits, though the case's agencies already have it.
+        const bool moot = !decision.review_reason ||
+                          decision.review_reason == domain::review_reasons::score_below_threshold ||
+                          decision.review_reason == domain::review_reasons::no_purpose ||
+                          decision.review_reason == domain::review_reasons::no_agency_for_region;
+        clue.status = moot ? storage::ClueStatus::routed : storage::ClueStatus::needs_review;
+        clue.review_reason = moot ? std::nullopt : decision.review_reason;
     } else {
         // Nothing of the case is open to carry it and its routing gave nothing: it waits,
         // saying why (a score below the threshold, no purpose).
@@ -360,8 +365,9 @@ void refresh_case(storage::WriteTransaction& tx, const Actor& actor, const std::
                   domain::Timestamp now) {
     auto facts = tx.case_facts(case_id);
     if (!facts || facts->record.status != domain::CaseStatus::open) return;
-    const bool open_ticket = std::any_of(facts->tickets.begin(), facts->tickets.end(),
-                                         [](const auto& t) { return !domain::is_terminal(t.status); });
+    const bool open_ticket =
+        std::any_of(facts->tickets.begin(), facts->tickets.end(),
+                    [](const auto& t) { return !domain::is_terminal(t.status); });
     const bool waiting = std::any_of(facts->clues.begin(), facts->clues.end(), [](const auto& c) {
         return c.status == storage::ClueStatus::needs_review;
     });

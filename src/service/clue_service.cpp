@@ -55,8 +55,11 @@ nlohmann::json joined_reply(storage::WriteTransaction& tx, const storage::Stored
                             const ReplyParts& parts, const Joined& joined) {
     nlohmann::json body{{"clue", clue_view(clue, PersonalData::masked)},
                         {"tickets", nlohmann::json::array()}};
+    // Its own screening and its warnings (an unknown region code) hold whatever case it joined.
     for (const auto& [member, text] : parts.fixed) {
-        if (member == "screening") body["screening"] = nlohmann::json::parse(text);
+        if (member == "screening" || member == "warnings") {
+            body[member] = nlohmann::json::parse(text);
+        }
     }
     for (const auto& t : joined.new_tickets) body["tickets"].push_back(domain::to_json(t));
     if (!joined.unrouted.empty()) body["unrouted_purposes"] = joined.unrouted;
@@ -66,9 +69,8 @@ nlohmann::json joined_reply(storage::WriteTransaction& tx, const storage::Stored
     for (const auto& t : facts->tickets) {
         if (domain::is_terminal(t.status)) continue;
         const bool carries =
-            std::any_of(facts->coverage.begin(), facts->coverage.end(), [&](const auto& c) {
-                return c.ticket_id == t.id && c.clue_id == clue.id;
-            });
+            std::any_of(facts->coverage.begin(), facts->coverage.end(),
+                        [&](const auto& c) { return c.ticket_id == t.id && c.clue_id == clue.id; });
         if (carries) handled_by.push_back(handler_entry(t));
     }
     body["case"] = {{"id", facts->record.id},
@@ -82,9 +84,9 @@ nlohmann::json joined_reply(storage::WriteTransaction& tx, const storage::Stored
 // the woman of the other's case: it leaves it), inside the unit of work. Staff of an agency
 // handling both clues; either clue outside the caller's scope is 404.
 std::optional<ServiceError> change_link_in(storage::WriteTransaction& tx, const Actor& actor,
-                                           const std::string& clue_id,
-                                           const std::string& other_id, bool add,
-                                           const RuntimeConfig& config, domain::Timestamp now) {
+                                           const std::string& clue_id, const std::string& other_id,
+                                           bool add, const RuntimeConfig& config,
+                                           domain::Timestamp now) {
     std::vector<storage::CaseClue> refs;
     for (const std::string* id : {&clue_id, &other_id}) {
         auto scoped = scope_of_clue(tx, actor, *id);
@@ -126,9 +128,9 @@ std::optional<ServiceError> change_link_in(storage::WriteTransaction& tx, const 
     } else {
         separate_clue(tx, actor, clue_id, config, now);
     }
-    append_audit(tx, actor, now,
-                 {add ? "clue.linked" : "clue.unlinked", "clue", clue_id,
-                  {{"linked_clue_id", other_id}}});
+    append_audit(
+        tx, actor, now,
+        {add ? "clue.linked" : "clue.unlinked", "clue", clue_id, {{"linked_clue_id", other_id}}});
     return std::nullopt;
 }
 
@@ -364,7 +366,7 @@ void ClueService::submit(const Actor& actor, std::optional<std::string> idempote
 }
 
 Result<ClueService::View> ClueService::view(const Actor& actor, const std::string& clue_id,
-                                           PersonalData mode) {
+                                            PersonalData mode) {
     try {
         auto reader = store_.reader();
         // Scope first, from clear columns: nothing is decrypted for a caller who may not see

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 
+#include "clue_router/domain/region_list.hpp"
 #include "clue_router/service/retention.hpp"
 #include "service/service_fixture.hpp"
 
@@ -161,8 +163,35 @@ TEST_CASE("a report about a woman whose case is open joins it; its 201 names no 
     CHECK_FALSE(f.clues.get(f.hotline_12338, first_id));
 }
 
-TEST_CASE("a purpose the case lacked gets its ticket, at the case's priority",
+TEST_CASE("a joining report with an unknown region code is carried, and still waits for a person",
           "[service][cases]") {
+    ServiceFixture f;
+    auto list = domain::RegionList::from_json(nlohmann::json::parse(
+        std::ifstream(std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json")));
+    REQUIRE(list);
+    f.config.update([&](RuntimeConfig& c) {
+        c.regions = std::make_shared<const domain::RegionList>(std::move(*list));
+    });
+    const auto first = reply_of(f.submit(f.hotline, clue_body("W-U")));
+    const std::string proc_ticket = ticket_to(first, "proc-511702");
+
+    auto body = same_woman("W-U", "W-U-12338");
+    body["subject"]["region"] = "511799";  // well shaped, not a county of Dazhou
+    const auto second = reply_of(f.submit(f.hotline_12338, body));
+    const std::string second_id = second["clue"]["id"];
+    CHECK(second["case"]["joined"] == true);
+    CHECK(second["tickets"].empty());
+    // Her case's agencies have it at once; the code still asks a person to check it.
+    CHECK(f.clues.get(f.procuratorate, second_id));
+    CHECK(count(f.tickets.get(f.procuratorate, proc_ticket)->clues, second_id) == 1);
+    CHECK(second["clue"]["status"] == "needs_review");
+    CHECK(second["clue"].value("review_reason", "") == "unknown_region");
+    REQUIRE(second.contains("warnings"));
+    CHECK(second["warnings"][0]["code"] == "unknown_region");
+    CHECK(stored(f, second_id).status == storage::ClueStatus::needs_review);
+}
+
+TEST_CASE("a purpose the case lacked gets its ticket, at the case's priority", "[service][cases]") {
     ServiceFixture f;
     const auto first = reply_of(f.submit(f.hotline, poverty(clue_body("W-2"))));
     REQUIRE(first["tickets"].size() == 1);
@@ -227,8 +256,7 @@ TEST_CASE("the case is answered when its last ticket finishes, and every sender 
     CHECK(later["tickets"].size() == 1);
 }
 
-TEST_CASE("one identifier is enough, but differing ID numbers are two women",
-          "[service][cases]") {
+TEST_CASE("one identifier is enough, but differing ID numbers are two women", "[service][cases]") {
     ServiceFixture f;
     const auto first = reply_of(f.submit(f.hotline, clue_body("P-1")));
     // The same phone, no ID number given: her.
@@ -247,8 +275,7 @@ TEST_CASE("one identifier is enough, but differing ID numbers are two women",
     CHECK(third["tickets"].size() == first["tickets"].size());
 }
 
-TEST_CASE("a report matching two open cases unites them: one case per woman",
-          "[service][cases]") {
+TEST_CASE("a report matching two open cases unites them: one case per woman", "[service][cases]") {
     ServiceFixture f;
     auto phone_only = poverty(clue_body("U-1"));
     phone_only["subject"].erase("id_number");
