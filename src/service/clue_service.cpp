@@ -10,6 +10,7 @@
 #include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_routing.hpp"
+#include "clue_router/service/unit_of_work.hpp"
 #include "clue_router/service/views.hpp"
 
 namespace clue_router::service {
@@ -448,9 +449,9 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
                   "agency that rejected its ticket keeps it masked")));
     }
     // The clear values leave only once the audit row that records their reading is durable.
-    auto shared = std::make_shared<nlohmann::json>(std::move(v->body));
     const auto now = clock_.now();
-    store_.write(
+    serve_once_audited<nlohmann::json>(
+        store_,
         [actor, now, record, reason = break_glass_reason](storage::WriteTransaction& tx) {
             // Only an admin's read records a reason (a party's read needs none).
             if (const auto id = record.detail.find("reason_id"); id != record.detail.end()) {
@@ -458,15 +459,7 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
             }
             append_audit(tx, actor, now, record);
         },
-        [shared, done = std::move(done)](std::exception_ptr failure) {
-            if (failure) {
-                done(domain::unexpected(
-                    error(ErrorKind::unavailable,
-                          "the read could not be audited, so it was not served")));
-            } else {
-                done(std::move(*shared));
-            }
-        });
+        std::move(v->body), std::move(done));
 }
 
 Result<nlohmann::json> ClueService::screenings(const Actor& actor, const std::string& clue_id) {

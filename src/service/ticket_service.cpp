@@ -7,6 +7,7 @@
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/ticket_transition.hpp"
 #include "clue_router/service/ticket_views.hpp"
+#include "clue_router/service/unit_of_work.hpp"
 
 namespace clue_router::service {
 
@@ -64,21 +65,13 @@ void TicketService::history(const Actor& actor, const std::string& ticket_id,
     if (!notes_shown) return done(std::move(reply));
     // Notes are free text about her: their reading is audited, and the audit row is durable
     // before the text leaves, as for a clear read of a clue.
-    auto shared = std::make_shared<nlohmann::json>(std::move(reply));
     const auto now = clock_.now();
-    store_.write(
+    serve_once_audited<nlohmann::json>(
+        store_,
         [actor, now, ticket_id](storage::WriteTransaction& tx) {
             append_audit(tx, actor, now, {"ticket.notes_read", "ticket", ticket_id, {}});
         },
-        [shared, done = std::move(done)](std::exception_ptr failure) {
-            if (failure) {
-                done(domain::unexpected(
-                    error(ErrorKind::unavailable,
-                          "the read could not be audited, so it was not served")));
-            } else {
-                done(std::move(*shared));
-            }
-        });
+        std::move(reply), std::move(done));
 }
 
 void TicketService::transition(const Actor& actor, const std::string& ticket_id,
@@ -106,21 +99,14 @@ void TicketService::transition(const Actor& actor, const std::string& ticket_id,
 
     // The decision is taken inside the unit of work, against the committed state, so two
     // concurrent transitions cannot both pass the version check.
-    auto result = std::make_shared<std::optional<Result<domain::Ticket>>>();
     const auto now = clock_.now();
     const auto config = config_.get();
-    store_.write(
+    write_decision<domain::Ticket>(
+        store_,
         [=, req = *request, expected = *if_match](storage::WriteTransaction& tx) {
-            *result = apply_transition(tx, actor, ticket_id, expected, req, *config, now);
+            return apply_transition(tx, actor, ticket_id, expected, req, *config, now);
         },
-        [result, done = std::move(done)](std::exception_ptr failure) {
-            if (failure || !*result) {
-                done(domain::unexpected(error(ErrorKind::unavailable,
-                                              "the change could not be stored; nothing changed")));
-            } else {
-                done(std::move(**result));
-            }
-        });
+        std::move(done));
 }
 
 }  // namespace clue_router::service

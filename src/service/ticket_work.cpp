@@ -8,6 +8,7 @@
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/unit_of_work.hpp"
 
 namespace clue_router::service {
 
@@ -59,23 +60,6 @@ void work_event(storage::WriteTransaction& tx, const Actor& actor, const domain:
     tx.append_event(e);
 }
 
-// Runs a decision in a unit of work and completes with its result, or 503.
-template <class T>
-void decide(storage::Store& store, std::function<Result<T>(storage::WriteTransaction&)> work,
-            Completion<T> done) {
-    auto result = std::make_shared<std::optional<Result<T>>>();
-    store.write(
-        [result, work = std::move(work)](storage::WriteTransaction& tx) { *result = work(tx); },
-        [result, done = std::move(done)](std::exception_ptr failure) {
-            if (failure || !*result) {
-                done(domain::unexpected(error(ErrorKind::unavailable,
-                                              "the change could not be stored; nothing changed")));
-            } else {
-                done(std::move(**result));
-            }
-        });
-}
-
 // A new judicial-assistance amount keeps the ticket's amounts together within the cap of
 // the subject's province (or is justified).
 std::optional<ServiceError> check_cap(storage::WriteTransaction& tx, const ScopedCase& scoped,
@@ -104,7 +88,7 @@ void TicketWork::add_note(const Actor& actor, const std::string& ticket_id,
             error(ErrorKind::validation, "the note is not valid", std::move(text.error()))));
     }
     const auto now = clock_.now();
-    decide<nlohmann::json>(
+    write_decision<nlohmann::json>(
         store_,
         [=, text = std::move(*text)](storage::WriteTransaction& tx) -> Result<nlohmann::json> {
             auto scoped = workable(tx, actor, ticket_id, Work::note);
@@ -131,7 +115,7 @@ void TicketWork::add_measure(const Actor& actor, const std::string& ticket_id,
     }
     const auto now = clock_.now();
     const auto config = config_.get();
-    decide<MeasureReply>(
+    write_decision<MeasureReply>(
         store_,
         [=, m = std::move(*parsed)](storage::WriteTransaction& tx) -> Result<MeasureReply> {
             auto scoped = workable(tx, actor, ticket_id, Work::measure);
@@ -172,7 +156,7 @@ void TicketWork::update_measure(const Actor& actor, const std::string& ticket_id
     }
     const auto now = clock_.now();
     const auto today = domain::civil_date_of(now + options_.local_offset);
-    decide<MeasureReply>(
+    write_decision<MeasureReply>(
         store_,
         [=, u = std::move(*update),
          expected = *if_match](storage::WriteTransaction& tx) -> Result<MeasureReply> {

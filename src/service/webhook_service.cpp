@@ -9,6 +9,7 @@
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_transition.hpp"
+#include "clue_router/service/unit_of_work.hpp"
 
 namespace clue_router::service {
 
@@ -30,24 +31,6 @@ ServiceError may_not_manage() {
 
 bool owns(const Actor& actor, const std::string& agency_id) {
     return actor.role == Role::admin || actor.agency_id == agency_id;
-}
-
-// Runs a decision inside a unit of work and completes with its result, or 503 when the
-// commit fails.
-template <class T>
-void run_write(storage::Store& store, std::function<Result<T>(storage::WriteTransaction&)> work,
-               Completion<T> done) {
-    auto result = std::make_shared<std::optional<Result<T>>>();
-    store.write(
-        [result, work = std::move(work)](storage::WriteTransaction& tx) { *result = work(tx); },
-        [result, done = std::move(done)](std::exception_ptr failure) {
-            if (failure || !*result) {
-                done(domain::unexpected(error(ErrorKind::unavailable,
-                                              "the change could not be stored; nothing changed")));
-            } else {
-                done(std::move(**result));
-            }
-        });
 }
 
 struct EndpointFields {
@@ -229,7 +212,7 @@ void WebhookService::create_endpoint(const Actor& actor, const json& body, Compl
     e.enabled = true;
     e.created_at = now;
     e.updated_at = now;
-    run_write<json>(
+    write_decision<json>(
         store_,
         [actor, e](storage::WriteTransaction& tx) -> Result<json> {
             tx.insert_webhook_endpoint(e);
@@ -277,7 +260,7 @@ void WebhookService::update_endpoint(const Actor& actor, const std::string& id, 
     auto fields = parse_endpoint_fields(body, false, policy_);
     if (!fields) return done(domain::unexpected(fields.error()));
     const auto now = clock_.now();
-    run_write<json>(
+    write_decision<json>(
         store_,
         [actor, id, f = *fields, now](storage::WriteTransaction& tx) -> Result<json> {
             auto e = tx.find_webhook_endpoint(id);
@@ -315,7 +298,7 @@ void WebhookService::rotate_endpoint_secret(const Actor& actor, const std::strin
     if (!overlap) return done(domain::unexpected(overlap.error()));
     const auto now = clock_.now();
     const std::string secret = new_webhook_secret();
-    run_write<json>(
+    write_decision<json>(
         store_,
         [actor, id, now, secret,
          overlap = *overlap](storage::WriteTransaction& tx) -> Result<json> {
@@ -348,7 +331,7 @@ void WebhookService::rotate_endpoint_secret(const Actor& actor, const std::strin
 void WebhookService::delete_endpoint(const Actor& actor, const std::string& id,
                                      Completion<bool> done) {
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
-    run_write<bool>(
+    write_decision<bool>(
         store_,
         [actor, id, now = clock_.now()](storage::WriteTransaction& tx) -> Result<bool> {
             auto e = tx.find_webhook_endpoint(id);
@@ -400,7 +383,7 @@ void WebhookService::retry_delivery(const Actor& actor, const std::string& id,
                                     Completion<json> done) {
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
     const auto now = clock_.now();
-    run_write<json>(
+    write_decision<json>(
         store_,
         [actor, id, now](storage::WriteTransaction& tx) -> Result<json> {
             auto d = tx.find_delivery(id);
@@ -435,7 +418,7 @@ void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string
     if (!overlap) return done(domain::unexpected(overlap.error()));
     const auto now = clock_.now();
     const std::string secret = new_webhook_secret();
-    run_write<json>(
+    write_decision<json>(
         store_,
         [actor, agency_id, now, secret,
          overlap = *overlap](storage::WriteTransaction& tx) -> Result<json> {

@@ -144,12 +144,7 @@ TEST_CASE("agency changes are checked against the whole directory", "[service][a
 TEST_CASE("with a region list, an agency's region must exist and shows its name",
           "[service][agencies]") {
     AgencyFixture f;
-    auto list = domain::RegionList::from_json(nlohmann::json::parse(
-        std::ifstream(std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json")));
-    REQUIRE(list);
-    f.config.update([&](RuntimeConfig& c) {
-        c.regions = std::make_shared<const domain::RegionList>(std::move(*list));
-    });
+    f.load_region_list();
     auto body = county_procuratorate();
     body["region"] = "511799";  // well shaped, not a county of Dazhou
     auto r = f.create(f.admin, body);

@@ -5,9 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 
-#include "clue_router/domain/region_list.hpp"
 #include "clue_router/service/retention.hpp"
 #include "service/service_fixture.hpp"
 
@@ -166,12 +164,7 @@ TEST_CASE("a report about a woman whose case is open joins it; its 201 names no 
 TEST_CASE("a joining report with an unknown region code is carried, and still waits for a person",
           "[service][cases]") {
     ServiceFixture f;
-    auto list = domain::RegionList::from_json(nlohmann::json::parse(
-        std::ifstream(std::string(CLUE_ROUTER_SOURCE_DIR) + "/config/regions.json")));
-    REQUIRE(list);
-    f.config.update([&](RuntimeConfig& c) {
-        c.regions = std::make_shared<const domain::RegionList>(std::move(*list));
-    });
+    f.load_region_list();
     const auto first = reply_of(f.submit(f.hotline, clue_body("W-U")));
     const std::string proc_ticket = ticket_to(first, "proc-511702");
 

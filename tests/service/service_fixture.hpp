@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/id_number.hpp"
+#include "clue_router/domain/region_list.hpp"
 #include "clue_router/service/api_keys.hpp"
 #include "clue_router/service/case_invariants.hpp"
 #include "clue_router/service/case_service.hpp"
@@ -97,6 +98,16 @@ struct ServiceFixture {
     Actor federation{"key_fed", "fed-511702", Role::staff};
     Actor other_procuratorate{"key_other", "proc-510104", Role::staff};
     Actor cli{"cli", "", Role::admin, "cli-test"};
+
+    // Loads the repository's GB/T 2260 code list (config/regions.json), as the service does
+    // by default: codes outside it are flagged.
+    void load_region_list() {
+        auto list = domain::RegionList::from_json(read_json("config/regions.json"));
+        if (!list) throw std::runtime_error("config/regions.json does not load");
+        config.update([&](RuntimeConfig& c) {
+            c.regions = std::make_shared<const domain::RegionList>(std::move(*list));
+        });
+    }
 
     // The invariants of cases (service/case_invariants) hold after every change a test makes
     // through the wrappers below: no clue without a ticket, a review entry or an answer, one
