@@ -1,5 +1,5 @@
-// Migration 9 (one woman, one case) on a database as the previous binary left it: clues
-// grouped into cases by their links, the clue left without a ticket carried by its case's
+// Migration 11 (one woman, one case) on a database as the previous binary (version 10) left it:
+// clues grouped into cases by their links, the clue left without a ticket carried by its case's
 // tickets or answered (its sender told), measures moved to the ticket, reasons off the ticket.
 #include <catch2/catch.hpp>
 
@@ -60,14 +60,14 @@ std::string one(sqlite::Connection& c, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("migration 9 groups clues into cases and answers those left behind",
+TEST_CASE("migration 11 groups clues into cases and answers those left behind",
           "[storage][migrations]") {
     TempDir dir;
     {
         secure_database_files(dir.db());  // 0600, as the store demands
         sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_write_create, 1000);
         c.exec("PRAGMA foreign_keys = ON");
-        migrations::migrate_to(c, 8);
+        migrations::migrate_to(c, 10);
         // An open case: c1 with a pending ticket, c2 linked to it and left without one.
         clue(c, "c1", "hotline-a", "routed", "high");
         clue(c, "c2", "hotline-b", "routed", "urgent");
