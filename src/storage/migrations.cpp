@@ -322,6 +322,7 @@ CREATE TABLE write_probe (
     written_at TEXT NOT NULL,
     room BLOB NOT NULL
 ) STRICT;
+)sql"},
     // Issue 13: one woman, one case. A case holds the clues about one woman; a ticket carries
     // the clues of its case that were handed over while it was open (ticket_clues); staff can
     // say two clues are not the same woman (case_separations). Notes and measures over time;
