@@ -58,8 +58,8 @@ TEST_CASE("hardening 5: thousands due at one endpoint leave room for another end
     write_and_wait(*store, [&](WriteTransaction& tx) {
         tx.insert_webhook_endpoint(endpoint("ep_slow", "agency-slow"));
         tx.insert_webhook_endpoint(endpoint("ep_other", "agency-other"));
-        tx.insert_clue(stored_clue("clue-slow", "agency-slow"));
-        tx.insert_clue(stored_clue("clue-other", "agency-other"));
+        insert_in_case(tx, stored_clue("clue-slow", "agency-slow"));
+        insert_in_case(tx, stored_clue("clue-other", "agency-other"));
         // The slow endpoint's backlog is older than anything of the other endpoint's.
         for (int i = 0; i < kBacklog; ++i) {
             ticket_with_event(tx, "t-slow-" + std::to_string(i), "clue-slow", "agency-slow", 0);
@@ -100,8 +100,8 @@ TEST_CASE("due deliveries: one per lane, enabled endpoints only, due ones only",
         auto off = endpoint("ep_off", "agency-off");
         off.enabled = false;
         tx.insert_webhook_endpoint(off);
-        tx.insert_clue(stored_clue("clue-a", "agency-a"));
-        tx.insert_clue(stored_clue("clue-off", "agency-off"));
+        insert_in_case(tx, stored_clue("clue-a", "agency-a"));
+        insert_in_case(tx, stored_clue("clue-off", "agency-off"));
         ticket_with_event(tx, "t-a", "clue-a", "agency-a", 0);
         // A second event of the same ticket waits behind the first (same lane).
         domain::TicketEvent later;
