@@ -9,6 +9,7 @@
 #include "clue_router/domain/json_text.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/clock.hpp"
+#include "clue_router/service/criteria_versions.hpp"
 
 namespace clue_router::app {
 
@@ -26,11 +27,13 @@ nlohmann::json read_json_file(const std::string& path, const char* what) {
 
 std::shared_ptr<service::RuntimeConfig> load_config_files(const Config& config) {
     auto out = std::make_shared<service::RuntimeConfig>();
-    auto criteria = domain::parse_criteria(read_json_file(config.criteria, "criteria"));
+    const auto criteria_doc = read_json_file(config.criteria, "criteria");
+    auto criteria = domain::parse_criteria(criteria_doc);
     if (!criteria) {
         throw std::runtime_error("criteria " + config.criteria + ": " + criteria.error());
     }
     out->criteria = std::move(*criteria);
+    out->criteria_sha256 = service::criteria_sha256(criteria_doc);
     auto routing = domain::parse_routing_rules(read_json_file(config.routing, "routing"));
     if (!routing) throw std::runtime_error(config.routing + ": " + routing.error());
     out->routing = std::move(*routing);
@@ -100,9 +103,24 @@ int seed_directory(storage::Store& store, const Config& config) {
     return static_cast<int>(missing.size());
 }
 
+void record_criteria_version(storage::Store& store, const Config& config,
+                             const service::RuntimeConfig& files) {
+    const auto now = service::SystemClock{}.now();
+    try {
+        storage::write_and_wait(store, [&](storage::WriteTransaction& tx) {
+            service::record_criteria_version(tx, files.criteria.version, files.criteria_sha256,
+                                             now);
+        });
+    } catch (const service::CriteriaVersionConflict& e) {
+        throw std::runtime_error("criteria " + config.criteria + ": " + e.what());
+    }
+}
+
 std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config,
                                                                   storage::Store& store) {
     auto files = load_config_files(config);
+    // Before anything is written: criteria refused here leave the database as it was.
+    record_criteria_version(store, config, *files);
     seed_directory(store, config);
     files->directory = stored_directory(store);
     return files;

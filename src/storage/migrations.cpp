@@ -476,6 +476,17 @@ WHERE e.deleted = 0 AND (e.event_types_json = '[]' OR EXISTS
       (SELECT 1 FROM json_each(e.event_types_json) WHERE value = 'clue.answered'));
 DROP TABLE newly_answered;
 )sql"},
+    // Issue 22: every criteria version names one content. Screenings name the version they
+    // used and re-screening skips clues already under the current one, so a file changed
+    // under the same version string would reach no one; the content each version was first
+    // used with is kept (SHA-256 of the canonical document) and another is refused.
+    {12, R"sql(
+CREATE TABLE criteria_versions (
+    version TEXT PRIMARY KEY,
+    content_sha256 TEXT NOT NULL,
+    first_used_at TEXT NOT NULL
+) STRICT;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

@@ -26,6 +26,7 @@
 #include "clue_router/storage/sqlite_agencies.hpp"
 #include "clue_router/storage/sqlite_audit.hpp"
 #include "clue_router/storage/sqlite_cases.hpp"
+#include "clue_router/storage/sqlite_criteria.hpp"
 #include "clue_router/storage/sqlite_figures.hpp"
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
@@ -339,6 +340,13 @@ class SqliteWriteTransaction final : public WriteTransaction {
                 }
             }
         }
+    }
+
+    std::optional<CriteriaVersion> find_criteria_version(const std::string& version) override {
+        return sqlite_criteria::find(c_, version);
+    }
+    void insert_criteria_version(const CriteriaVersion& version) override {
+        sqlite_criteria::insert(c_, version);
     }
 
     void update_clue_review(const StoredClue& c) override {

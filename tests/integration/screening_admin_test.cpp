@@ -116,3 +116,142 @@ TEST_CASE("criteria reload refuses bad files, and re-screening keeps the history
     REQUIRE_STATUS(again, 200);
     CHECK(again.json()["rescreened"] == 0);
 }
+
+namespace {
+
+// Waits for the server's log to say `what` (a SIGHUP is handled asynchronously).
+bool log_says(TestServer& server, const std::string& what) {
+    for (int i = 0; i < 100 && server.log().find(what) == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return server.log().find(what) != std::string::npos;
+}
+
+// How often the log says `what`.
+std::size_t log_count(TestServer& server, const std::string& what) {
+    const std::string log = server.log();
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+// Issue 22: a reload took changed thresholds under the same version string, and the
+// re-screen that followed changed nothing ("examined 1, rescreened 0").
+TEST_CASE(
+    "criteria changed under the same version are refused at reload and at start; a new "
+    "version reaches every open clue",
+    "[integration]") {
+    CriteriaFile criteria;
+    TestServer server({{"CLUE_ROUTER_CRITERIA", criteria.path.string()}});
+    HttpClient& c = server.client();
+    const std::string hotline = server.key_for(kHotline, "intake");
+    const std::string admin = server.key_for("proc-510000", "admin");
+
+    json clue = make_clue("511702", "VERSION-1");
+    clue["indicators"] = {"domestic_violence"};
+    clue["narrative"] = "";
+    Response submitted = submit(c, hotline, clue, "version-1");
+    REQUIRE_STATUS(submitted, 201);
+    const std::string version = submitted.json()["screening"]["criteria_version"];
+    REQUIRE(submitted.json()["screening"]["priority"] != "urgent");
+
+    // The same rules, written another way (compact, not indented): not a change.
+    write_file(criteria.path, shipped_criteria().dump());
+    REQUIRE_STATUS(c.post("/v1/admin/criteria/reload", "{}", json_auth(admin)), 200);
+
+    // Changed content, same version: refused by the endpoint and by SIGHUP.
+    json changed = shipped_criteria();
+    changed["indicators"]["domestic_violence"]["urgent"] = true;
+    write_file(criteria.path, changed.dump(2));
+    Response refused = c.post("/v1/admin/criteria/reload", "{}", json_auth(admin));
+    CHECK_PROBLEM(refused, 422, "validation");
+    const std::string detail = refused.json().value("detail", "");
+    CHECK_THAT(detail, Catch::Contains(criteria.path.string()));
+    CHECK_THAT(detail, Catch::Contains("criteria version '" + version + "' was first used on "));
+    CHECK_THAT(detail, Catch::Contains("give the changed criteria a new version"));
+    server.signal(SIGHUP);
+    CHECK(log_says(server, "reload refused"));
+    CHECK(log_count(server, "was first used on") >= 1);
+    REQUIRE(server.running());
+    // The running criteria stay: a clue like the first is still not urgent.
+    json second = make_clue("511702", "VERSION-2");  // another woman: a clue of her own
+    second["indicators"] = {"domestic_violence"};
+    second["narrative"] = "";
+    Response still = submit(c, hotline, second, "version-2");
+    REQUIRE_STATUS(still, 201);
+    CHECK(still.json()["screening"]["criteria_version"] == version);
+    CHECK(still.json()["screening"]["priority"] != "urgent");
+
+    // Across a restart too: the database remembers what the version stood for.
+    server.stop();
+    RunResult start = server.cli({"serve", "--config", server.config_path()});
+    REQUIRE(start.status.has_value());
+    INFO(start.status->describe() << "\n" << start.err);
+    CHECK(start.status->exited);
+    CHECK(start.status->code == 1);
+    CHECK_THAT(start.err,
+               Catch::Contains("cannot start: criteria " + criteria.path.string() +
+                               ": criteria version '" + version + "' was first used on "));
+
+    // Under a new version it starts, and re-screening reaches both open clues.
+    changed["version"] = "it-urgent-violence";
+    write_file(criteria.path, changed.dump(2));
+    server.start();
+    Response rescreened = c.post("/v1/admin/rescreen", "{}", json_auth(admin));
+    REQUIRE_STATUS(rescreened, 200);
+    CHECK(rescreened.json()["criteria_version"] == "it-urgent-violence");
+    CHECK(rescreened.json()["examined"] == 2);
+    CHECK(rescreened.json()["rescreened"] == 2);
+    CHECK(rescreened.json()["priority_changed"] == 2);
+
+    // Going back to the first version with its own content is a change undone, not a clash.
+    write_file(criteria.path, shipped_criteria().dump(2));
+    Response back = c.post("/v1/admin/criteria/reload", "{}", json_auth(admin));
+    REQUIRE_STATUS(back, 200);
+    CHECK(back.json()["criteria_version"] == version);
+
+    // Each version's first use is in the audit trail, with the content's digest.
+    std::vector<std::string> first_used;
+    for (const json& row : list_all(c, admin, "/v1/audit")) {
+        if (row.value("action", "") != "criteria.first_used") continue;
+        first_used.push_back(row["record"]["id"]);
+        CHECK(row["detail"]["sha256"].get<std::string>().size() == 64);
+    }
+    CHECK(first_used == std::vector<std::string>{version, "it-urgent-violence"});
+}
+
+TEST_CASE(
+    "a criteria file that is not JSON is refused with its line and column, at start, on "
+    "SIGHUP and on reload",
+    "[integration]") {
+    CriteriaFile criteria;
+    TestServer server({{"CLUE_ROUTER_CRITERIA", criteria.path.string()}});
+    HttpClient& c = server.client();
+    const std::string admin = server.key_for("proc-510000", "admin");
+
+    // A comma left out at the end of line 2: the parser stops at the end of the member name
+    // it did not expect, line 3, column 15.
+    write_file(criteria.path, "{\n  \"version\": \"it-broken\"\n  \"elderly_age\": 60\n}\n");
+    const std::string where = "line 3, column 15";
+
+    Response refused = c.post("/v1/admin/criteria/reload", "{}", json_auth(admin));
+    CHECK_PROBLEM(refused, 422, "validation");
+    CHECK_THAT(refused.json().value("detail", ""),
+               Catch::Contains("the criteria file " + criteria.path.string() +
+                               " is not valid JSON: " + where));
+
+    server.signal(SIGHUP);
+    CHECK(log_says(server, "reload refused"));
+    CHECK_THAT(server.log(), Catch::Contains("is not valid JSON: " + where));
+    REQUIRE(server.running());
+
+    server.stop();
+    RunResult start = server.cli({"serve", "--config", server.config_path()});
+    REQUIRE(start.status.has_value());
+    INFO(start.status->describe() << "\n" << start.err);
+    CHECK(start.status->code == 1);
+    CHECK_THAT(start.err, Catch::Contains("cannot start: the criteria file " +
+                                          criteria.path.string() + " is not valid JSON: " + where));
+}

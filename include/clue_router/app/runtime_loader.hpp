@@ -4,7 +4,8 @@
 // administrators keep it (API, `agencies import`). The directory file of the configuration
 // seeds the database: its agencies that the database does not hold yet are added, at start
 // and on reload; agencies already stored are left as the administrators last wrote them.
-// A bad file is an error naming the file and the problem; on reload the old snapshot stays.
+// A bad file is an error naming the file and the problem, and so are criteria changed under
+// a version string already used with other content; on reload the old snapshot stays.
 #include <memory>
 #include <string>
 
@@ -30,10 +31,17 @@ domain::Directory load_directory_file(const Config& config);
 // first; returns how many were added.
 int seed_directory(storage::Store& store, const Config& config);
 
+// Records the criteria's version with its content in the database, or throws
+// std::runtime_error naming the file when the version was first used with other content
+// (service/criteria_versions).
+void record_criteria_version(storage::Store& store, const Config& config,
+                             const service::RuntimeConfig& files);
+
 // The directory as stored.
 domain::Directory stored_directory(storage::Store& store);
 
-// Files + seeded, stored directory: what serve starts and reloads with.
+// Files (the criteria version checked and recorded) + seeded, stored directory: what serve
+// starts and reloads with.
 std::shared_ptr<const service::RuntimeConfig> load_runtime_config(const Config& config,
                                                                   storage::Store& store);
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "clue_router/domain/deadlines.hpp"
 #include "clue_router/domain/directory.hpp"
@@ -25,6 +26,9 @@ struct RuntimeConfig {
     domain::RoutingRules routing;
     domain::DeadlinePolicy deadlines = domain::default_deadline_policy();
     std::shared_ptr<const domain::RegionList> regions;  // null: no list configured
+    // What criteria.version stands for: the SHA-256 of the criteria document as loaded
+    // (service/criteria_versions), checked against the database at start and on reload.
+    std::string criteria_sha256{};
 };
 
 class RuntimeConfigHolder {

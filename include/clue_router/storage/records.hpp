@@ -71,6 +71,14 @@ struct StoredScreening {
     Timestamp created_at{};
 };
 
+// A version string of the screening criteria and the content it was first used with
+// (service/criteria_versions): the SHA-256 of the criteria document in canonical form.
+struct CriteriaVersion {
+    std::string version;
+    std::string content_sha256;
+    Timestamp first_used_at{};
+};
+
 // The reply to an idempotent request, kept so that a retry gets the same answer.
 struct IdempotencyRecord {
     std::string agency_id;

@@ -56,6 +56,10 @@ class WriteTransaction {
                                                int limit) = 0;
     virtual std::optional<StoredScreening> latest_screening(const std::string& clue_id) = 0;
     virtual void update_clue_priority(const std::string& clue_id, domain::Priority priority) = 0;
+    // The criteria versions put into service, each with the content it stands for
+    // (storage/sqlite_criteria); a version is recorded once and never changed.
+    virtual std::optional<CriteriaVersion> find_criteria_version(const std::string& version) = 0;
+    virtual void insert_criteria_version(const CriteriaVersion& version) = 0;
     // Re-encrypts up to `limit` clues whose personal data is not sealed under the current
     // data key (or not sealed at all: rows from before encryption); returns how many.
     virtual int reseal_clues(int limit) = 0;
