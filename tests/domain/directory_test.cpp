@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/directory.hpp"
+#include "clue_router/domain/region_list.hpp"
 
 using namespace clue_router::domain;
 using Catch::Matchers::Contains;
@@ -140,4 +141,44 @@ TEST_CASE("config/demo-directory.json loads cleanly", "[domain][directory]") {
     }
     CHECK(d->find("hotline-12309-sc")->kind == "hotline");
     CHECK(d->find("platform-sc")->kind == "complaint_platform");
+}
+
+// So that a newcomer's clues from anywhere in the country are routed, not queued for want of
+// an agency: every province of the region list but Hong Kong, Macao and Taiwan (outside the
+// campaign, with legal systems of their own) has its procuratorate and women's federation,
+// named after the list, and every agency sits at a listed code.
+TEST_CASE("config/demo-directory.json covers every province of the region list",
+          "[domain][directory]") {
+    const auto read = [](const char* relative) {
+        std::ifstream in(std::string(CLUE_ROUTER_SOURCE_DIR) + relative);
+        REQUIRE(in.good());
+        return json::parse(in);
+    };
+    auto d = Directory::from_json(read("/config/demo-directory.json"));
+    auto regions = RegionList::from_json(read("/config/regions.json"));
+    REQUIRE(d.has_value());
+    REQUIRE(regions.has_value());
+
+    int provinces = 0;
+    for (const auto& [code, name] : regions->all()) {
+        if (code.substr(2) != "0000" || code == "810000" || code == "820000" || code == "830000" ||
+            code == "710000") {
+            continue;
+        }
+        INFO(code << " " << name);
+        ++provinces;
+        const auto procuratorates = d->at("procuratorate", code);
+        const auto federations = d->at("womens_federation", code);
+        REQUIRE(procuratorates.size() == 1);
+        REQUIRE(federations.size() == 1);
+        CHECK(procuratorates[0]->name == name + "人民检察院");
+        CHECK(federations[0]->name == name + "妇女联合会");
+        CHECK(procuratorates[0]->accepts_referrals);
+        CHECK(federations[0]->accepts_referrals);
+    }
+    CHECK(provinces == 31);
+    for (const auto& a : d->all()) {
+        INFO(a.id);
+        CHECK(regions->contains(a.region));
+    }
 }

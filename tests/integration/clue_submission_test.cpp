@@ -163,7 +163,7 @@ TEST_CASE("routing picks the most specific procuratorate, climbing to prefecture
         {"513221", "proc-510000"},  // a county of 513200, no prefecture agency: the province
         {"513200", "proc-510000"},  // the prefecture shape itself
         {"510000", "proc-510000"},
-        {"110105", ""},  // Beijing: nobody in the demo directory
+        {"110105", ""},  // Beijing: nobody in the tests' directory
     };
 
     std::map<std::string, std::vector<std::string>> expected_inbox;  // recipient → tickets

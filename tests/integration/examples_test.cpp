@@ -136,3 +136,69 @@ TEST_CASE("the hotline submitter reports refused clues with pointers and exits n
     CHECK(down.status->describe() == "exit code 1");
     CHECK(down.out.find("after 3 attempts") != std::string::npos);
 }
+
+// Issue 22: on a directory of one province, most sample clues waited in review for want of
+// an agency. On the demo's directory every clue with a key group is routed: to the county's
+// procuratorate where the directory has one, else to her province's, and to the federation
+// too when she is a victim of violence.
+TEST_CASE(
+    "on the demo's directory the hotline submitter sees every sample clue with a key "
+    "group routed",
+    "[integration]") {
+    TestServer server({{"CLUE_ROUTER_DIRECTORY", source_dir() + "/config/demo-directory.json"}});
+    const std::string& key = server.key_for(kHotline, "intake");
+    const std::vector<json> samples = sample_lines();
+
+    RunResult r =
+        run({"python3", script(), "--url", server.base_url(), "--key", key, sample_clues_path()},
+            {}, server.dir(), std::chrono::seconds(60));
+    INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+    REQUIRE(r.status.has_value());
+    CHECK(r.status->describe() == "exit code 0");
+    const std::vector<std::string> out = lines_of(r.out);
+    REQUIRE(out.size() == samples.size());
+
+    std::size_t routed = 0;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const json& expect = samples[i]["expect"];
+        const std::string region = samples[i]["clue"]["subject"]["region"];
+        INFO(out[i]);
+        if (expect["key_groups"].empty()) {
+            CHECK(out[i].find(" needs_review (score_below_threshold)") != std::string::npos);
+            continue;
+        }
+        ++routed;
+        const std::string where = region == "511702" ? region : region.substr(0, 2) + "0000";
+        bool violence = false;
+        for (const auto& g : expect["key_groups"]) {
+            violence |= g == "crime_victim" || g == "dv_divorce";
+        }
+        const std::string recipients =
+            "proc-" + where + (violence ? ", fed-" + where : std::string());
+        CHECK(out[i].find(" routed -> " + recipients + " priority=") != std::string::npos);
+    }
+    CHECK(routed == samples.size() - 2);  // the two with no key group wait for a person
+}
+
+// The demo's settings are a file of their own, which the server and the CLI both take, so the
+// two agree on the database (issue 22: the CLI used var/clue-router.db, the demo var/demo.db).
+TEST_CASE("config/demo.json is valid and names the demo's database, keyring and directory",
+          "[integration]") {
+    TestServer scratch({}, false);  // a directory for the run's output, nothing served
+    RunResult check = run({server_binary(), "check-config", "--config", "config/demo.json"}, {},
+                          scratch.dir(), std::chrono::seconds(20), source_dir());
+    INFO(check.err);
+    REQUIRE(check.status.has_value());
+    CHECK(check.status->describe() == "exit code 0");
+    std::ifstream in(source_dir() + "/config/demo.json");
+    const json demo = json::parse(in);
+    CHECK(demo["database"] == "var/demo.db");
+    CHECK(demo["data_keys_file"] == "var/demo-data-keys");
+    CHECK(demo["directory"] == "config/demo-directory.json");
+    // scripts/demo serves with it and makes every key with it.
+    std::ifstream script_file(source_dir() + "/scripts/demo");
+    std::stringstream text;
+    text << script_file.rdbuf();
+    CHECK(text.str().find("config=config/demo.json") != std::string::npos);
+    CHECK(text.str().find("serve --config \"$config\"") != std::string::npos);
+}

@@ -83,7 +83,7 @@ TEST_CASE("agencies: list, read, create and replace with ETags; field errors; ad
     const auto staff = server.key_for("proc-511702", "staff");
 
     auto all = list_all(c, staff, "/v1/agencies");
-    CHECK(all.size() == 17);  // config/demo-directory.json, seeded at start
+    CHECK(all.size() == 17);  // tests/fixtures/directory.json, seeded at start
     Response one = get(c, staff, "/v1/agencies/proc-511702");
     REQUIRE_STATUS(one, 200);
     CHECK(one.header("ETag") == etag(1));

@@ -49,7 +49,7 @@ std::vector<std::string> pointers(const ServiceError& e) {
 
 TEST_CASE("an admin adds an agency and the next clue routes to it", "[service][agencies]") {
     AgencyFixture f;
-    // 开江县 has no procuratorate in the demo directory: its clues climb to the prefecture.
+    // 开江县 has no procuratorate in the tests' directory: its clues climb to the prefecture.
     auto before = f.submit(f.hotline, clue_body("BEFORE", "511723"));
     REQUIRE(before);
     CHECK(nlohmann::json::parse(before->body)["tickets"][0]["recipient_agency"] == "proc-511700");

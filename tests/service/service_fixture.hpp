@@ -1,6 +1,6 @@
 #pragma once
-// A service stack over a real SQLite file in a temporary directory, the repository's demo
-// directory and criteria, and a manual clock.
+// A service stack over a real SQLite file in a temporary directory, the tests' directory
+// (tests/fixtures/directory.json: Sichuan only), the shipped criteria, and a manual clock.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -30,7 +30,7 @@ inline nlohmann::json read_json(const std::string& relative) {
 }
 
 inline std::shared_ptr<const RuntimeConfig> demo_runtime() {
-    auto directory = domain::Directory::from_json(read_json("config/demo-directory.json"));
+    auto directory = domain::Directory::from_json(read_json("tests/fixtures/directory.json"));
     auto criteria = domain::parse_criteria(read_json("config/criteria.json"));
     auto relief = domain::ReliefStandards::from_json(read_json("config/relief-standards.json"));
     auto routing = domain::parse_routing_rules(read_json("config/routing.json"));

@@ -57,6 +57,13 @@ inline std::string server_binary() {
 inline std::string sample_clues_path() {
     return source_dir() + "/tests/fixtures/clues.jsonl";
 }
+// The directory every TestServer seeds: Sichuan's province, two prefectures and four
+// counties, and its intake agencies (tests/fixtures/directory.json). Tests rely on what it
+// lacks as much as on what it holds (nobody serves Beijing), so it is the tests' own and
+// not the demo's, which covers every province (config/demo-directory.json).
+inline std::string test_directory_path() {
+    return source_dir() + "/tests/fixtures/directory.json";
+}
 
 inline std::string trim(std::string s) {
     auto not_space = [](unsigned char c) { return !std::isspace(c); };
@@ -141,7 +148,7 @@ class TestServer {
             {"CLUE_ROUTER_PORT", "0"},
             {"CLUE_ROUTER_PORT_FILE", port_file()},
             {"CLUE_ROUTER_DATABASE", database_path()},
-            {"CLUE_ROUTER_DIRECTORY", source_dir() + "/config/demo-directory.json"},
+            {"CLUE_ROUTER_DIRECTORY", test_directory_path()},
             {"CLUE_ROUTER_CRITERIA", source_dir() + "/config/criteria.json"},
             {"CLUE_ROUTER_DATA_KEYS_FILE", data_keys_path()},
             // The tests' webhook receivers listen on loopback; the shipped configuration
