@@ -14,6 +14,7 @@
 #include "clue_router/app/command_store.hpp"
 #include "clue_router/app/config.hpp"
 #include "clue_router/app/data_keys_loader.hpp"
+#include "clue_router/app/list_output.hpp"
 #include "clue_router/app/progress.hpp"
 #include "clue_router/app/runtime_loader.hpp"
 #include "clue_router/app/screen_command.hpp"
@@ -30,7 +31,7 @@ namespace {
 
 // Removes the personal data of clues closed longer than the retention period, or (dry run)
 // lists what would go. Needs no data key: nothing is decrypted, the envelopes are dropped.
-int purge(const Config& config, bool dry_run) {
+int purge(const Config& config, bool dry_run, bool as_json) {
     auto store = open_command_store(config);
     service::SystemClock clock;
     service::Retention retention(*store, clock,
@@ -44,10 +45,12 @@ int purge(const Config& config, bool dry_run) {
                                  [&progress](int purged) { progress.update(purged); });
     }
     store->stop();
-    std::cout << "clue\tclosed_at\n";
+    nlohmann::json items = nlohmann::json::array();
     for (const auto& c : report.due) {
-        std::cout << c.clue_id << '\t' << domain::format_rfc3339(c.closed_at) << '\n';
+        items.push_back(
+            {{"clue_id", c.clue_id}, {"closed_at", domain::format_rfc3339(c.closed_at)}});
     }
+    print_list(std::cout, {"clue_id", "closed_at"}, items, as_json);
     std::cerr << (dry_run ? "would purge " : "purged ")
               << (dry_run ? report.due.size() : static_cast<std::size_t>(report.purged))
               << " clue(s) closed more than " << config.retention_days_after_close
@@ -143,27 +146,26 @@ int keys_create(const Config& config, const std::string& agency, const std::stri
     const auto created =
         keys.create(service::command_line_actor(clock.now()), agency, *role, label, expires);
     store->stop();
-    // The secret alone on stdout, so that KEY=$(clue-router keys create …) works.
+    // One line on stdout, the secret alone, so that KEY=$(clue-router keys create …) works;
+    // what a person needs besides goes to stderr.
     std::cerr << "created " << created.key.id << " for " << agency << " (" << role_text
-              << "); the key below is shown once: store it now\n";
+              << "); its secret, on stdout, is shown once: store it now\n";
     std::cout << created.secret << std::endl;
     return 0;
 }
 
-int keys_list(const Config& config) {
+int keys_list(const Config& config, bool as_json) {
     auto store = open_command_store(config);
     service::SystemClock clock;
     service::ApiKeys keys(*store, clock);
-    std::cout << "id\tagency\trole\tcreated_at\texpires_at\trevoked_at\tlast_used_at\tlabel\n";
-    for (const auto& k : keys.list()) {
-        std::cout << k.id << '\t' << k.agency_id << '\t' << k.role << '\t'
-                  << domain::format_rfc3339(k.created_at) << '\t'
-                  << (k.expires_at ? domain::format_rfc3339(*k.expires_at) : "-") << '\t'
-                  << (k.revoked_at ? domain::format_rfc3339(*k.revoked_at) : "-") << '\t'
-                  << (k.last_used_at ? domain::format_rfc3339(*k.last_used_at) : "-") << '\t'
-                  << k.label << '\n';
-    }
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& k : keys.list()) items.push_back(service::to_json(k));
     store->stop();
+    // The label last: it is free text, and may be long or in Chinese.
+    print_list(
+        std::cout,
+        {"id", "agency", "role", "created_at", "expires_at", "revoked_at", "last_used_at", "label"},
+        items, as_json);
     return 0;
 }
 
@@ -306,6 +308,8 @@ int run_cli(int argc, char** argv) {
         ->check(CLI::Range(0, 3650));
     auto* list_cmd = keys_cmd->add_subcommand("list", "list keys (never their secrets)");
     list_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    bool as_json = false;
+    list_cmd->add_flag("--json", as_json, "a JSON array, as GET /v1/keys lists them");
     auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "revoke a key at once");
     revoke_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
     revoke_cmd->add_option("key_id", key_id, "the key's id (key_…)")->required();
@@ -323,6 +327,7 @@ int run_cli(int argc, char** argv) {
     purge_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
     bool dry_run = false;
     purge_cmd->add_flag("--dry-run", dry_run, "list what would be purged; change nothing");
+    purge_cmd->add_flag("--json", as_json, "list the clues as a JSON array");
 
     auto* audit_cmd = cli.add_subcommand("audit", "the audit trail");
     audit_cmd->require_subcommand(1);
@@ -402,12 +407,12 @@ int run_cli(int argc, char** argv) {
                                screen_input, std::cout, std::cerr, today);
         }
         if (*create_cmd) return keys_create(config, agency, role, label, expires_in_days);
-        if (*list_cmd) return keys_list(config);
+        if (*list_cmd) return keys_list(config, as_json);
         if (*revoke_cmd) return keys_revoke(config, key_id);
         if (*new_data_key_cmd) return keys_new_data_key(config);
         if (*rotate_cmd) return keys_rotate_data_key(config);
         if (*verify_cmd) return audit_verify(config);
-        if (*purge_cmd) return purge(config, dry_run);
+        if (*purge_cmd) return purge(config, dry_run, as_json);
         if (*backup_cmd) return backup_command(config, backup_file, std::cerr);
         if (*restore_cmd) return restore_command(config, restore_file, overwrite, std::cerr);
     } catch (const std::exception& e) {
