@@ -12,17 +12,6 @@
 
 using namespace clue_router::it;
 
-namespace {
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
-
-}  // namespace
-
 TEST_CASE("keys create prints the secret alone; keys list labels its columns or prints JSON",
           "[integration][cli]") {
     TestServer server;
@@ -33,7 +22,7 @@ TEST_CASE("keys create prints the secret alone; keys list labels its columns or 
                                     kHotline, "--role", "intake", "--label", "夜班"});
     INFO("stdout:\n" << created.out << "\nstderr:\n" << created.err);
     REQUIRE(created.success());
-    const auto out = lines(created.out);
+    const auto out = lines_of(created.out);
     REQUIRE(out.size() == 1);
     CHECK(out[0].rfind("crk_", 0) == 0);
     CHECK(out[0].find_first_of(" \t") == std::string::npos);
@@ -51,7 +40,7 @@ TEST_CASE("keys create prints the secret alone; keys list labels its columns or 
     RunResult listed = server.cli({"keys", "list", "--config", server.config_path()});
     INFO("keys list:\n" << listed.out);
     REQUIRE(listed.success());
-    const auto table = lines(listed.out);
+    const auto table = lines_of(listed.out);
     REQUIRE(table.size() == 3);
     const std::vector<std::string> columns{"id",         "agency",     "role",         "created_at",
                                            "expires_at", "revoked_at", "last_used_at", "label"};

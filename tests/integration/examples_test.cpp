@@ -18,16 +18,6 @@ std::string script() {
     return source_dir() + "/examples/hotline_submitter.py";
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!trim(line).empty()) out.push_back(line);
-    }
-    return out;
-}
-
 void check_no_personal_data(const std::string& text, const std::vector<json>& samples) {
     for (const json& line : samples) {
         const json& s = line["clue"]["subject"];
