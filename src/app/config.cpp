@@ -161,6 +161,8 @@ const std::vector<Setting>& settings() {
         {"received_at_future_tolerance_seconds",
          integer(&Config::received_at_future_tolerance_seconds, 0, 86'400,
                  "received_at_future_tolerance_seconds")},
+        {"stats_noise", integer(&Config::stats_noise, 0, 5, "stats_noise")},
+        {"stats_min_count", integer(&Config::stats_min_count, 0, 100, "stats_min_count")},
         {"log_level", text(&Config::log_level, "log_level")},
         {"data_keys_file", text(&Config::data_keys_file, "data_keys_file")},
         {"data_keys_env", text(&Config::data_keys_env, "data_keys_env")},

@@ -257,7 +257,8 @@ int serve(const Config& config) {
     const auto address_policy = std::make_shared<const domain::AddressPolicy>(
         parsed_networks(config.webhook_allowed_networks));
     service::WebhookService webhooks(*store, holder, clock, *address_policy);
-    service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes));
+    service::StatsService stats(*store, clock, std::chrono::minutes(config.local_offset_minutes),
+                                {config.stats_noise, config.stats_min_count});
     service::CaseService cases(*store);
     service::TicketWork ticket_work(*store, holder, clock,
                                     {std::chrono::minutes(config.local_offset_minutes)});

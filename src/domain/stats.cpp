@@ -1,203 +1,490 @@
 #include "clue_router/domain/stats.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
-
-#include <nlohmann/json.hpp>
+#include <map>
+#include <memory>
 
 #include "clue_router/domain/region_code.hpp"
 
 namespace clue_router::domain {
 namespace {
 
-using namespace std::string_view_literals;
 using std::chrono::milliseconds;
 
-constexpr std::array kGroupings{"total"sv,     "agency"sv, "province"sv, "prefecture"sv,
-                                "key_group"sv, "week"sv,   "month"sv};
+constexpr std::size_t kOutcomes = static_cast<std::size_t>(Outcome::referred_onward) + 1;
+constexpr std::size_t kMeasures = static_cast<std::size_t>(MeasureType::protection_order) + 1;
 
-// "YYYY-MM-DD" as the first moment of that day in local time (UTC + offset; China has no
-// daylight saving, so a fixed offset is the whole story).
-std::optional<Timestamp> parse_local_date(std::string_view s, std::chrono::minutes offset) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-        if (s[i] < '0' || s[i] > '9') return std::nullopt;
+// The counted columns, as positions in a block's sums.
+enum Count : std::size_t {
+    clues_received,
+    clues_routed,
+    clues_in_review,
+    clues_dismissed,
+    clues_answered,
+    clues_sent_to_review,
+    tickets_created,
+    tickets_open,
+    tickets_accepted,
+    tickets_rejected,
+    tickets_closed,
+    tickets_cancelled,
+    tickets_overdue,
+    tickets_escalated,
+    first_outcome,
+    first_measure = first_outcome + kOutcomes,
+    kCounts = first_measure + kMeasures,
+};
+
+constexpr std::size_t kFund =
+    first_measure + static_cast<std::size_t>(MeasureType::judicial_assistance_fund);
+
+enum Duration : std::size_t { to_route, to_accept, to_close, kDurations };
+
+// Where a published column's value comes from.
+struct Source {
+    std::size_t count = kCounts;        // a count column: its position
+    std::size_t duration = kDurations;  // an hours column: which durations
+    int percentile = 0;
+};
+
+struct Column {
+    StatsColumn column;
+    Source source;
+};
+
+std::vector<Column> build_columns() {
+    std::vector<Column> c;
+    auto count = [&](std::string name, std::size_t at) {
+        c.push_back({{std::move(name), ColumnKind::count}, {at}});
+    };
+    count("clues_received", clues_received);
+    count("clues_routed", clues_routed);
+    count("clues_in_review", clues_in_review);
+    count("clues_dismissed", clues_dismissed);
+    count("clues_answered", clues_answered);
+    count("clues_sent_to_review", clues_sent_to_review);
+    c.push_back({{"answered_share", ColumnKind::share}, {}});
+    count("tickets_created", tickets_created);
+    count("tickets_open", tickets_open);
+    count("tickets_accepted", tickets_accepted);
+    count("tickets_rejected", tickets_rejected);
+    count("tickets_closed", tickets_closed);
+    count("tickets_cancelled", tickets_cancelled);
+    count("tickets_overdue", tickets_overdue);
+    count("tickets_escalated", tickets_escalated);
+    // One column per outcome and per measure type, named by the API's own vocabulary.
+    for (std::size_t i = 0; i < kOutcomes; ++i) {
+        count("outcome_" + std::string(to_string(static_cast<Outcome>(i))), first_outcome + i);
     }
-    const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    const auto month = static_cast<unsigned>((s[5] - '0') * 10 + (s[6] - '0'));
-    const auto day = static_cast<unsigned>((s[8] - '0') * 10 + (s[9] - '0'));
-    if (!is_valid_civil_date(year, month, day)) return std::nullopt;
-    const std::chrono::sys_days d =
-        std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day};
-    return Timestamp(d) - offset;
-}
-
-// from / to: a date-time, or a date. A date as `to` means the end of that day.
-std::optional<Timestamp> parse_bound(std::string_view s, bool end_of_day,
-                                     std::chrono::minutes offset) {
-    if (auto t = parse_rfc3339(s)) return t;
-    if (auto d = parse_local_date(s, offset)) return end_of_day ? *d + std::chrono::days{1} : *d;
-    return std::nullopt;
-}
-
-constexpr std::array kKnownParameters{"from"sv, "to"sv, "region"sv, "by"sv};
-
-std::string one_of_groupings() {
-    std::string out = "must be one of ";
-    for (std::size_t i = 0; i < kGroupings.size(); ++i) {
-        if (i > 0) out += ", ";
-        out += kGroupings[i];
+    for (std::size_t i = 0; i < kMeasures; ++i) {
+        count("measure_" + std::string(to_string(static_cast<MeasureType>(i))), first_measure + i);
     }
-    return out;
+    c.push_back({{"judicial_assistance_cny", ColumnKind::amount}, {kFund}});
+    for (const auto& [name, which] : {std::pair{"route", to_route}, std::pair{"accept", to_accept},
+                                      std::pair{"close", to_close}}) {
+        for (const auto& [suffix, p] : {std::pair{"median", 50}, std::pair{"p90", 90}}) {
+            c.push_back({{"hours_to_" + std::string(name) + "_" + suffix, ColumnKind::hours},
+                         {kCounts, which, p}});
+        }
+    }
+    return c;
 }
 
-bool is_small(std::int64_t n) {
-    return n > 0 && n < kSmallestShownCount;
+const std::vector<Column>& columns() {
+    static const std::vector<Column> all = build_columns();
+    return all;
 }
 
-std::string hours_text(double hours) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", hours);
-    return buf;
+// The count a duration is shown beside: a median is shown only where the number of tickets
+// it is taken over is shown.
+constexpr std::array<std::size_t, kDurations> kDurationCount{tickets_created, tickets_accepted,
+                                                             tickets_closed};
+
+// One block's true counts in one row, and the keys of the records behind each.
+struct BlockSums {
+    std::array<std::int64_t, kCounts> n{};
+    std::array<CellKey, kCounts> key{};
+    Fen amount = 0;   // judicial-assistance amounts
+    Fen largest = 0;  // the largest of them
+};
+
+// A window cut into calendar blocks, and which block each of its days lies in.
+struct BlockTable {
+    DayRange window;
+    std::vector<std::size_t> block_of_day;
+    std::size_t blocks = 0;
+
+    explicit BlockTable(DayRange w) : window(w) {
+        const auto cut = calendar_blocks(w);
+        blocks = cut.size();
+        block_of_day.reserve(static_cast<std::size_t>(w.days()));
+        for (std::size_t i = 0; i < cut.size(); ++i) {
+            for (int d = 0; d < cut[i].days(); ++d) block_of_day.push_back(i);
+        }
+    }
+};
+
+struct RowSums {
+    const BlockTable* table = nullptr;
+    std::vector<std::unique_ptr<BlockSums>> blocks;
+    std::array<std::vector<milliseconds>, kDurations> durations;
+
+    BlockSums& at(LocalDay day) {
+        const auto i =
+            table->block_of_day.at(static_cast<std::size_t>((day - table->window.first).count()));
+        if (!blocks[i]) blocks[i] = std::make_unique<BlockSums>();
+        return *blocks[i];
+    }
+};
+
+void add(BlockSums& b, std::size_t count, CellKey key) {
+    ++b.n[count];
+    b.key[count] += key;  // wraps: unsigned
+}
+
+std::string region_at(StatsDimension level, const std::string& region) {
+    const auto code = RegionCode::parse(region);
+    if (!code) return "unknown";
+    if (level == StatsDimension::county) return code->str();
+    if (level == StatsDimension::province || code->is_municipality()) {
+        return code->province().str();
+    }
+    // A county administered by its province stands at prefecture level; a code that is itself
+    // a province stays at its own level.
+    if (code->is_directly_under_province()) return code->str();
+    if (auto prefecture = code->prefecture()) return prefecture->str();
+    return code->str();
+}
+
+std::vector<std::string> or_none(const std::vector<std::string>& values) {
+    return values.empty() ? std::vector<std::string>{"none"} : values;
+}
+
+// What a record shares between clue and ticket facts, for the dimensions.
+struct Place {
+    LocalDay day;
+    const std::string& agency;
+    const std::string& region;
+    const std::vector<std::string>& key_groups;
+    Priority priority;
+    const std::string& channel;
+    bool rural;
+    std::vector<std::string> purposes;
+};
+
+std::vector<std::string> values_of(StatsDimension d, const Place& p) {
+    switch (d) {
+        case StatsDimension::agency:
+            return {p.agency};
+        case StatsDimension::province:
+        case StatsDimension::prefecture:
+        case StatsDimension::county:
+            return {region_at(d, p.region)};
+        case StatsDimension::key_group:
+            return or_none(p.key_groups);
+        case StatsDimension::priority:
+            return {std::string(to_string(p.priority))};
+        case StatsDimension::channel:
+            return {p.channel};
+        case StatsDimension::rural:
+            return {p.rural ? "rural" : "not_rural"};
+        case StatsDimension::purpose:
+            return or_none(p.purposes);
+        case StatsDimension::week:
+            return {format_local_day(week_of(p.day))};
+        case StatsDimension::month:
+            return {format_local_day(month_of(p.day)).substr(0, 7)};
+    }
+    return {"unknown"};
+}
+
+class Counter {
+  public:
+    Counter(const StatsRequest& request, std::chrono::minutes local_offset)
+        : request_(request), offset_(local_offset) {
+        total_key_.assign(request.by.size(), std::string(kStatsTotal));
+        row(total_key_, request.days.first);  // the total row exists even when empty
+    }
+
+    void add_clue(const ClueFact& c) {
+        const LocalDay day = local_day_of(c.received_at, offset_);
+        if (!request_.days.contains(day)) return;
+        const Place place{day,        c.sender_agency, c.region, c.key_groups,
+                          c.priority, c.channel,       c.rural,  c.purposes};
+        for (const auto& key : row_keys(place)) {
+            BlockSums& b = row(key, day).at(day);
+            add(b, clues_received, c.key);
+            add(b, state_count(c.state), c.key);
+            if (c.sent_to_review) add(b, clues_sent_to_review, c.key);
+        }
+    }
+
+    void add_ticket(const TicketFact& t) {
+        const LocalDay day = local_day_of(t.handed_over_at, offset_);
+        if (!request_.days.contains(day)) return;
+        const Place place{day,        t.recipient_agency, t.region, t.key_groups,
+                          t.priority, t.channel,          t.rural,  {t.purpose}};
+        for (const auto& key : row_keys(place)) {
+            RowSums& r = row(key, day);
+            add_ticket_counts(r.at(day), t);
+            auto since_receipt = [&](Timestamp at) {
+                return std::max(milliseconds{0}, at - t.received_at);
+            };
+            r.durations[to_route].push_back(since_receipt(t.handed_over_at));
+            if (t.first_accepted_at) {
+                r.durations[to_accept].push_back(since_receipt(*t.first_accepted_at));
+            }
+            if (t.closed_at && t.status == TicketStatus::closed) {
+                r.durations[to_close].push_back(since_receipt(*t.closed_at));
+            }
+        }
+    }
+
+    StatsTable finish(const StatsProtection& protection) const;
+
+  private:
+    static std::size_t state_count(ClueState s) {
+        switch (s) {
+            case ClueState::routed:
+                return clues_routed;
+            case ClueState::in_review:
+                return clues_in_review;
+            case ClueState::dismissed:
+                return clues_dismissed;
+            case ClueState::answered:
+                return clues_answered;
+        }
+        return clues_routed;
+    }
+
+    static void add_ticket_counts(BlockSums& b, const TicketFact& t) {
+        add(b, tickets_created, t.key);
+        switch (t.status) {
+            case TicketStatus::pending:
+            case TicketStatus::accepted:
+            case TicketStatus::in_progress:
+            case TicketStatus::on_hold:
+                add(b, tickets_open, t.key);
+                if (t.overdue) add(b, tickets_overdue, t.key);
+                break;
+            case TicketStatus::rejected:
+                add(b, tickets_rejected, t.key);
+                break;
+            case TicketStatus::closed:
+                add(b, tickets_closed, t.key);
+                if (t.outcome) add(b, first_outcome + static_cast<std::size_t>(*t.outcome), t.key);
+                break;
+            case TicketStatus::cancelled:
+                add(b, tickets_cancelled, t.key);
+                break;
+        }
+        if (t.first_accepted_at) add(b, tickets_accepted, t.key);
+        if (t.escalated) add(b, tickets_escalated, t.key);
+        for (const auto& m : t.measures) {
+            const auto at = first_measure + static_cast<std::size_t>(m.type);
+            add(b, at, m.key);
+            if (at == kFund) {
+                b.amount += m.amount_fen;
+                b.largest = std::max(b.largest, m.amount_fen);
+            }
+        }
+    }
+
+    // Every row a record counts in: each combination of its values and "total".
+    std::vector<std::vector<std::string>> row_keys(const Place& place) const {
+        std::vector<std::vector<std::string>> keys{{}};
+        for (const auto d : request_.by) {
+            auto values = values_of(d, place);
+            values.emplace_back(kStatsTotal);
+            std::vector<std::vector<std::string>> next;
+            for (const auto& k : keys) {
+                for (const auto& v : values) {
+                    next.push_back(k);
+                    next.back().push_back(v);
+                }
+            }
+            keys = std::move(next);
+        }
+        return keys;
+    }
+
+    // The row, made on first use with the window its time value gives it: a week or month
+    // row covers that week or month within the request's days.
+    RowSums& row(const std::vector<std::string>& key, LocalDay day) {
+        auto [it, inserted] = rows_.try_emplace(key);
+        if (!inserted) return it->second;
+        DayRange window = request_.days;
+        for (std::size_t i = 0; i < request_.by.size(); ++i) {
+            if (key[i] == kStatsTotal || !is_time_dimension(request_.by[i])) continue;
+            const DayRange period = request_.by[i] == StatsDimension::week
+                                        ? week_starting(week_of(day))
+                                        : month_starting(month_of(day));
+            window = {std::max(window.first, period.first), std::min(window.end, period.end)};
+        }
+        auto table = tables_.find({window.first, window.end});
+        if (table == tables_.end()) {
+            table = tables_.emplace(std::pair{window.first, window.end}, BlockTable(window)).first;
+        }
+        it->second.table = &table->second;
+        it->second.blocks.resize(table->second.blocks);
+        return it->second;
+    }
+
+    const StatsRequest& request_;
+    std::chrono::minutes offset_;
+    std::vector<std::string> total_key_;
+    std::map<std::pair<LocalDay, LocalDay>, BlockTable> tables_;
+    std::map<std::vector<std::string>, RowSums> rows_;
+};
+
+// A block's judicial-assistance amount follows its award count: scaled by the perturbed count
+// over the true one (unbiased, since the count is; 0 beside a count published as 0), then
+// moved by up to noise x 10 % of the block's largest award, so that an award published as
+// "1" does not show its exact amount.
+Fen block_amount(const BlockSums& b, std::int64_t published_awards, int noise) {
+    const auto awards = b.n[kFund];
+    if (awards == 0 || published_awards <= 0) return 0;
+    const Fen scaled = static_cast<Fen>(
+        std::llround(static_cast<double>(b.amount) * static_cast<double>(published_awards) /
+                     static_cast<double>(awards)));
+    return std::max<Fen>(0, scaled + amount_perturbation(b.largest, b.key[kFund], noise));
+}
+
+// A row's published values: each count the sum of its blocks' perturbed counts, small ones
+// hidden; the amount likewise where its count is shown; shares and durations beside shown
+// counts.
+class Published {
+  public:
+    Published(const RowSums& sums, const StatsProtection& p) : sums_(sums), p_(p) {
+        for (const auto& block : sums.blocks) {
+            if (!block) continue;
+            std::array<std::int64_t, kCounts> v{};
+            for (std::size_t c = 0; c < kCounts; ++c) {
+                v[c] = block->n[c] + count_perturbation(block->n[c], block->key[c], p.noise);
+                value_[c] += v[c];
+            }
+            amount_ += block_amount(*block, v[kFund], p.noise);
+        }
+    }
+
+    StatsCell cell(const Column& col) const {
+        switch (col.column.kind) {
+            case ColumnKind::count:
+                return count(col.source.count);
+            case ColumnKind::share:
+                return share();
+            case ColumnKind::amount:
+                return amount();
+            case ColumnKind::hours:
+                return hours(col.source.duration, col.source.percentile);
+        }
+        return StatsCell::none();
+    }
+
+  private:
+    StatsCell count(std::size_t c) const {
+        const auto v = value_[c];
+        if (v > 0 && v < p_.min_count) return StatsCell::hidden();
+        return StatsCell::number(static_cast<double>(v));
+    }
+
+    StatsCell share() const {
+        const auto received = count(clues_received);
+        const auto answered = count(clues_answered);
+        if (received.kind == StatsCell::Kind::hidden || answered.kind == StatsCell::Kind::hidden) {
+            return StatsCell::hidden();
+        }
+        if (received.value <= 0) return StatsCell::none();
+        // Perturbed, answered may exceed received by a little: a share is at most 1.
+        const double share = std::min(1.0, answered.value / received.value);
+        return StatsCell::number(std::round(share * 1000.0) / 1000.0);
+    }
+
+    StatsCell amount() const {
+        if (count(kFund).kind == StatsCell::Kind::hidden) return StatsCell::hidden();
+        const double yuan = static_cast<double>(amount_) / 100.0;
+        // Perturbed amounts are shown in whole yuan: fen would claim a precision they no
+        // longer have.
+        return StatsCell::number(p_.noise > 0 ? std::round(yuan) : yuan);
+    }
+
+    StatsCell hours(std::size_t which, int p) const {
+        const auto base = count(kDurationCount[which]);
+        const auto& values = sums_.durations[which];
+        if (base.kind == StatsCell::Kind::hidden) return StatsCell::hidden();
+        if (values.empty() || base.value < std::max(1, p_.min_count)) return StatsCell::none();
+        const auto v = percentile(values, p);
+        const double h = static_cast<double>(v->count()) / 3'600'000.0;
+        return StatsCell::number(std::round(h * 10.0) / 10.0);
+    }
+
+    const RowSums& sums_;
+    const StatsProtection& p_;
+    std::array<std::int64_t, kCounts> value_{};
+    Fen amount_ = 0;
+};
+
+StatsRow publish(const std::vector<std::string>& key, const RowSums& sums,
+                 const StatsProtection& p) {
+    const Published published(sums, p);
+    StatsRow row{key, {}};
+    for (const auto& col : columns()) row.cells.push_back(published.cell(col));
+    return row;
+}
+
+// "total" sorts after every value.
+bool key_less(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        if (a[i] == b[i]) continue;
+        if (a[i] == kStatsTotal) return false;
+        if (b[i] == kStatsTotal) return true;
+        return a[i] < b[i];
+    }
+    return a.size() < b.size();
+}
+
+StatsTable Counter::finish(const StatsProtection& protection) const {
+    StatsTable table;
+    table.by = request_.by;
+    table.protection = protection;
+    for (const auto& [key, sums] : rows_) {
+        if (key == total_key_) {
+            table.total = publish(key, sums, protection);
+        } else {
+            table.rows.push_back(publish(key, sums, protection));
+        }
+    }
+    std::sort(table.rows.begin(), table.rows.end(),
+              [](const StatsRow& a, const StatsRow& b) { return key_less(a.key, b.key); });
+    return table;
 }
 
 }  // namespace
 
-std::string_view to_string(StatsGrouping g) {
-    return kGroupings.at(static_cast<std::size_t>(g));
+const std::vector<StatsColumn>& stats_columns() {
+    static const std::vector<StatsColumn> all = [] {
+        std::vector<StatsColumn> out;
+        for (const auto& c : columns()) out.push_back(c.column);
+        return out;
+    }();
+    return all;
 }
 
-std::optional<StatsGrouping> parse_stats_grouping(std::string_view s) {
-    for (std::size_t i = 0; i < kGroupings.size(); ++i) {
-        if (kGroupings[i] == s) return static_cast<StatsGrouping>(i);
+std::size_t stats_column(std::string_view name) {
+    const auto& cols = stats_columns();
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        if (cols[i].name == name) return i;
     }
-    return std::nullopt;
+    return cols.size();
 }
 
-Expected<StatsRequest, FieldErrors> parse_stats_request(
-    const std::map<std::string, std::string>& query, Timestamp now,
-    std::chrono::minutes local_offset) {
-    FieldErrors errors;
-    StatsRequest out;
-    for (const auto& [name, value] : query) {
-        if (std::find(kKnownParameters.begin(), kKnownParameters.end(), name) ==
-            kKnownParameters.end()) {
-            // The name is ours to echo only when it is short and plain; anything else is
-            // reported without it.
-            const bool plain =
-                name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || c == '_';
-                });
-            errors.push_back({plain ? "/query/" + name : "/query",
-                              "is not a parameter of /v1/stats (from, to, region, by)"});
-        }
-    }
-    std::optional<Timestamp> from;
-    std::optional<Timestamp> to;
-    if (auto it = query.find("to"); it != query.end()) {
-        to = parse_bound(it->second, /*end_of_day=*/true, local_offset);
-        if (!to) errors.push_back({"/query/to", "must be an RFC 3339 date-time or a date"});
-    }
-    if (auto it = query.find("from"); it != query.end()) {
-        from = parse_bound(it->second, /*end_of_day=*/false, local_offset);
-        if (!from) errors.push_back({"/query/from", "must be an RFC 3339 date-time or a date"});
-    }
-    if (auto it = query.find("region"); it != query.end()) {
-        auto code = RegionCode::parse(it->second);
-        if (!code) {
-            errors.push_back({"/query/region", "must be a GB/T 2260 region code: " + code.error()});
-        } else {
-            out.region = code->str();
-        }
-    }
-    if (auto it = query.find("by"); it != query.end()) {
-        if (auto by = parse_stats_grouping(it->second)) {
-            out.by = *by;
-        } else {
-            errors.push_back({"/query/by", one_of_groupings()});
-        }
-    }
-    const bool bounds_parsed = !(query.contains("to") && !to) && !(query.contains("from") && !from);
-    if (bounds_parsed) {
-        out.to = to.value_or(now);
-        out.from = from.value_or(out.to - kDefaultStatsPeriod);
-        if (out.from >= out.to) {
-            errors.push_back({"/query/from", "must be before to"});
-        } else if (out.to - out.from > kMaxStatsPeriod) {
-            errors.push_back({"/query/from", "the period may cover at most 731 days"});
-        }
-    }
-    if (!errors.empty()) return unexpected(std::move(errors));
-    return out;
-}
-
-int region_prefix_length(std::string_view code) {
-    if (code.size() != 6) return 6;
-    if (code.substr(2) == "0000") return 2;
-    if (code.substr(4) == "00") return 4;
-    return 6;
-}
-
-bool region_within(std::string_view inner, std::string_view outer) {
-    if (inner.size() != 6 || outer.size() != 6) return false;
-    const auto n = static_cast<std::size_t>(region_prefix_length(outer));
-    return inner.substr(0, n) == outer.substr(0, n);
-}
-
-void merge_into(GroupFigures& a, const GroupFigures& b) {
-    a.clues_received += b.clues_received;
-    a.clues_routed += b.clues_routed;
-    a.clues_sent_to_review += b.clues_sent_to_review;
-    a.clues_in_review += b.clues_in_review;
-    a.clues_dismissed += b.clues_dismissed;
-    a.clues_answered += b.clues_answered;
-    a.tickets_created += b.tickets_created;
-    a.tickets_accepted += b.tickets_accepted;
-    a.tickets_rejected += b.tickets_rejected;
-    a.tickets_closed += b.tickets_closed;
-    a.tickets_cancelled += b.tickets_cancelled;
-    a.tickets_open += b.tickets_open;
-    a.tickets_overdue += b.tickets_overdue;
-    a.tickets_escalated += b.tickets_escalated;
-    for (std::size_t i = 0; i < kOutcomeCount; ++i) a.outcomes[i] += b.outcomes[i];
-    for (std::size_t i = 0; i < kMeasureTypeCount; ++i) a.measures[i] += b.measures[i];
-    a.judicial_assistance_fen += b.judicial_assistance_fen;
-    a.to_accept.insert(a.to_accept.end(), b.to_accept.begin(), b.to_accept.end());
-    a.to_close.insert(a.to_close.end(), b.to_close.begin(), b.to_close.end());
-}
-
-std::vector<GroupFigures> roll_up(std::vector<GroupFigures> groups, StatsGrouping by) {
-    if (by != StatsGrouping::province && by != StatsGrouping::prefecture) return groups;
-    std::map<std::string, GroupFigures> merged;
-    for (auto& g : groups) {
-        std::string key = "unknown";
-        if (g.region) {
-            if (auto code = RegionCode::parse(*g.region)) {
-                if (by == StatsGrouping::province || code->is_municipality()) {
-                    key = code->province().str();
-                } else if (code->is_directly_under_province()) {
-                    // A county administered by its province stands at prefecture level.
-                    key = code->str();
-                } else if (auto prefecture = code->prefecture()) {
-                    key = prefecture->str();
-                } else {
-                    key = code->str();  // a province-level agency stays at its own level
-                }
-            }
-        }
-        auto [it, inserted] = merged.try_emplace(key);
-        if (inserted) {
-            it->second.group = key;
-            it->second.region = key == "unknown" ? std::nullopt : std::optional<std::string>(key);
-        }
-        merge_into(it->second, g);
-    }
-    std::vector<GroupFigures> out;
-    out.reserve(merged.size());
-    for (auto& [key, g] : merged) out.push_back(std::move(g));
-    return out;
+StatsTable make_stats_table(const StatsFacts& facts, const StatsRequest& request,
+                            const StatsProtection& protection, std::chrono::minutes local_offset) {
+    Counter counter(request, local_offset);
+    for (const auto& c : facts.clues) counter.add_clue(c);
+    for (const auto& t : facts.tickets) counter.add_ticket(t);
+    return counter.finish(protection);
 }
 
 std::optional<milliseconds> percentile(std::vector<milliseconds> values, int p) {
@@ -209,329 +496,6 @@ std::optional<milliseconds> percentile(std::vector<milliseconds> values, int p) 
         std::ceil(static_cast<double>(p) / 100.0 * static_cast<double>(n)));
     rank = std::clamp<std::size_t>(rank, 1, n);
     return values[rank - 1];
-}
-
-namespace {
-
-std::vector<StatsColumn> build_columns() {
-    std::vector<StatsColumn> c = {
-        {"clues_received", ColumnKind::workload},       {"clues_routed", ColumnKind::workload},
-        {"clues_sent_to_review", ColumnKind::workload}, {"clues_in_review", ColumnKind::workload},
-        {"clues_dismissed", ColumnKind::workload},      {"clues_answered", ColumnKind::workload},
-        {"answered_share", ColumnKind::share},          {"tickets_created", ColumnKind::workload},
-        {"tickets_accepted", ColumnKind::workload},     {"tickets_rejected", ColumnKind::workload},
-        {"tickets_closed", ColumnKind::workload},       {"tickets_cancelled", ColumnKind::workload},
-        {"tickets_open", ColumnKind::workload},         {"tickets_overdue", ColumnKind::workload},
-        {"tickets_escalated", ColumnKind::workload},
-    };
-    // One column per outcome and per measure type, named by the API's own vocabulary, in
-    // declaration order (the last enumerator closes each range).
-    for (int i = 0; i <= static_cast<int>(Outcome::referred_onward); ++i) {
-        c.push_back(
-            {"outcome_" + std::string(to_string(static_cast<Outcome>(i))), ColumnKind::sensitive});
-    }
-    for (int i = 0; i <= static_cast<int>(MeasureType::protection_order); ++i) {
-        c.push_back({"measure_" + std::string(to_string(static_cast<MeasureType>(i))),
-                     ColumnKind::sensitive});
-    }
-    c.push_back({"judicial_assistance_cny", ColumnKind::amount_fen});
-    c.push_back({"hours_to_accept_median", ColumnKind::hours});
-    c.push_back({"hours_to_accept_p90", ColumnKind::hours});
-    c.push_back({"hours_to_close_median", ColumnKind::hours});
-    c.push_back({"hours_to_close_p90", ColumnKind::hours});
-    return c;
-}
-
-// Column positions the shaping code refers to.
-struct Index {
-    std::size_t received, answered, share, closed, first_outcome, first_measure, amount;
-};
-
-Index index_of() {
-    const auto& cols = stats_columns();
-    auto at = [&](std::string_view name) {
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            if (cols[i].name == name) return i;
-        }
-        return cols.size();
-    };
-    return {at("clues_received"),         at("clues_answered"),
-            at("answered_share"),         at("tickets_closed"),
-            at("outcome_assisted"),       at("measure_judicial_assistance_fund"),
-            at("judicial_assistance_cny")};
-}
-
-// The raw numbers of a row, before suppression, in column order (none for derived cells).
-std::vector<StatsCell> raw_cells(const GroupFigures& g) {
-    auto n = [](std::int64_t v) { return StatsCell::number(static_cast<double>(v)); };
-    std::vector<StatsCell> c = {
-        n(g.clues_received),  n(g.clues_routed),      n(g.clues_sent_to_review),
-        n(g.clues_in_review), n(g.clues_dismissed),   n(g.clues_answered),
-        StatsCell::none(),  // share, computed after suppression
-        n(g.tickets_created), n(g.tickets_accepted),  n(g.tickets_rejected),
-        n(g.tickets_closed),  n(g.tickets_cancelled), n(g.tickets_open),
-        n(g.tickets_overdue), n(g.tickets_escalated)};
-    for (auto v : g.outcomes) c.push_back(n(v));
-    for (auto v : g.measures) c.push_back(n(v));
-    c.push_back(n(g.judicial_assistance_fen));
-    // Durations need five or more values: a median of two is one woman's case, and says
-    // nothing about how an agency works.
-    auto hours = [](const std::vector<milliseconds>& values, int p) {
-        if (static_cast<std::int64_t>(values.size()) < kSmallestShownCount)
-            return StatsCell::none();
-        const auto v = percentile(values, p);
-        const double h = static_cast<double>(v->count()) / 3'600'000.0;
-        return StatsCell::number(std::round(h * 10.0) / 10.0);
-    };
-    c.push_back(hours(g.to_accept, 50));
-    c.push_back(hours(g.to_accept, 90));
-    c.push_back(hours(g.to_close, 50));
-    c.push_back(hours(g.to_close, 90));
-    return c;
-}
-
-bool small_number(const StatsCell& c) {
-    return c.kind == StatsCell::Kind::number && is_small(static_cast<std::int64_t>(c.value));
-}
-
-// Hides the smallest shown non-zero cell among `cells` (indices into `row`), so that one
-// hidden cell cannot be recovered by subtraction from a total. Returns false when there was
-// none to hide.
-bool hide_smallest_other(std::vector<StatsCell*>& cells) {
-    StatsCell* smallest = nullptr;
-    for (auto* c : cells) {
-        if (c->kind == StatsCell::Kind::number && c->value > 0 &&
-            (smallest == nullptr || c->value < smallest->value)) {
-            smallest = c;
-        }
-    }
-    if (smallest == nullptr) return false;
-    *smallest = StatsCell::suppressed();
-    return true;
-}
-
-bool hidden_by_rule(ColumnKind kind, StatsGrouping by) {
-    return kind == ColumnKind::sensitive || kind == ColumnKind::amount_fen ||
-           (kind == ColumnKind::workload && by == StatsGrouping::key_group);
-}
-
-// Primary suppression: a count of 1 to 4 in a column that describes women.
-void suppress_small(std::vector<StatsCell>& cells, StatsGrouping by) {
-    const auto& cols = stats_columns();
-    const bool describes_women = by == StatsGrouping::key_group;
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        const auto kind = cols[i].kind;
-        if ((kind == ColumnKind::sensitive || (kind == ColumnKind::workload && describes_women)) &&
-            small_number(cells[i])) {
-            cells[i] = StatsCell::suppressed();
-        }
-    }
-}
-
-// Complementary suppression within a row.
-void protect_row(std::vector<StatsCell>& cells, const Index& ix) {
-    // Outcomes add up to tickets_closed: with exactly one outcome hidden, the others and the
-    // total would give it away, so a second one goes too — or, when no other is non-zero,
-    // the total itself.
-    std::vector<StatsCell*> outcomes;
-    int hidden = 0;
-    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-        auto& c = cells[ix.first_outcome + i];
-        outcomes.push_back(&c);
-        if (c.kind == StatsCell::Kind::suppressed) ++hidden;
-    }
-    if (hidden == 1 && !hide_smallest_other(outcomes)) {
-        cells[ix.closed] = StatsCell::suppressed();
-    }
-    // The amount of one or a few awards is as telling as the awards themselves.
-    if (cells[ix.first_measure].kind != StatsCell::Kind::number) {
-        cells[ix.amount] = StatsCell::suppressed();
-    }
-}
-
-// Complementary suppression within a column: the total row shows each column's sum, so with
-// exactly one group's cell hidden the total minus the others would give it away.
-void protect_columns(std::vector<StatsRow>& rows, StatsGrouping by) {
-    if (rows.size() < 2) return;
-    const auto& cols = stats_columns();
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        if (!hidden_by_rule(cols[i].kind, by)) continue;
-        std::vector<StatsCell*> column;
-        int hidden = 0;
-        for (auto& row : rows) {
-            column.push_back(&row.cells[i]);
-            if (row.cells[i].kind == StatsCell::Kind::suppressed) ++hidden;
-        }
-        if (hidden == 1) hide_smallest_other(column);
-    }
-}
-
-std::size_t hidden_cells(const std::vector<StatsRow>& rows) {
-    std::size_t n = 0;
-    for (const auto& row : rows) {
-        n += static_cast<std::size_t>(std::count_if(
-            row.cells.begin(), row.cells.end(),
-            [](const StatsCell& c) { return c.kind == StatsCell::Kind::suppressed; }));
-    }
-    return n;
-}
-
-void fill_share(std::vector<StatsCell>& cells, const Index& ix) {
-    const auto& received = cells[ix.received];
-    const auto& answered = cells[ix.answered];
-    if (received.kind == StatsCell::Kind::number && answered.kind == StatsCell::Kind::number &&
-        received.value > 0) {
-        cells[ix.share] =
-            StatsCell::number(std::round(answered.value / received.value * 1000.0) / 1000.0);
-    } else {
-        cells[ix.share] = StatsCell::none();
-    }
-}
-
-nlohmann::json cell_json(const StatsColumn& col, const StatsCell& c) {
-    switch (c.kind) {
-        case StatsCell::Kind::suppressed:
-            return std::string(kSuppressed);
-        case StatsCell::Kind::none:
-            return nullptr;
-        case StatsCell::Kind::number:
-            break;
-    }
-    switch (col.kind) {
-        case ColumnKind::amount_fen:
-            return plain_cny(static_cast<Fen>(c.value));
-        case ColumnKind::hours:
-        case ColumnKind::share:
-            return c.value;
-        case ColumnKind::workload:
-        case ColumnKind::sensitive:
-            break;
-    }
-    return static_cast<std::int64_t>(c.value);
-}
-
-std::string cell_text(const StatsColumn& col, const StatsCell& c) {
-    switch (c.kind) {
-        case StatsCell::Kind::suppressed:
-            return std::string(kSuppressed);
-        case StatsCell::Kind::none:
-            return {};
-        case StatsCell::Kind::number:
-            break;
-    }
-    switch (col.kind) {
-        case ColumnKind::amount_fen:
-            return plain_cny(static_cast<Fen>(c.value));
-        case ColumnKind::hours:
-            return hours_text(c.value);
-        case ColumnKind::share: {
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%.3f", c.value);
-            return buf;
-        }
-        case ColumnKind::workload:
-        case ColumnKind::sensitive:
-            break;
-    }
-    return std::to_string(static_cast<std::int64_t>(c.value));
-}
-
-// RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled.
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    out += '"';
-    return out;
-}
-
-nlohmann::json row_json(const StatsRow& row) {
-    const auto& cols = stats_columns();
-    nlohmann::json j = {{"group", row.group}};
-    for (std::size_t i = 0; i < cols.size(); ++i)
-        j[cols[i].name] = cell_json(cols[i], row.cells[i]);
-    return j;
-}
-
-}  // namespace
-
-const std::vector<StatsColumn>& stats_columns() {
-    static const std::vector<StatsColumn> columns = build_columns();
-    return columns;
-}
-
-StatsTable make_stats_table(std::vector<GroupFigures> groups, const GroupFigures& total,
-                            StatsGrouping by) {
-    const Index ix = index_of();
-    StatsTable table;
-    table.by = by;
-    if (by != StatsGrouping::total) {
-        groups = roll_up(std::move(groups), by);
-        std::sort(groups.begin(), groups.end(),
-                  [](const GroupFigures& a, const GroupFigures& b) { return a.group < b.group; });
-        for (const auto& g : groups) {
-            StatsRow row{g.group, raw_cells(g)};
-            suppress_small(row.cells, by);
-            table.rows.push_back(std::move(row));
-        }
-    }
-    table.total = StatsRow{"total", raw_cells(total)};
-    suppress_small(table.total.cells, StatsGrouping::total);
-    protect_row(table.total.cells, ix);
-
-    // Hiding a cell to protect a row can expose a column and the other way round: repeat
-    // until nothing changes (each round hides at least one more cell, so this ends).
-    for (std::size_t before = hidden_cells(table.rows) + 1; before != hidden_cells(table.rows);) {
-        before = hidden_cells(table.rows);
-        for (auto& row : table.rows) protect_row(row.cells, ix);
-        protect_columns(table.rows, by);
-    }
-    for (auto& row : table.rows) fill_share(row.cells, ix);
-    fill_share(table.total.cells, ix);
-    return table;
-}
-
-nlohmann::json to_json(const StatsTable& table, const StatsRequest& request) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& row : table.rows) rows.push_back(row_json(row));
-    nlohmann::json columns = nlohmann::json::array();
-    for (const auto& c : stats_columns()) columns.push_back(c.name);
-    return {
-        {"period", {{"from", format_rfc3339(request.from)}, {"to", format_rfc3339(request.to)}}},
-        {"region", request.region ? nlohmann::json(*request.region) : nlohmann::json(nullptr)},
-        {"by", to_string(table.by)},
-        {"columns", std::move(columns)},
-        {"rows", std::move(rows)},
-        {"total", row_json(table.total)},
-        {"suppressed_marker", std::string(kSuppressed)}};
-}
-
-std::string to_csv(const StatsTable& table) {
-    const auto& cols = stats_columns();
-    std::string out = csv_field(std::string(to_string(table.by)));
-    for (const auto& c : cols) out += "," + csv_field(c.name);
-    out += "\r\n";
-    auto line = [&](const StatsRow& row) {
-        out += csv_field(row.group);
-        for (std::size_t i = 0; i < cols.size(); ++i)
-            out += "," + csv_field(cell_text(cols[i], row.cells[i]));
-        out += "\r\n";
-    };
-    for (const auto& row : table.rows) line(row);
-    line(table.total);
-    return out;
-}
-
-std::string plain_cny(Fen amount) {
-    const bool negative = amount < 0;
-    const Fen abs = negative ? -amount : amount;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%s%lld.%02lld", negative ? "-" : "",
-                  static_cast<long long>(abs / 100), static_cast<long long>(abs % 100));
-    return buf;
 }
 
 }  // namespace clue_router::domain

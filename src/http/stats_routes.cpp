@@ -1,7 +1,7 @@
 // Progress figures: GET /v1/stats, as JSON or, for Accept: text/csv, as one CSV table.
 #include <boost/beast/core/string.hpp>
 
-#include "clue_router/domain/stats.hpp"
+#include "clue_router/domain/stats_output.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
 
@@ -73,8 +73,9 @@ void add_stats_routes(Router& router, ApiServices& services) {
             auto result = services.stats.figures(ex->actor(), ex->target().query);
             if (!result) return reply_error(*ex, result.error());
             if (!wants_csv(ex->request()[beast_http::field::accept])) {
-                return ex->reply_json(beast_http::status::ok,
-                                      domain::to_json(result->table, result->request));
+                return ex->reply_json(
+                    beast_http::status::ok,
+                    domain::to_json(result->table, result->request, result->local_offset));
             }
             Response res{beast_http::status::ok, ex->request().version()};
             res.set(beast_http::field::content_type, "text/csv; charset=utf-8; header=present");

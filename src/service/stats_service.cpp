@@ -1,10 +1,18 @@
 #include "clue_router/service/stats_service.hpp"
 
+#include <algorithm>
+
+#include "clue_router/service/crypto.hpp"
+
 namespace clue_router::service {
 namespace {
 
 std::string prefix_of(const std::string& region) {
     return region.substr(0, static_cast<std::size_t>(domain::region_prefix_length(region)));
+}
+
+bool wants(const domain::StatsRequest& r, domain::StatsDimension d) {
+    return std::find(r.by.begin(), r.by.end(), d) != r.by.end();
 }
 
 }  // namespace
@@ -46,6 +54,24 @@ Result<domain::StatsScope> stats_scope(const Actor& actor,
     return scope;
 }
 
+void assign_record_keys(domain::StatsFacts& facts, const std::string& secret) {
+    auto key_of = [&secret](const std::string& name) {
+        const std::string mac = hmac_sha256(secret, name);
+        domain::CellKey k = 0;
+        for (int i = 0; i < 8; ++i) {
+            k = (k << 8) | static_cast<unsigned char>(mac[static_cast<std::size_t>(i)]);
+        }
+        return k;
+    };
+    for (auto& c : facts.clues) c.key = key_of("clue/" + c.id);
+    for (auto& t : facts.tickets) {
+        t.key = key_of("ticket/" + t.id);
+        for (std::size_t i = 0; i < t.measures.size(); ++i) {
+            t.measures[i].key = key_of("measure/" + t.id + "/" + std::to_string(i));
+        }
+    }
+}
+
 Result<StatsReport> StatsService::figures(const Actor& actor,
                                           const std::map<std::string, std::string>& query) {
     auto request = domain::parse_stats_request(query, clock_.now(), local_offset_);
@@ -64,18 +90,18 @@ Result<StatsReport> StatsService::figures(const Actor& actor,
         auto scope = stats_scope(actor, request->region, own_region);
         if (!scope) return domain::unexpected(std::move(scope.error()));
 
-        domain::StatsQuery q{request->from, request->to, domain::StatsGrouping::total, *scope,
-                             local_offset_};
-        const auto totals = reader->stats_figures(q);
-        domain::GroupFigures total;
-        for (const auto& g : totals) domain::merge_into(total, g);
-        std::vector<domain::GroupFigures> groups;
-        if (request->by != domain::StatsGrouping::total) {
-            q.by = request->by;
-            groups = reader->stats_figures(q);
-        }
-        return StatsReport{*request,
-                           domain::make_stats_table(std::move(groups), total, request->by)};
+        using domain::StatsDimension;
+        domain::StatsQuery q;
+        q.from = domain::start_of_local_day(request->days.first, local_offset_);
+        q.to = domain::start_of_local_day(request->days.end, local_offset_);
+        q.scope = *scope;
+        q.key_groups = wants(*request, StatsDimension::key_group);
+        q.purposes = wants(*request, StatsDimension::purpose);
+        q.rural = wants(*request, StatsDimension::rural);
+        auto facts = reader->stats_facts(q);
+        assign_record_keys(facts, reader->figures_secret());
+        auto table = domain::make_stats_table(facts, *request, protection_, local_offset_);
+        return StatsReport{std::move(*request), std::move(table), local_offset_};
     } catch (const storage::StorageError&) {
         return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
     }

@@ -1,245 +1,179 @@
 #include "clue_router/storage/sqlite_figures.hpp"
 
-#include <map>
-#include <string>
-#include <string_view>
+#include <nlohmann/json.hpp>
 
+#include "clue_router/storage/records.hpp"
 #include "clue_router/storage/time_columns.hpp"
 
 namespace clue_router::storage::sqlite_figures {
 namespace {
 
-using domain::GroupFigures;
-using domain::StatsGrouping;
+// Parameters, the same in both statements (each names all of them, so one binding fits):
+// ?1 from, ?2 to (RFC 3339 text, which sorts in time order), ?3 the woman's region prefix or
+// NULL, ?4 the staff agency or NULL, ?5 the clue's sender or NULL, ?6 read the rural flag,
+// ?7 read the key groups, ?8 read the clue's ticket purposes. The flags are CASE conditions,
+// so what is not asked for is not computed.
 
-// The SQL text is assembled only from the constant fragments below, chosen by the grouping
-// (an enum); every value — period, region, agency — is a bound parameter. Each grouping thus
-// has its own fixed statement, prepared once and cached by the connection.
-//
-// {G} is the group of a row; {KG} the join that gives a clue its key groups (latest
-// screening); {A} the attributed agency column. Parameters: ?1 from, ?2 to (RFC 3339 text,
-// which sorts in time order), ?3 region prefix or NULL, ?4 agency or NULL, ?5 the clue's
-// sender or NULL, ?6 the local offset as a date modifier ('+480 minutes').
+// The key groups of the clue's latest screening, as a JSON array.
+#define KEY_GROUPS_OF_C                                                             \
+    "CASE WHEN ?7 THEN (SELECT json_group_array(json_extract(kg.value, '$.group'))" \
+    " FROM screenings s, json_each(s.result_json, '$.key_groups') kg"               \
+    " WHERE s.id = (SELECT max(s2.id) FROM screenings s2 WHERE s2.clue_id = c.id)) END"
 
-constexpr std::string_view kKeyGroupJoin =
-    " LEFT JOIN screenings s ON s.id = (SELECT max(s2.id) FROM screenings s2 "
-    "WHERE s2.clue_id = c.id)"
-    " LEFT JOIN json_each(s.result_json, '$.key_groups') kg";
+#define RURAL_OF_C "CASE WHEN ?6 THEN json_extract(c.body_json, '$.subject.rural') END"
 
-std::string group_expression(StatsGrouping by, std::string_view agency_column,
-                             std::string_view time_column) {
-    switch (by) {
-        case StatsGrouping::total:
-            return "'total'";
-        case StatsGrouping::agency:
-        case StatsGrouping::province:
-        case StatsGrouping::prefecture:
-            return std::string(agency_column);
-        case StatsGrouping::key_group:
-            return "coalesce(json_extract(kg.value, '$.group'), 'none')";
-        case StatsGrouping::week:
-            // Local time (?6 is the offset modifier, e.g. '+480 minutes'); 'weekday 0' moves to
-            // the coming Sunday (or stays), and six days back is that week's Monday.
-            return "date(" + std::string(time_column) + ", ?6, 'weekday 0', '-6 days')";
-        case StatsGrouping::month:
-            return "strftime('%Y-%m', " + std::string(time_column) + ", ?6)";
-    }
-    return "'total'";
-}
+#define REGION_SCOPE " AND (?3 IS NULL OR substr(c.region, 1, length(?3)) = ?3)"
 
-std::string fill(std::string_view sql, StatsGrouping by, std::string_view agency_column,
-                 std::string_view time_column) {
-    std::string out(sql);
-    const auto replace = [&out](std::string_view from, std::string_view to) {
-        for (auto at = out.find(from); at != std::string::npos;
-             at = out.find(from, at + to.size())) {
-            out.replace(at, from.size(), to);
-        }
-    };
-    replace("{KG}", by == StatsGrouping::key_group ? kKeyGroupJoin : std::string_view{});
-    replace("{G}", group_expression(by, agency_column, time_column));
-    return out;
-}
+// Clues by when the report was received (clues_by_received).
+constexpr const char* kClueSql =
+    "SELECT c.id, c.received_at, c.region, c.sender_agency, c.channel, c.priority, c.status,"
+    " c.review_reason IS NOT NULL, " RURAL_OF_C ", " KEY_GROUPS_OF_C
+    ", CASE WHEN ?8 THEN (SELECT json_group_array(DISTINCT t.purpose) FROM tickets t"
+    " WHERE t.clue_id = c.id) END"
+    " FROM clues c"
+    " WHERE c.received_at >= ?1 AND c.received_at < ?2" REGION_SCOPE
+    " AND (?4 IS NULL OR c.sender_agency = ?4)"
+    " AND (?5 IS NULL OR c.sender_agency = ?5)";
 
-constexpr std::string_view kScope =
-    " AND (?3 IS NULL OR substr(a.region, 1, length(?3)) = ?3)"
-    " AND (?4 IS NULL OR {A} = ?4)"
-    " AND (?5 IS NULL OR c.sender_agency = ?5)"
-    // Every statement names ?6, so one binding fits all; only week and month groups use it.
-    " AND ?6 IS NOT NULL";
-
-std::string with_scope(std::string_view sql, std::string_view agency_column) {
-    std::string scope(kScope);
-    scope.replace(scope.find("{A}"), 3, agency_column);
-    std::string out(sql);
-    out.replace(out.find("{SCOPE}"), 7, scope);
-    return out;
-}
-
-constexpr std::string_view kClueSql =
-    "SELECT {G} AS grp, max(a.region), count(*),"
-    " sum(EXISTS (SELECT 1 FROM tickets t WHERE t.clue_id = c.id)),"
-    " sum(c.review_reason IS NOT NULL), sum(c.status = 'needs_review'),"
-    " sum(c.status = 'dismissed'), sum(c.status = 'answered')"
-    " FROM clues c LEFT JOIN agencies a ON a.id = c.sender_agency{KG}"
-    " WHERE c.created_at >= ?1 AND c.created_at < ?2{SCOPE}"
-    " GROUP BY grp";
-
-constexpr std::string_view kTicketFrom =
+// Tickets by when they were handed over (tickets_by_created), with their clue's place.
+constexpr const char* kTicketSql =
+    "SELECT t.id, t.created_at, t.recipient_agency, t.purpose, t.priority, t.status, t.outcome,"
+    " t.overdue IS NOT NULL, t.escalated_to IS NOT NULL,"
+    " (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id"
+    " AND e.type = 'ticket.accepted'),"
+    " cl.closed_at, cl.measures_json,"
+    " c.received_at, c.region, c.sender_agency, c.channel, " RURAL_OF_C ", " KEY_GROUPS_OF_C
     " FROM tickets t JOIN clues c ON c.id = t.clue_id"
-    " LEFT JOIN agencies a ON a.id = t.recipient_agency{KG}";
+    " LEFT JOIN ticket_closures cl ON cl.ticket_id = t.id"
+    " WHERE t.created_at >= ?1 AND t.created_at < ?2" REGION_SCOPE
+    " AND (?4 IS NULL OR t.recipient_agency = ?4)"
+    " AND (?5 IS NULL OR c.sender_agency = ?5)"
+    " AND ?8 IS NOT NULL";
 
-constexpr std::string_view kOpen = "('pending', 'accepted', 'in_progress', 'on_hold')";
+#undef KEY_GROUPS_OF_C
+#undef RURAL_OF_C
+#undef REGION_SCOPE
 
-std::string ticket_sql() {
-    std::string sql =
-        "SELECT {G} AS grp, max(a.region), count(*),"
-        " sum(t.status IN ('accepted', 'in_progress', 'on_hold', 'closed')),"
-        " sum(t.status = 'rejected'), sum(t.status = 'closed'), sum(t.status = 'cancelled'),"
-        " sum(t.status IN " +
-        std::string(kOpen) +
-        "),"
-        " sum(t.overdue IS NOT NULL AND t.status IN " +
-        std::string(kOpen) +
-        "),"
-        " sum(t.escalated_to IS NOT NULL),"
-        " sum(t.status = 'closed' AND t.outcome = 'assisted'),"
-        " sum(t.status = 'closed' AND t.outcome = 'not_eligible'),"
-        " sum(t.status = 'closed' AND t.outcome = 'unreachable'),"
-        " sum(t.status = 'closed' AND t.outcome = 'withdrawn'),"
-        " sum(t.status = 'closed' AND t.outcome = 'duplicate'),"
-        " sum(t.status = 'closed' AND t.outcome = 'referred_onward')" +
-        std::string(kTicketFrom) +
-        " WHERE t.created_at >= ?1 AND t.created_at < ?2{SCOPE}"
-        " GROUP BY grp";
-    return sql;
-}
-
-// Measures are stored as the closure's JSON (domain::to_json); amounts are yuan with at most
-// two decimals, so round(x * 100) is the exact fen value.
-std::string measure_sql() {
-    return "SELECT {G} AS grp, max(a.region), json_extract(m.value, '$.type') AS measure_type, "
-           "count(*),"
-           " sum(CASE WHEN json_extract(m.value, '$.type') = 'judicial_assistance_fund'"
-           " THEN CAST(round(json_extract(m.value, '$.amount_cny') * 100) AS INTEGER)"
-           " ELSE 0 END)" +
-           std::string(kTicketFrom) +
-           " JOIN ticket_closures cl ON cl.ticket_id = t.id"
-           " JOIN json_each(cl.measures_json) m"
-           " WHERE t.created_at >= ?1 AND t.created_at < ?2{SCOPE}"
-           " AND json_extract(m.value, '$.status') != 'declined'"
-           " GROUP BY grp, measure_type";
-}
-
-std::string duration_sql() {
-    return "SELECT {G} AS grp, max(a.region), t.created_at,"
-           " (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id"
-           " AND e.type = 'ticket.accepted'),"
-           " cl.closed_at" +
-           std::string(kTicketFrom) +
-           " LEFT JOIN ticket_closures cl ON cl.ticket_id = t.id"
-           " WHERE t.created_at >= ?1 AND t.created_at < ?2{SCOPE}"
-           " AND t.status IN ('accepted', 'in_progress', 'on_hold', 'closed')"
-           // One row per ticket and group, so the duration query needs no aggregate; the
-           // GROUP BY keeps a ticket in two key groups once per group.
-           " GROUP BY grp, t.id";
-}
-
-constexpr std::string_view kMeasureTypes[] = {"judicial_assistance_fund",
-                                              "legal_aid",
-                                              "psychological_counselling",
-                                              "medical",
-                                              "social_assistance",
-                                              "employment",
-                                              "shelter",
-                                              "protection_order"};
-
-void bind_common(sqlite::Statement& s, const domain::StatsQuery& q) {
-    const auto offset = q.local_offset.count();
+void bind(sqlite::Statement& s, const domain::StatsQuery& q) {
     s.bind_all(time_text(q.from), time_text(q.to), q.scope.region_prefix, q.scope.agency,
-               q.scope.clue_sender, (offset < 0 ? "" : "+") + std::to_string(offset) + " minutes");
+               q.scope.clue_sender, q.rural, q.key_groups, q.purposes);
 }
 
-GroupFigures& group_of(std::map<std::string, GroupFigures>& groups, const sqlite::Statement& s) {
-    const std::string key = s.is_null(0) ? "unknown" : s.text(0);
-    auto [it, inserted] = groups.try_emplace(key);
-    if (inserted) it->second.group = key;
-    if (!it->second.region && !s.is_null(1)) it->second.region = s.text(1);
-    return it->second;
+std::vector<std::string> json_strings(const sqlite::Statement& s, int column) {
+    std::vector<std::string> out;
+    if (s.is_null(column)) return out;
+    const auto doc = nlohmann::json::parse(s.text(column), nullptr, false);
+    if (!doc.is_array()) throw StorageError("stored figures column does not parse");
+    for (const auto& v : doc) {
+        if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+domain::Priority priority_column(const sqlite::Statement& s, int column, const char* name) {
+    const auto p = domain::parse_priority(s.text(column));
+    if (!p) throw StorageError(std::string("stored ") + name + " has an unknown value");
+    return *p;
+}
+
+domain::ClueState clue_state(const std::string& status) {
+    switch (parse_clue_status(status).value_or(ClueStatus::routed)) {
+        case ClueStatus::routed:
+            return domain::ClueState::routed;
+        case ClueStatus::needs_review:
+            return domain::ClueState::in_review;
+        case ClueStatus::dismissed:
+            return domain::ClueState::dismissed;
+        case ClueStatus::answered:
+            return domain::ClueState::answered;
+    }
+    return domain::ClueState::routed;
+}
+
+domain::ClueFact clue_fact(const sqlite::Statement& s) {
+    domain::ClueFact f;
+    f.id = s.text(0);
+    f.received_at = time_column(s, 1, "clues.received_at");
+    f.region = s.text(2);
+    f.sender_agency = s.text(3);
+    f.channel = s.text(4);
+    f.priority = priority_column(s, 5, "clues.priority");
+    const auto status = s.text(6);
+    if (!parse_clue_status(status)) throw StorageError("stored clues.status has an unknown value");
+    f.state = clue_state(status);
+    f.sent_to_review = s.int64(7) != 0;
+    f.rural = s.optional_int64(8).value_or(0) != 0;
+    f.key_groups = json_strings(s, 9);
+    f.purposes = json_strings(s, 10);
+    return f;
+}
+
+// The measures recorded at closing that were not declined.
+std::vector<domain::MeasureFact> measures_of(const sqlite::Statement& s, int column) {
+    std::vector<domain::MeasureFact> out;
+    if (s.is_null(column)) return out;
+    std::vector<domain::AidMeasure> measures;
+    try {
+        measures =
+            domain::measures_from_json(nlohmann::json::parse(s.text(column), nullptr, false));
+    } catch (const std::invalid_argument&) {
+        throw StorageError("stored ticket_closures.measures_json does not parse");
+    }
+    for (const auto& m : measures) {
+        if (m.status == domain::MeasureStatus::declined) continue;
+        out.push_back({m.type,
+                       m.type == domain::MeasureType::judicial_assistance_fund ? m.amount_fen : 0,
+                       0});
+    }
+    return out;
+}
+
+domain::TicketFact ticket_fact(const sqlite::Statement& s) {
+    domain::TicketFact f;
+    f.id = s.text(0);
+    f.handed_over_at = time_column(s, 1, "tickets.created_at");
+    f.recipient_agency = s.text(2);
+    f.purpose = s.text(3);
+    f.priority = priority_column(s, 4, "tickets.priority");
+    const auto status = domain::parse_ticket_status(s.text(5));
+    if (!status) throw StorageError("stored tickets.status has an unknown value");
+    f.status = *status;
+    if (const auto outcome = s.optional_text(6)) f.outcome = domain::parse_outcome(*outcome);
+    f.overdue = s.int64(7) != 0;
+    f.escalated = s.int64(8) != 0;
+    f.first_accepted_at = optional_time_column(s, 9, "ticket_events.at");
+    f.closed_at = optional_time_column(s, 10, "ticket_closures.closed_at");
+    f.measures = measures_of(s, 11);
+    f.received_at = time_column(s, 12, "clues.received_at");
+    f.region = s.text(13);
+    f.sender_agency = s.text(14);
+    f.channel = s.text(15);
+    f.rural = s.optional_int64(16).value_or(0) != 0;
+    f.key_groups = json_strings(s, 17);
+    return f;
 }
 
 }  // namespace
 
-std::vector<GroupFigures> figures(sqlite::Connection& c, const domain::StatsQuery& query) {
-    std::map<std::string, GroupFigures> groups;
-    const auto by = query.by;
-
+domain::StatsFacts facts(sqlite::Connection& c, const domain::StatsQuery& query) {
+    domain::StatsFacts out;
     {
-        auto q = c.query(
-            with_scope(fill(kClueSql, by, "c.sender_agency", "c.created_at"), "c.sender_agency"));
-        bind_common(*q, query);
-        while (q->step()) {
-            auto& g = group_of(groups, *q);
-            g.clues_received = q->int64(2);
-            g.clues_routed = q->int64(3);
-            g.clues_sent_to_review = q->int64(4);
-            g.clues_in_review = q->int64(5);
-            g.clues_dismissed = q->int64(6);
-            g.clues_answered = q->int64(7);
-        }
+        auto q = c.query(kClueSql);
+        bind(*q, query);
+        while (q->step()) out.clues.push_back(clue_fact(*q));
     }
     {
-        auto q = c.query(with_scope(fill(ticket_sql(), by, "t.recipient_agency", "t.created_at"),
-                                    "t.recipient_agency"));
-        bind_common(*q, query);
-        while (q->step()) {
-            auto& g = group_of(groups, *q);
-            g.tickets_created = q->int64(2);
-            g.tickets_accepted = q->int64(3);
-            g.tickets_rejected = q->int64(4);
-            g.tickets_closed = q->int64(5);
-            g.tickets_cancelled = q->int64(6);
-            g.tickets_open = q->int64(7);
-            g.tickets_overdue = q->int64(8);
-            g.tickets_escalated = q->int64(9);
-            for (std::size_t i = 0; i < domain::kOutcomeCount; ++i) {
-                g.outcomes[i] = q->int64(10 + static_cast<int>(i));
-            }
-        }
+        auto q = c.query(kTicketSql);
+        bind(*q, query);
+        while (q->step()) out.tickets.push_back(ticket_fact(*q));
     }
-    {
-        auto q = c.query(with_scope(fill(measure_sql(), by, "t.recipient_agency", "t.created_at"),
-                                    "t.recipient_agency"));
-        bind_common(*q, query);
-        while (q->step()) {
-            auto& g = group_of(groups, *q);
-            const auto type = q->optional_text(2);
-            for (std::size_t i = 0; i < domain::kMeasureTypeCount; ++i) {
-                if (type && *type == kMeasureTypes[i]) g.measures[i] += q->int64(3);
-            }
-            g.judicial_assistance_fen += q->int64(4);
-        }
-    }
-    {
-        auto q = c.query(with_scope(fill(duration_sql(), by, "t.recipient_agency", "t.created_at"),
-                                    "t.recipient_agency"));
-        bind_common(*q, query);
-        while (q->step()) {
-            auto& g = group_of(groups, *q);
-            const auto handed_over = time_column(*q, 2, "tickets.created_at");
-            if (const auto accepted = optional_time_column(*q, 3, "ticket_events.at")) {
-                g.to_accept.push_back(*accepted - handed_over);
-            }
-            if (const auto closed = optional_time_column(*q, 4, "ticket_closures.closed_at")) {
-                g.to_close.push_back(*closed - handed_over);
-            }
-        }
-    }
-
-    std::vector<GroupFigures> out;
-    out.reserve(groups.size());
-    for (auto& [key, g] : groups) out.push_back(std::move(g));
     return out;
+}
+
+std::string secret(sqlite::Connection& c) {
+    auto q = c.query("SELECT secret FROM figures_secret WHERE id = 1");
+    if (!q->step()) throw StorageError("the figures secret is missing (migration 9)");
+    return q->text(0);
 }
 
 }  // namespace clue_router::storage::sqlite_figures

@@ -896,9 +896,10 @@ class SqliteReader final : public Reader {
     std::optional<TicketClosure> closure_of(const std::string& ticket_id) override {
         return sqlite_outcomes::closure_of(*c_, ticket_id);
     }
-    std::vector<domain::GroupFigures> stats_figures(const domain::StatsQuery& query) override {
-        return sqlite_figures::figures(*c_, query);
+    domain::StatsFacts stats_facts(const domain::StatsQuery& query) override {
+        return sqlite_figures::facts(*c_, query);
     }
+    std::string figures_secret() override { return sqlite_figures::secret(*c_); }
 
     std::vector<WebhookEndpoint> webhook_endpoints(
         const std::optional<std::string>& agency_id) override {

@@ -2,6 +2,11 @@
 // of clues submitted and tickets moved through the real use cases.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "clue_router/domain/stats_output.hpp"
 #include "clue_router/service/stats_service.hpp"
 #include "service/service_fixture.hpp"
 
@@ -67,7 +72,7 @@ TEST_CASE("stats service: figures follow submissions and transitions, per role",
     storage::write_and_wait(*f.store, [&](storage::WriteTransaction& tx) {
         for (const auto& a : f.config.get()->directory.all()) tx.upsert_agency(a);
     });
-    StatsService stats(*f.store, f.clock, std::chrono::minutes(480));
+    StatsService stats(*f.store, f.clock, std::chrono::minutes(480), {0, 0});
 
     for (int i = 0; i < 6; ++i) {
         auto submitted = f.submit(f.hotline, clue_body("STATS-" + std::to_string(i)));
@@ -85,42 +90,86 @@ TEST_CASE("stats service: figures follow submissions and transitions, per role",
     const Actor supervisor{"k", "proc-511700", Role::supervisor};
     auto report = stats.figures(supervisor, {{"by", "agency"}});
     REQUIRE(report);
-    const auto j = domain::to_json(report->table, report->request);
+    const auto j = domain::to_json(report->table, report->request, report->local_offset);
     INFO(j.dump(2));
-    CHECK(j["total"]["tickets_created"].get<int>() >= 6);
+    // Each clue went to the county procuratorate and the county federation.
+    CHECK(j["total"]["tickets_created"] == 12);
     CHECK(j["total"]["outcome_not_eligible"] == 5);
     bool found = false;
     for (const auto& row : j["rows"]) {
-        if (row["group"] != "proc-511702") continue;
+        if (row["agency"] != "proc-511702") continue;
         found = true;
         CHECK(row["tickets_created"] == 6);
         CHECK(row["tickets_accepted"] == 6);
         CHECK(row["tickets_closed"] == 5);
         CHECK(row["tickets_open"] == 1);
-        CHECK(row["hours_to_close_median"] == 1.0);
     }
     CHECK(found);
-    // The hotline sits at the province, outside the prefecture: its clues are not counted.
-    CHECK(j["total"]["clues_received"] == 0);
+    // The hotline sits at the province, but the women live in the prefecture: their clues
+    // count here.
+    CHECK(j["total"]["clues_received"] == 6);
 
     const Actor other_supervisor{"k", "proc-510100", Role::supervisor};
     auto other = stats.figures(other_supervisor, {});
     REQUIRE(other);
-    CHECK(domain::to_json(other->table, other->request)["total"]["tickets_created"] == 0);
+    CHECK(domain::to_json(other->table, other->request,
+                          other->local_offset)["total"]["tickets_created"] == 0);
 
     auto mine = stats.figures(f.hotline, {});
     REQUIRE(mine);
-    const auto hotline = domain::to_json(mine->table, mine->request);
+    const auto hotline = domain::to_json(mine->table, mine->request, mine->local_offset);
     CHECK(hotline["total"]["clues_received"] == 6);
+    // Every clue still has its federation ticket open.
     CHECK(hotline["total"]["clues_routed"] == 6);
+    CHECK(hotline["total"]["clues_answered"] == 0);
+    CHECK(hotline["total"]["tickets_created"] == 12);
 
     auto staff_other = stats.figures(f.other_procuratorate, {});
     REQUIRE(staff_other);
-    CHECK(domain::to_json(staff_other->table, staff_other->request)["total"]["tickets_created"] ==
-          0);
+    CHECK(domain::to_json(staff_other->table, staff_other->request,
+                          staff_other->local_offset)["total"]["tickets_created"] == 0);
 
     auto bad = stats.figures(supervisor, {{"by", "name"}});
     REQUIRE_FALSE(bad);
     CHECK(bad.error().kind == ErrorKind::bad_request);
     CHECK(bad.error().errors.at(0).pointer == "/query/by");
+}
+
+TEST_CASE("stats service: protected figures are the same every time they are asked",
+          "[service][stats]") {
+    ServiceFixture f;
+    StatsService stats(*f.store, f.clock, std::chrono::minutes(480));
+    for (int i = 0; i < 12; ++i) {
+        REQUIRE(f.submit(f.hotline, clue_body("SAME-" + std::to_string(i))));
+    }
+    auto first = stats.figures(f.hotline, {{"by", "channel"}});
+    auto again = stats.figures(f.hotline, {{"by", "channel"}});
+    REQUIRE(first);
+    REQUIRE(again);
+    CHECK(first->table.total.cells == again->table.total.cells);
+    CHECK(first->table.protection == domain::StatsProtection{2, 5});
+    const auto received = first->table.total.cells.at(domain::stats_column("clues_received"));
+    REQUIRE(received.kind == domain::StatsCell::Kind::number);
+    // The 30 days ending 20 November are a handful of calendar blocks, each off by at most 2.
+    CHECK(std::abs(received.value - 12) <= 2 * 8);
+}
+
+TEST_CASE("stats service: record keys are keyed by the database's secret", "[service][stats]") {
+    domain::StatsFacts facts;
+    facts.clues.push_back({});
+    facts.clues[0].id = "0194f3c2-aaaa";
+    facts.tickets.push_back({});
+    facts.tickets[0].id = "0194f3c2-aaaa";  // the same id as a ticket: another key
+    facts.tickets[0].measures.resize(2);
+    auto keyed = facts;
+    assign_record_keys(keyed, "secret-a");
+    auto again = facts;
+    assign_record_keys(again, "secret-a");
+    auto other = facts;
+    assign_record_keys(other, "secret-b");
+    CHECK(keyed.clues[0].key == again.clues[0].key);
+    CHECK(keyed.clues[0].key != other.clues[0].key);
+    CHECK(keyed.clues[0].key != keyed.tickets[0].key);
+    CHECK(keyed.tickets[0].measures[0].key != keyed.tickets[0].measures[1].key);
+    CHECK(keyed.clues[0].key != 0);
 }

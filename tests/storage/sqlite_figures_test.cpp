@@ -1,7 +1,8 @@
-// The SQL behind GET /v1/stats, against a real SQLite file: what each figure counts, the
-// period, the scope filters and the groupings.
+// The SQL behind GET /v1/stats, against a real SQLite file: which clues and tickets a window
+// and scope read, and what each fact says.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -15,20 +16,9 @@
 using namespace clue_router;
 using namespace clue_router::storage;
 using namespace clue_router::storage::test;
-using domain::GroupFigures;
-using domain::StatsGrouping;
 using domain::TicketStatus;
 
 namespace {
-
-domain::Agency agency(std::string id, std::string region) {
-    domain::Agency a;
-    a.id = std::move(id);
-    a.kind = "procuratorate";
-    a.name = a.id;
-    a.region = std::move(region);
-    return a;
-}
 
 StoredScreening screening(const std::string& clue_id, std::vector<std::string> groups) {
     nlohmann::json key_groups = nlohmann::json::array();
@@ -63,26 +53,30 @@ domain::AidMeasure measure(domain::MeasureType type, domain::Fen fen = 0,
     return m;
 }
 
-// A small world: two county procuratorates in different prefectures, a hotline at the
-// province, clues received inside and outside the period.
+StoredClue clue_about(std::string id, std::string sender, std::string region,
+                      ClueStatus status = ClueStatus::routed) {
+    auto c = stored_clue(std::move(id), std::move(sender), status);
+    c.clue.subject.region = std::move(region);
+    return c;
+}
+
+// A provincial hotline's clues about women in two prefectures; one reported long ago but
+// entered now, one entered long ago but reported inside the window.
 struct World {
     TempDir dir;
     std::unique_ptr<Store> store = open_sqlite_store(options_for(dir));
 
     World() {
         write_and_wait(*store, [](WriteTransaction& tx) {
-            tx.upsert_agency(agency("proc-511702", "511702"));
-            tx.upsert_agency(agency("proc-510104", "510104"));
-            tx.upsert_agency(agency("hotline-12309-sc", "510000"));
-
-            // c1: crime victim, two tickets to proc-511702: one closed assisted with measures
+            // c1: about a woman in 511702, two tickets: one closed assisted with measures
             // after 2h acceptance and a day's work, one rejected.
-            insert_in_case(tx, stored_clue("c1", "hotline-12309-sc", ClueStatus::answered));
+            insert_in_case(tx, clue_about("c1", "hotline-12309-sc", "511702", ClueStatus::answered));
             tx.insert_screening(screening("c1", {"crime_victim", "dv_divorce"}));
             auto t1 = ticket("t1", "c1", "hotline-12309-sc", "proc-511702", TicketStatus::closed);
             t1.outcome = domain::Outcome::assisted;
             tx.insert_ticket(t1);
             tx.append_event(accepted_event("t1", at(2 + 120)));
+            tx.append_event(accepted_event("t1", at(2 + 300)));  // only the first counts
             tx.insert_closure(TicketClosure{
                 "t1",
                 domain::Outcome::assisted,
@@ -97,138 +91,175 @@ struct World {
             t1b.purpose = "social_support";
             tx.insert_ticket(t1b);
 
-            // c2: in the review queue, no ticket.
-            insert_in_case(tx, stored_clue("c2", "hotline-12309-sc", ClueStatus::needs_review));
+            // c2: in the review queue, no ticket, not rural.
+            auto c2 = clue_about("c2", "hotline-12309-sc", "511702", ClueStatus::needs_review);
+            c2.clue.subject.rural = false;
+            insert_in_case(tx, c2);
             tx.insert_screening(screening("c2", {}));
 
-            // c3: routed to proc-510104, pending, overdue and escalated.
-            insert_in_case(tx, stored_clue("c3", "hotline-12309-sc"));
+            // c3: about a woman in 510104, routed, overdue and escalated.
+            insert_in_case(tx, clue_about("c3", "hotline-12309-sc", "510104"));
             tx.insert_screening(screening("c3", {"crime_victim"}));
             auto t3 = ticket("t3", "c3", "hotline-12309-sc", "proc-510104");
             t3.overdue = "accept";
             t3.escalated_to = "proc-510100";
             tx.insert_ticket(t3);
 
-            // c4: dismissed from the queue, submitted by another sender.
-            auto c4 = stored_clue("c4", "proc-510104", ClueStatus::dismissed);
+            // c4: dismissed, sent by a procuratorate.
+            auto c4 = clue_about("c4", "proc-510104", "510104", ClueStatus::dismissed);
             c4.review_reason = "no_agency_for_region";
             insert_in_case(tx, c4);
 
-            // c5: received long before the period; its ticket too.
-            auto c5 = stored_clue("c5", "hotline-12309-sc");
-            c5.created_at = at(-60 * 24 * 90);
+            // c5: reported 90 days ago, entered now: outside the window, with its ticket.
+            auto c5 = clue_about("c5", "hotline-12309-sc", "511702");
+            c5.clue.source.received_at = at(-60 * 24 * 90);
             insert_in_case(tx, c5);
             auto t5 = ticket("t5", "c5", "hotline-12309-sc", "proc-511702", TicketStatus::accepted);
             t5.created_at = at(-60 * 24 * 90);
             tx.insert_ticket(t5);
+
+            // c6: entered 90 days ago, but reported within the window.
+            auto c6 = clue_about("c6", "hotline-12309-sc", "511702");
+            c6.created_at = at(-60 * 24 * 90);
+            insert_in_case(tx, c6);
         });
     }
 
-    std::map<std::string, GroupFigures> figures(StatsGrouping by, domain::StatsScope scope = {}) {
-        domain::StatsQuery q{at(-60 * 24 * 30), at(60), by, std::move(scope),
-                             std::chrono::minutes(480)};
-        std::map<std::string, GroupFigures> out;
-        for (auto& g : store->reader()->stats_figures(q)) out[g.group] = std::move(g);
-        return out;
+    domain::StatsFacts facts(domain::StatsScope scope = {}, bool extras = true) {
+        domain::StatsQuery q;
+        q.from = at(-60 * 24 * 30);
+        q.to = at(60);
+        q.scope = std::move(scope);
+        q.key_groups = q.purposes = q.rural = extras;
+        auto f = store->reader()->stats_facts(q);
+        std::sort(f.clues.begin(), f.clues.end(),
+                  [](const auto& a, const auto& b) { return a.id < b.id; });
+        std::sort(f.tickets.begin(), f.tickets.end(),
+                  [](const auto& a, const auto& b) { return a.id < b.id; });
+        return f;
     }
 };
 
+std::vector<std::string> ids(const domain::StatsFacts& f) {
+    std::vector<std::string> out;
+    for (const auto& c : f.clues) out.push_back(c.id);
+    for (const auto& t : f.tickets) out.push_back(t.id);
+    return out;
+}
+
 }  // namespace
 
-TEST_CASE("stats SQL: one total counts clues, tickets, outcomes, measures and durations",
+TEST_CASE("stats SQL: clues by when the report was received, tickets by hand-over",
           "[storage][stats]") {
     World w;
-    auto f = w.figures(StatsGrouping::total);
-    REQUIRE(f.size() == 1);
-    const auto& t = f.at("total");
-    CHECK(t.clues_received == 4);  // c5 lies before the period
-    CHECK(t.clues_routed == 2);
-    CHECK(t.clues_sent_to_review == 2);
-    CHECK(t.clues_in_review == 1);
-    CHECK(t.clues_dismissed == 1);
-    CHECK(t.clues_answered == 1);
-    CHECK(t.tickets_created == 3);
-    CHECK(t.tickets_accepted == 1);
-    CHECK(t.tickets_rejected == 1);
-    CHECK(t.tickets_closed == 1);
-    CHECK(t.tickets_open == 1);
-    CHECK(t.tickets_overdue == 1);
-    CHECK(t.tickets_escalated == 1);
-    CHECK(t.outcomes[0] == 1);
-    CHECK(t.measures[0] == 1);  // fund
-    CHECK(t.measures[6] == 1);  // shelter
-    CHECK(t.measures[1] == 0);  // legal aid was declined
-    CHECK(t.judicial_assistance_fen == 3'000'012);
-    REQUIRE(t.to_accept.size() == 1);
-    CHECK(t.to_accept[0] == std::chrono::hours(2));
-    REQUIRE(t.to_close.size() == 1);
-    CHECK(t.to_close[0] == std::chrono::hours(24));
+    const auto f = w.facts();
+    CHECK(ids(f) == std::vector<std::string>{"c1", "c2", "c3", "c4", "c6", "t1", "t1b", "t3"});
 }
 
-TEST_CASE("stats SQL: grouped by agency, clues count for the sender, tickets for the recipient",
+TEST_CASE("stats SQL: a clue's fact: the woman's region, channel, status, groups, purposes",
           "[storage][stats]") {
     World w;
-    auto f = w.figures(StatsGrouping::agency);
-    CHECK(f.at("hotline-12309-sc").clues_received == 3);
-    CHECK(f.at("hotline-12309-sc").tickets_created == 0);
-    CHECK(f.at("hotline-12309-sc").region == "510000");
-    CHECK(f.at("proc-511702").tickets_created == 2);
-    CHECK(f.at("proc-511702").tickets_closed == 1);
-    CHECK(f.at("proc-511702").region == "511702");
-    CHECK(f.at("proc-510104").tickets_overdue == 1);
-    CHECK(f.at("proc-510104").clues_dismissed == 1);
+    const auto f = w.facts();
+    const auto& c1 = f.clues[0];
+    CHECK(c1.region == "511702");
+    CHECK(c1.sender_agency == "hotline-12309-sc");
+    CHECK(c1.channel == "hotline_12309");
+    CHECK(c1.priority == domain::Priority::high);
+    CHECK(c1.state == domain::ClueState::answered);
+    CHECK(c1.rural);
+    CHECK(c1.key_groups == std::vector<std::string>{"crime_victim", "dv_divorce"});
+    auto purposes = c1.purposes;
+    std::sort(purposes.begin(), purposes.end());
+    CHECK(purposes == std::vector<std::string>{"judicial_assistance", "social_support"});
+    CHECK(c1.received_at == at(0));
+    CHECK(c1.key == 0);  // the service gives keys
+    const auto& c2 = f.clues[1];
+    CHECK(c2.state == domain::ClueState::in_review);
+    CHECK(c2.sent_to_review);
+    CHECK_FALSE(c2.rural);
+    CHECK(c2.key_groups.empty());
+    CHECK(c2.purposes.empty());
+    CHECK(f.clues[3].state == domain::ClueState::dismissed);
+    CHECK(f.clues[3].key_groups.empty());  // no screening at all
+    CHECK(f.clues[2].state == domain::ClueState::routed);
+
+    // Without the dimensions that need them, groups, purposes and the rural flag are not read.
+    const auto plain = w.facts({}, false);
+    CHECK(plain.clues[0].key_groups.empty());
+    CHECK(plain.clues[0].purposes.empty());
+    CHECK_FALSE(plain.clues[0].rural);
 }
 
-TEST_CASE("stats SQL: scope by region prefix, agency and clue sender", "[storage][stats]") {
-    World w;
-    auto prefecture =
-        w.figures(StatsGrouping::total, {std::string("5117"), std::nullopt, std::nullopt});
-    REQUIRE(prefecture.count("total"));
-    CHECK(prefecture.at("total").tickets_created == 2);
-    CHECK(prefecture.at("total").clues_received == 0);  // the hotline sits at the province
-
-    auto staff =
-        w.figures(StatsGrouping::total, {std::nullopt, std::string("proc-510104"), std::nullopt});
-    CHECK(staff.at("total").tickets_created == 1);
-    CHECK(staff.at("total").clues_received == 1);
-
-    auto intake =
-        w.figures(StatsGrouping::total, {std::nullopt, std::nullopt, std::string("proc-510104")});
-    CHECK(intake.at("total").clues_received == 1);
-    CHECK(intake.at("total").tickets_created == 0);
-
-    auto nowhere = w.figures(StatsGrouping::total, {std::string("44"), std::nullopt, std::nullopt});
-    CHECK(nowhere.empty());
-}
-
-TEST_CASE("stats SQL: key groups from the latest screening, weeks and months in local time",
+TEST_CASE("stats SQL: a ticket's fact: status, times, outcome, measures, its clue's place",
           "[storage][stats]") {
     World w;
-    auto groups = w.figures(StatsGrouping::key_group);
-    CHECK(groups.at("crime_victim").clues_received == 2);
-    CHECK(groups.at("crime_victim").tickets_created == 3);
-    CHECK(groups.at("dv_divorce").tickets_closed == 1);
-    CHECK(groups.at("dv_divorce").measures[0] == 1);
-    CHECK(groups.at("none").clues_received == 2);  // c2 (no group) and c4 (no screening)
-
-    // 2026-11-20T01:13Z is Friday 20 November in China; its week began on Monday the 16th.
-    auto weeks = w.figures(StatsGrouping::week);
-    REQUIRE(weeks.size() == 1);
-    CHECK(weeks.count("2026-11-16"));
-    auto months = w.figures(StatsGrouping::month);
-    REQUIRE(months.size() == 1);
-    CHECK(months.count("2026-11"));
+    const auto f = w.facts();
+    const auto& t1 = f.tickets[0];
+    CHECK(t1.status == TicketStatus::closed);
+    CHECK(t1.outcome == domain::Outcome::assisted);
+    CHECK(t1.handed_over_at == at(2));
+    CHECK(t1.first_accepted_at == at(122));
+    CHECK(t1.closed_at == at(2 + 24 * 60));
+    CHECK(t1.received_at == at(0));
+    CHECK(t1.region == "511702");
+    CHECK(t1.key_groups == std::vector<std::string>{"crime_victim", "dv_divorce"});
+    CHECK(t1.rural);
+    // Declined measures are not counted.
+    REQUIRE(t1.measures.size() == 2);
+    CHECK(t1.measures[0].type == domain::MeasureType::judicial_assistance_fund);
+    CHECK(t1.measures[0].amount_fen == 3'000'012);
+    CHECK(t1.measures[1].type == domain::MeasureType::shelter);
+    const auto& t1b = f.tickets[1];
+    CHECK(t1b.status == TicketStatus::rejected);
+    CHECK(t1b.purpose == "social_support");
+    CHECK_FALSE(t1b.first_accepted_at);
+    CHECK(t1b.measures.empty());
+    const auto& t3 = f.tickets[2];
+    CHECK(t3.overdue);
+    CHECK(t3.escalated);
+    CHECK(t3.region == "510104");
+    CHECK(t3.recipient_agency == "proc-510104");
 }
 
-TEST_CASE("stats SQL: the period queries use the created_at indexes", "[storage][stats]") {
+TEST_CASE("stats SQL: scope by the woman's region, the staff agency and the clue sender",
+          "[storage][stats]") {
     World w;
-    // The plan of the clue query's core: an index on created_at, not a full scan.
+    // A prefecture's women, whoever sent their clues (here a provincial hotline).
+    CHECK(ids(w.facts({std::string("5117"), std::nullopt, std::nullopt})) ==
+          std::vector<std::string>{"c1", "c2", "c6", "t1", "t1b"});
+    // Staff: the clues it sent and the tickets handed to it.
+    CHECK(ids(w.facts({std::nullopt, std::string("proc-510104"), std::nullopt})) ==
+          std::vector<std::string>{"c4", "t3"});
+    // Intake: its clues and the tickets made from them.
+    CHECK(ids(w.facts({std::nullopt, std::nullopt, std::string("proc-510104")})) ==
+          std::vector<std::string>{"c4"});
+    CHECK(ids(w.facts({std::string("44"), std::nullopt, std::nullopt})).empty());
+}
+
+TEST_CASE("stats SQL: the figures secret is random per database and stable", "[storage][stats]") {
+    World a;
+    World b;
+    const auto secret = a.store->reader()->figures_secret();
+    CHECK(secret.size() == 64);
+    CHECK(secret.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(a.store->reader()->figures_secret() == secret);
+    CHECK(b.store->reader()->figures_secret() != secret);
+}
+
+TEST_CASE("stats SQL: the window queries use the received_at and created_at indexes",
+          "[storage][stats]") {
+    World w;
     sqlite::Connection c(w.dir.db(), sqlite::Connection::Mode::read_only, 1000);
-    auto q = c.query(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM tickets t WHERE t.created_at >= ? "
-        "AND t.created_at < ?");
-    q->bind_all("2026-11-01", "2026-12-01");
-    std::string plan;
-    while (q->step()) plan += q->text(3) + "\n";
-    CHECK(plan.find("tickets_by_created") != std::string::npos);
+    for (const auto& [sql, index] :
+         {std::pair{"SELECT count(*) FROM clues c WHERE c.received_at >= ? AND c.received_at < ?",
+                    "clues_by_received"},
+          std::pair{"SELECT count(*) FROM tickets t WHERE t.created_at >= ? AND t.created_at < ?",
+                    "tickets_by_created"}}) {
+        auto q = c.query(std::string("EXPLAIN QUERY PLAN ") + sql);
+        q->bind_all("2026-11-01", "2026-12-01");
+        std::string plan;
+        while (q->step()) plan += q->text(3) + "\n";
+        INFO(plan);
+        CHECK(plan.find(index) != std::string::npos);
+    }
 }

@@ -40,6 +40,11 @@ struct Config {
     // How far a clue's source.received_at may be ahead of the server's clock (senders' clocks
     // run fast); further ahead is a 422.
     int received_at_future_tolerance_seconds = 300;
+    // Small-number protection of the progress figures (domain/cell_key.hpp): the largest
+    // perturbation of one calendar block's count (0: exact figures), and the smallest count
+    // published (1 to stats_min_count - 1 are hidden).
+    int stats_noise = 2;
+    int stats_min_count = 5;
     std::string log_level = "info";
     // Where the data keyring is (service/data_keys): a file, or the name of an environment
     // variable holding it. Exactly one; the service refuses to start without a keyring.

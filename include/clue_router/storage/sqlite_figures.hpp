@@ -1,17 +1,22 @@
 #pragma once
-// SQL for progress figures (GET /v1/stats): aggregates over clues, tickets, their events and
-// closures, per group, within one period and scope. Figures only — no query here reads a
-// clue's body or any personal value. Called from SqliteStore's reader.
-#include <vector>
+// SQL for progress figures (GET /v1/stats): one fact per clue received and per ticket handed
+// over within a window and scope — ids, region codes, channel, statuses, times, outcomes and
+// aid measures. Nothing personal: of a clue's stored document only the subject's rural flag
+// is read (it is not sealed, and stays after retention), and only when the figures are split
+// by it. Called from SqliteStore's reader.
+#include <string>
 
 #include "clue_router/domain/stats.hpp"
 #include "clue_router/storage/sqlite.hpp"
 
 namespace clue_router::storage::sqlite_figures {
 
-// One GroupFigures per group that has any clue or ticket in the period, in no set order.
-// by=province / prefecture are grouped by agency here (with the agency's region) and rolled
-// up by domain::roll_up. by=total yields at most one group, "total".
-std::vector<domain::GroupFigures> figures(sqlite::Connection& c, const domain::StatsQuery& query);
+// The facts of the window [query.from, query.to) in query.scope, in no set order. Record
+// keys are left 0: the service derives them (service/stats_service).
+domain::StatsFacts facts(sqlite::Connection& c, const domain::StatsQuery& query);
+
+// The database's secret for the figures' record keys (migration 9): 32 random bytes as hex,
+// made once when the table was created, kept with the records it protects.
+std::string secret(sqlite::Connection& c);
 
 }  // namespace clue_router::storage::sqlite_figures

@@ -248,9 +248,11 @@ class Reader {
     virtual std::vector<StoredAgency> agency_records() = 0;
     virtual std::optional<StoredAgency> find_agency(const std::string& id) = 0;
 
-    // Progress figures per group for a period and scope (storage/sqlite_figures): counts and
-    // durations only, never a clue's contents.
-    virtual std::vector<domain::GroupFigures> stats_figures(const domain::StatsQuery& query) = 0;
+    // Progress figures (storage/sqlite_figures): one fact per clue received and per ticket
+    // handed over in the query's window and scope — codes, statuses and times, never a
+    // clue's contents — and the secret their record keys are derived from.
+    virtual domain::StatsFacts stats_facts(const domain::StatsQuery& query) = 0;
+    virtual std::string figures_secret() = 0;
 };
 
 // Whether the database takes writes, as the writer last found. A group whose BEGIN or
