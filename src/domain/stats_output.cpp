@@ -84,8 +84,12 @@ nlohmann::json to_json(const StatsTable& table, const StatsRequest& request,
 }
 
 std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
+    const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
+                                           text[0] == '@' || text[0] == '\t' || text[0] == '\r');
+    if (!formula && text.find_first_of(",\"\r\n") == std::string_view::npos) {
+        return std::string(text);
+    }
+    std::string out = formula ? "\"'" : "\"";
     for (char ch : text) {
         if (ch == '"') out += '"';
         out += ch;

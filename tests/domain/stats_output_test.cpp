@@ -1,4 +1,5 @@
-// The published forms: JSON whose number columns hold numbers or null, and RFC 4180 CSV.
+// The published forms: JSON whose number columns hold numbers or null, and CSV that a
+// spreadsheet cannot be made to run.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -116,4 +117,28 @@ TEST_CASE("stats output: CSV is RFC 4180 with a hidden column, and exact or whol
     const auto exact = to_csv(table_of({"a"}, {0, 0}, request));
     CHECK(exact.find(",15000.15,") != std::string::npos);
     CHECK(exact.find(",0.000,") != std::string::npos);  // answered_share: none of six answered
+}
+
+TEST_CASE("issue 14 item 11: CSV cells beginning with = + - @ tab or CR are neutralised",
+          "[domain][stats][issue14]") {
+    // OWASP "CSV Injection": a leading single quote makes the spreadsheet read text, and the
+    // field is quoted so the quote is part of it.
+    CHECK(csv_field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    CHECK(csv_field("+1+1") == "\"'+1+1\"");
+    CHECK(csv_field("-1-1") == "\"'-1-1\"");
+    CHECK(csv_field("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(csv_field("\tx") == "\"'\tx\"");
+    CHECK(csv_field("\rx") == "\"'\rx\"");
+    // Anything else is as RFC 4180 has it.
+    CHECK(csv_field("proc-511702") == "proc-511702");
+    CHECK(csv_field("a=b") == "a=b");
+    CHECK(csv_field("") == "");
+    CHECK(csv_field("a,b") == "\"a,b\"");
+
+    // In a table: an agency id may begin with '-' (the directory allows it), and "-1-1" is a
+    // formula that a spreadsheet would compute.
+    StatsRequest request;
+    const auto csv = to_csv(table_of({"-1-1"}, {0, 0}, request));
+    CHECK(csv.find("\r\n\"'-1-1\",6,") != std::string::npos);
+    CHECK(csv.find("\r\n-1-1,") == std::string::npos);
 }

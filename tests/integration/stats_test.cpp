@@ -1,7 +1,8 @@
 // Progress figures over real HTTP against the real binary: clues submitted and tickets moved,
 // then GET /v1/stats as each role — the scope, where and when each figure counts, that the
-// figures add up, the CSV form, the field errors; and with small-number protection on, that
-// the two known attacks recover nothing. No reply ever holds personal data.
+// figures add up, the CSV form and its neutralised cells, the field errors; and with
+// small-number protection on, that the two known attacks recover nothing. No reply ever holds
+// personal data.
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -538,5 +539,42 @@ TEST_CASE("stats: the totals row and two windows differenced recover no hidden c
             }
         }
         CHECK(stats_of(server.client(), supervisor, query) == s);
+    }
+}
+
+TEST_CASE("issue 14 item 11: CSV cells beginning with = + - @ tab or CR are neutralised",
+          "[integration][stats][issue14]") {
+    TestServer server(exact_figures());
+    HttpClient& c = server.client();
+    const LocalDays days;
+    const std::string admin = server.key_for("proc-510000", "admin");
+    // The directory allows an id beginning with '-'; "-1-1" is a formula a spreadsheet would
+    // compute (to -2) if the cell were written as it is.
+    const json agency = {{"id", "-1-1"},
+                         {"kind", "hotline"},
+                         {"name", "=HYPERLINK(\"http://attacker.example\")"},
+                         {"region", "510000"},
+                         {"services", {"intake"}},
+                         {"accepts_referrals", false}};
+    REQUIRE_STATUS(c.post("/v1/agencies", agency.dump(), json_auth(admin)), 201);
+    Response key =
+        c.post("/v1/keys", json{{"agency", "-1-1"}, {"role", "intake"}, {"label", "csv"}}.dump(),
+               json_auth(admin));
+    REQUIRE_STATUS(key, 201);
+    const std::string intake = key.json()["secret"];
+    REQUIRE_STATUS(
+        submit(c, intake, clue_received("511702", "CSV-1", days.received_at(2)), "CSV-1"), 201);
+
+    Headers h = auth(admin);
+    h.emplace_back("Accept", "text/csv");
+    Response r = c.get("/v1/stats?" + days.window(5, 0) + "&by=agency", h);
+    REQUIRE_STATUS(r, 200);
+    INFO(r.body);
+    CHECK(r.body.find("\r\n\"'-1-1\",1,") != std::string::npos);
+    CHECK(r.body.find("\r\n-1-1,") == std::string::npos);
+    // No line of the file begins a cell with a formula character.
+    for (const char bad : {'=', '+', '-', '@', '\t'}) {
+        CHECK(r.body.find(std::string("\r\n") + bad) == std::string::npos);
+        CHECK(r.body.find(std::string(",") + bad) == std::string::npos);
     }
 }

@@ -22,8 +22,11 @@ nlohmann::json to_json(const StatsTable& table, const StatsRequest& request,
 // values are empty fields; "hidden" lists the hidden columns separated by spaces.
 std::string to_csv(const StatsTable& table);
 
-// One CSV field, as RFC 4180 has it: quoted when it holds a comma, a quote, CR or LF, quotes
-// doubled.
+// One CSV field. A field that a spreadsheet would read as a formula — one that begins with
+// =, +, -, @, a tab or a carriage return — is neutralised as OWASP advises ("CSV Injection"):
+// a single quote is put before it and the whole field is quoted. Otherwise RFC 4180: quoted
+// when it holds a comma, a quote, CR or LF, quotes doubled. Numbers are written by the caller
+// and never begin with any of those characters.
 std::string csv_field(std::string_view text);
 
 }  // namespace clue_router::domain
