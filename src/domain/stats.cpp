@@ -241,6 +241,22 @@ class Counter {
         }
     }
 
+    void add_measure(const MeasureFact& m) {
+        const LocalDay day = m.provided_on.value_or(local_day_of(m.recorded_at, offset_));
+        if (!request_.days.contains(day)) return;
+        const Place place{day,        m.recipient_agency, m.region, m.key_groups,
+                          m.priority, m.channel,          m.rural,  {m.purpose}};
+        const auto at = first_measure + static_cast<std::size_t>(m.type);
+        for (const auto& key : row_keys(place)) {
+            BlockSums& b = row(key, day).at(day);
+            add(b, at, m.key);
+            if (at == kFund) {
+                b.amount += m.amount_fen;
+                b.largest = std::max(b.largest, m.amount_fen);
+            }
+        }
+    }
+
     StatsTable finish(const StatsProtection& protection) const;
 
   private:
@@ -281,14 +297,6 @@ class Counter {
         }
         if (t.first_accepted_at) add(b, tickets_accepted, t.key);
         if (t.escalated) add(b, tickets_escalated, t.key);
-        for (const auto& m : t.measures) {
-            const auto at = first_measure + static_cast<std::size_t>(m.type);
-            add(b, at, m.key);
-            if (at == kFund) {
-                b.amount += m.amount_fen;
-                b.largest = std::max(b.largest, m.amount_fen);
-            }
-        }
     }
 
     // Every row a record counts in: each combination of its values and "total".
@@ -484,6 +492,7 @@ StatsTable make_stats_table(const StatsFacts& facts, const StatsRequest& request
     Counter counter(request, local_offset);
     for (const auto& c : facts.clues) counter.add_clue(c);
     for (const auto& t : facts.tickets) counter.add_ticket(t);
+    for (const auto& m : facts.measures) counter.add_measure(m);
     return counter.finish(protection);
 }
 

@@ -64,12 +64,8 @@ void assign_record_keys(domain::StatsFacts& facts, const std::string& secret) {
         return k;
     };
     for (auto& c : facts.clues) c.key = key_of("clue/" + c.id);
-    for (auto& t : facts.tickets) {
-        t.key = key_of("ticket/" + t.id);
-        for (std::size_t i = 0; i < t.measures.size(); ++i) {
-            t.measures[i].key = key_of("measure/" + t.id + "/" + std::to_string(i));
-        }
-    }
+    for (auto& t : facts.tickets) t.key = key_of("ticket/" + t.id);
+    for (auto& m : facts.measures) m.key = key_of("measure/" + m.id);
 }
 
 Result<StatsReport> StatsService::figures(const Actor& actor,
@@ -94,6 +90,7 @@ Result<StatsReport> StatsService::figures(const Actor& actor,
         domain::StatsQuery q;
         q.from = domain::start_of_local_day(request->days.first, local_offset_);
         q.to = domain::start_of_local_day(request->days.end, local_offset_);
+        q.days = request->days;
         q.scope = *scope;
         q.key_groups = wants(*request, StatsDimension::key_group);
         q.purposes = wants(*request, StatsDimension::purpose);

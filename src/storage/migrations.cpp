@@ -489,12 +489,16 @@ CREATE TABLE criteria_versions (
 )sql"},
     // Progress figures (issue 13) date a clue by when the report was received
     // (source.received_at), no longer by when it reached the server: the index moves with the
-    // query, so no write pays for an index nothing reads. The secret is what the figures'
-    // record keys are derived from (domain/cell_key.hpp): random per database and kept with
-    // the records it protects, since whoever holds those can count them exactly anyway.
+    // query, so no write pays for an index nothing reads. Aid given is dated by when it was
+    // provided (a measure's status_on, else when it was recorded as provided). The secret is
+    // what the figures' record keys are derived from (domain/cell_key.hpp): random per
+    // database and kept with the records it protects, since whoever holds those can count
+    // them exactly anyway.
     {13, R"sql(
 DROP INDEX clues_by_created;
 CREATE INDEX clues_by_received ON clues (received_at);
+CREATE INDEX ticket_measures_provided ON ticket_measures (status_on, created_at)
+    WHERE status = 'provided';
 CREATE TABLE figures_secret (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     secret TEXT NOT NULL

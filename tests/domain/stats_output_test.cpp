@@ -43,8 +43,16 @@ StatsTable table_of(const std::vector<std::string>& agencies, const StatsProtect
     t.region = "511702";
     t.status = TicketStatus::closed;
     t.outcome = Outcome::assisted;
-    t.measures = {{MeasureType::judicial_assistance_fund, 1'500'015, 5}};
     facts.tickets.push_back(t);
+    MeasureFact m;
+    m.id = "m1";
+    m.key = 5;
+    m.type = MeasureType::judicial_assistance_fund;
+    m.amount_fen = 1'500'015;
+    m.recorded_at = t.handed_over_at;
+    m.recipient_agency = t.recipient_agency;
+    m.region = t.region;
+    facts.measures.push_back(m);
     request = {
         {day(2026, 11, 1), day(2026, 12, 1)}, std::string("511700"), {StatsDimension::agency}};
     return make_stats_table(facts, request, p, kChina);

@@ -46,6 +46,7 @@ struct World {
     World() {
         facts.clues.reserve(4096);
         facts.tickets.reserve(4096);
+        facts.measures.reserve(4096);
     }
 
     ClueFact& clue(LocalDay received, std::string region = "511702",
@@ -83,7 +84,27 @@ struct World {
         return facts.tickets.back();
     }
 
-    MeasureFact measure(MeasureType type, Fen amount = 0) { return {type, amount, key_of(next++)}; }
+    // Aid provided on a ticket: on the day given, or, with none, recorded as provided when
+    // the ticket closed (or was handed over).
+    MeasureFact& measure(const TicketFact& t, MeasureType type, Fen amount = 0,
+                         std::optional<LocalDay> on = std::nullopt) {
+        MeasureFact m;
+        m.id = "m" + std::to_string(next);
+        m.key = key_of(next++);
+        m.type = type;
+        m.amount_fen = amount;
+        m.provided_on = on;
+        m.recorded_at = t.closed_at.value_or(t.handed_over_at);
+        m.recipient_agency = t.recipient_agency;
+        m.purpose = t.purpose;
+        m.priority = t.priority;
+        m.region = t.region;
+        m.channel = t.channel;
+        m.rural = t.rural;
+        m.key_groups = t.key_groups;
+        facts.measures.push_back(m);
+        return facts.measures.back();
+    }
 };
 
 StatsRequest request(LocalDay first, LocalDay last, std::vector<StatsDimension> by = {}) {
@@ -190,8 +211,8 @@ TEST_CASE("stats: with protection off, every figure adds up, in every row", "[do
     closed.outcome = Outcome::assisted;
     closed.first_accepted_at = closed.handed_over_at + hours(2);
     closed.closed_at = closed.handed_over_at + hours(48);
-    closed.measures = {w.measure(MeasureType::judicial_assistance_fund, 3'000'012),
-                       w.measure(MeasureType::shelter)};
+    w.measure(closed, MeasureType::judicial_assistance_fund, 3'000'012);
+    w.measure(closed, MeasureType::shelter);
     w.ticket(done, TicketStatus::cancelled, "fed-511722");
 
     auto t = make_stats_table(w.facts,
@@ -254,6 +275,47 @@ TEST_CASE("stats: priority, channel, rural, purpose and agency", "[domain][stats
     CHECK(value(row_of(agency, {"hotline-12309-sc"}), "tickets_created") == 0);
     CHECK(value(row_of(agency, {"fed-511702"}), "tickets_created") == 1);
     CHECK(value(row_of(agency, {"fed-511702"}), "clues_received") == 0);
+}
+
+TEST_CASE("stats: aid counts on the day it was provided, where and for whom its ticket was",
+          "[domain][stats]") {
+    World w;
+    auto& c = w.clue(day(2026, 10, 10));
+    auto& t = w.ticket(c, TicketStatus::closed, "fed-511702");
+    t.purpose = "social_support";
+    t.outcome = Outcome::assisted;
+    t.closed_at = noon(day(2026, 10, 20));
+    // Shelter recorded as provided at closing, with no date: the day it was recorded. The
+    // fund paid at a follow-up in November; counselling on 1 December.
+    w.measure(t, MeasureType::shelter);
+    w.measure(t, MeasureType::judicial_assistance_fund, 1'200'050, day(2026, 11, 5));
+    w.measure(t, MeasureType::psychological_counselling, 0, day(2026, 12, 1));
+
+    const auto nov = make_stats_table(
+        w.facts, request(day(2026, 11, 1), day(2026, 11, 30), {StatsDimension::agency}), kExact,
+        kChina);
+    // November has no clue and no ticket of hers, but the aid given in it.
+    CHECK(value(nov.total, "tickets_created") == 0);
+    CHECK(value(nov.total, "clues_received") == 0);
+    CHECK(value(nov.total, "measure_judicial_assistance_fund") == 1);
+    CHECK(value(nov.total, "judicial_assistance_cny") == 12000.5);
+    CHECK(value(nov.total, "measure_shelter") == 0);
+    CHECK(value(nov.total, "measure_psychological_counselling") == 0);
+    // It counts for the agency its ticket was handed to.
+    CHECK(value(row_of(nov, {"fed-511702"}), "measure_judicial_assistance_fund") == 1);
+
+    const auto by_month =
+        make_stats_table(w.facts,
+                         request(day(2026, 10, 1), day(2026, 12, 31),
+                                 {StatsDimension::month, StatsDimension::purpose}),
+                         kExact, kChina);
+    CHECK(value(row_of(by_month, {"2026-10", "social_support"}), "measure_shelter") == 1);
+    CHECK(value(row_of(by_month, {"2026-10", "social_support"}), "tickets_created") == 1);
+    CHECK(value(row_of(by_month, {"2026-11", "social_support"}),
+                "measure_judicial_assistance_fund") == 1);
+    CHECK(value(row_of(by_month, {"2026-12", "total"}), "measure_psychological_counselling") == 1);
+    CHECK(value(by_month.total, "measure_shelter") == 1);
+    CHECK(value(by_month.total, "judicial_assistance_cny") == 12000.5);
 }
 
 TEST_CASE("stats: weeks and months are local, each row its own part of the window",
@@ -330,7 +392,7 @@ TEST_CASE(
     auto& c = w.clue(d);
     auto& t = w.ticket(c, TicketStatus::closed);
     t.outcome = Outcome::assisted;
-    t.measures = {w.measure(MeasureType::judicial_assistance_fund, 3'600'000)};
+    w.measure(t, MeasureType::judicial_assistance_fund, 3'600'000);
     auto table =
         make_stats_table(w.facts, request(day(2026, 11, 1), day(2026, 11, 30)), kProtected, kChina);
     // November is one calendar block: its count is off by at most the noise.
@@ -359,8 +421,8 @@ TEST_CASE(
     for (int i = 0; i < 30; ++i) {
         auto& t = many.ticket(many.clue(d + std::chrono::days{i % 20}), TicketStatus::closed);
         t.outcome = Outcome::assisted;
-        t.measures = {many.measure(MeasureType::judicial_assistance_fund, 1'000'000 + 100'000 * i)};
-        exact += t.measures[0].amount_fen;
+        exact += many.measure(t, MeasureType::judicial_assistance_fund, 1'000'000 + 100'000 * i)
+                     .amount_fen;
     }
     auto awards = make_stats_table(many.facts, request(day(2026, 11, 1), day(2026, 11, 30)),
                                    kProtected, kChina);

@@ -48,16 +48,43 @@ void subscribe(HttpClient& c, const std::string& key, const WebhookReceiver& rec
     REQUIRE_STATUS(r, 201);
 }
 
-// Yesterday in China Standard Time: a date no server clock can find in the future.
-std::string yesterday_local() {
-    const auto t =
-        std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::hours(24);
+// Exact figures, nothing withheld, so that the test can say they add up.
+Environment fast_webhooks_exact_figures() {
+    Environment env = fast_webhooks();
+    env["CLUE_ROUTER_STATS_NOISE"] = "0";
+    env["CLUE_ROUTER_STATS_MIN_COUNT"] = "0";
+    return env;
+}
+
+// A day in China Standard Time, days before today: yesterday is a date no server clock can
+// find in the future.
+std::string local_date(int days_ago) {
+    const auto t = std::chrono::system_clock::now() + std::chrono::hours(8) -
+                   std::chrono::hours(24) * days_ago;
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
+}
+
+std::string yesterday_local() {
+    return local_date(1);
+}
+
+// The figures' total row; every count a number (nothing is withheld here).
+json figures(HttpClient& c, const std::string& key, const std::string& window) {
+    Response r = get(c, key, "/v1/stats?" + window);
+    REQUIRE_STATUS(r, 200);
+    return r.json()["total"];
+}
+
+// received = routed + in review + dismissed + answered, in numbers.
+void clues_add_up(const json& total) {
+    CHECK(total["clues_received"].get<int>() ==
+          total["clues_routed"].get<int>() + total["clues_in_review"].get<int>() +
+              total["clues_dismissed"].get<int>() + total["clues_answered"].get<int>());
 }
 
 Response move(HttpClient& c, const std::string& key, const std::string& ticket, const json& body) {
@@ -90,7 +117,7 @@ bool has_answer_for(const std::vector<ReceivedWebhook>& got, const std::string& 
 
 TEST_CASE("issue 13: three reports about one woman, worked side by side to the end",
           "[integration][cases]") {
-    TestServer server(fast_webhooks());
+    TestServer server(fast_webhooks_exact_figures());
     HttpClient& c = server.client();
     const std::string& h12309 = server.key_for(kHotline, "intake");
     const std::string& h12338 = server.key_for(k12338, "intake");
@@ -212,6 +239,16 @@ TEST_CASE("issue 13: three reports about one woman, worked side by side to the e
 
     // Nobody is answered while the federation still works.
     CHECK(get(c, h12309, "/v1/clues/" + clue_a).json()["clue"]["status"] == "routed");
+    // The figures of the day her reports were received (make_clue's 20 November), for the
+    // prefecture's supervisor: three reports, all three routed, the one that joined her case
+    // too; none lost between the columns.
+    const std::string& supervisor = server.key_for("proc-511700", "supervisor");
+    const std::string report_day = "from=2026-11-20&to=2026-11-20";
+    const json working = figures(c, supervisor, report_day);
+    CHECK(working["clues_received"] == 3);
+    CHECK(working["clues_routed"] == 3);
+    CHECK(working["clues_answered"] == 0);
+    clues_add_up(working);
 
     // The federation works its ticket: shelter planned, closed, then given at a follow-up.
     REQUIRE_STATUS(move(c, fed, t_fed, {{"action", "accept"}}), 200);
@@ -261,6 +298,30 @@ TEST_CASE("issue 13: three reports about one woman, worked side by side to the e
     const json fed_ticket = get(c, proc, "/v1/tickets/" + t_fed).json();
     REQUIRE(fed_ticket["measures"].size() == 2);
     for (const auto& m : fed_ticket["measures"]) CHECK(m["status"] == "provided");
+
+    // Every figure adds up: the three reports answered, the two tickets handed over today
+    // closed, and the aid given — the fund and the shelter yesterday, the counselling today,
+    // the day it was recorded — counted on the days it was given.
+    const json done = figures(c, supervisor, report_day);
+    CHECK(done["clues_received"] == 3);
+    CHECK(done["clues_answered"] == 3);
+    CHECK(done["clues_routed"] == 0);
+    CHECK(done["answered_share"] == 1);
+    clues_add_up(done);
+    const json worked = figures(c, supervisor, "from=" + local_date(1) + "&to=" + local_date(0));
+    CHECK(worked["tickets_created"] == 2);
+    CHECK(worked["tickets_closed"] == 2);
+    CHECK(worked["tickets_open"] == 0);
+    CHECK(worked["outcome_assisted"] == 2);
+    CHECK(worked["measure_judicial_assistance_fund"] == 1);
+    CHECK(worked["judicial_assistance_cny"] == 30000);
+    CHECK(worked["measure_shelter"] == 1);
+    CHECK(worked["measure_psychological_counselling"] == 1);
+    const json given_yesterday =
+        figures(c, supervisor, "from=" + local_date(1) + "&to=" + local_date(1));
+    CHECK(given_yesterday["measure_judicial_assistance_fund"] == 1);
+    CHECK(given_yesterday["measure_shelter"] == 1);
+    CHECK(given_yesterday["measure_psychological_counselling"] == 0);
 
     // An agency outside the case gets 404 on everything of it.
     for (const auto& clue : {clue_a, clue_b, clue_c}) {

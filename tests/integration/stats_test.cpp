@@ -379,10 +379,12 @@ TEST_CASE("stats: every figure adds up, in every row of every split", "[integrat
                               {{"action", "close"}, {"outcome", "withdrawn"}}, etag(2)),
                    200);
     // Rejected: 511722's procuratorate rejects B0, which is rerouted to the prefecture.
-    REQUIRE_STATUS(
-        transition(c, county_511722, ticket_to(replies[4], "proc-511722"),
-                   {{"action", "reject"}, {"reason", "handled by the prefecture"}}, etag(1)),
-        200);
+    REQUIRE_STATUS(transition(c, county_511722, ticket_to(replies[4], "proc-511722"),
+                              {{"action", "reject"},
+                               {"reason_code", "wrong_jurisdiction"},
+                               {"reason", "handled by the prefecture"}},
+                              etag(1)),
+                   200);
     // Dismissed from the review queue.
     REQUIRE_STATUS(
         c.post("/v1/review-queue/" + dismissed["clue"]["id"].get<std::string>() + "/dismiss",

@@ -160,7 +160,9 @@ TEST_CASE("stats service: record keys are keyed by the database's secret", "[ser
     facts.clues[0].id = "0194f3c2-aaaa";
     facts.tickets.push_back({});
     facts.tickets[0].id = "0194f3c2-aaaa";  // the same id as a ticket: another key
-    facts.tickets[0].measures.resize(2);
+    facts.measures.resize(2);
+    facts.measures[0].id = "0194f3c2-aaaa";  // and as a measure
+    facts.measures[1].id = "0194f3c2-bbbb";
     auto keyed = facts;
     assign_record_keys(keyed, "secret-a");
     auto again = facts;
@@ -170,6 +172,8 @@ TEST_CASE("stats service: record keys are keyed by the database's secret", "[ser
     CHECK(keyed.clues[0].key == again.clues[0].key);
     CHECK(keyed.clues[0].key != other.clues[0].key);
     CHECK(keyed.clues[0].key != keyed.tickets[0].key);
-    CHECK(keyed.tickets[0].measures[0].key != keyed.tickets[0].measures[1].key);
+    CHECK(keyed.measures[0].key != keyed.tickets[0].key);
+    CHECK(keyed.measures[0].key != keyed.measures[1].key);
+    CHECK(keyed.measures[0].key == again.measures[0].key);
     CHECK(keyed.clues[0].key != 0);
 }

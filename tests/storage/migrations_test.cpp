@@ -1,8 +1,10 @@
 // Migration 11 (one woman, one case) on a database as the previous binary (version 10) left it:
 // clues grouped into cases by their links, the clue left without a ticket carried by its case's
-// tickets or answered (its sender told), measures moved to the ticket, reasons off the ticket.
+// tickets or answered (its sender told), measures moved to the ticket, reasons off the ticket;
+// and the figures counted after it add up.
 #include <catch2/catch.hpp>
 
+#include "clue_router/domain/stats.hpp"
 #include "clue_router/service/case_invariants.hpp"
 #include "clue_router/storage/database_file.hpp"
 #include "clue_router/storage/migrations.hpp"
@@ -139,6 +141,34 @@ TEST_CASE("migration 11 groups clues into cases and answers those left behind",
     const auto measures = reader->measures_of("t3");
     REQUIRE(measures.size() == 1);
     CHECK(measures[0].measure.type == domain::MeasureType::legal_aid);
+
+    // The figures add up again: each report received is routed, in review, dismissed or
+    // answered, and the one left "routed" in a finished case counts as answered. The legal
+    // aid given at the closing counts on the day it was recorded.
+    {
+        using namespace std::chrono;
+        constexpr minutes kChina{480};
+        const domain::DayRange november{sys_days{year{2026} / November / 1},
+                                        sys_days{year{2026} / December / 1}};
+        domain::StatsQuery query;
+        query.days = november;
+        query.from = domain::start_of_local_day(november.first, kChina);
+        query.to = domain::start_of_local_day(november.end, kChina);
+        const auto table = domain::make_stats_table(reader->stats_facts(query),
+                                                    {november, std::nullopt, {}}, {0, 0}, kChina);
+        const auto count = [&](std::string_view column) {
+            const auto& cell = table.total.cells.at(domain::stats_column(column));
+            REQUIRE(cell.kind == domain::StatsCell::Kind::number);
+            return cell.value;
+        };
+        CHECK(count("clues_received") == 6);
+        CHECK(count("clues_routed") == 2);  // c1, and c2 carried by her open case's ticket
+        CHECK(count("clues_in_review") == 1);
+        CHECK(count("clues_dismissed") == 1);
+        CHECK(count("clues_answered") == 2);  // c3, and c4 answered by the migration
+        CHECK(count("tickets_created") == 2);
+        CHECK(count("measure_legal_aid") == 1);
+    }
     store->stop();
     sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
     CHECK(one(c, "SELECT count(*) FROM tickets WHERE reason IS NOT NULL") == "0");

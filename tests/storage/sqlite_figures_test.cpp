@@ -20,6 +20,8 @@ using domain::TicketStatus;
 
 namespace {
 
+constexpr std::chrono::minutes kChina{480};
+
 StoredScreening screening(const std::string& clue_id, std::vector<std::string> groups) {
     nlohmann::json key_groups = nlohmann::json::array();
     for (const auto& g : groups)
@@ -53,6 +55,13 @@ domain::AidMeasure measure(domain::MeasureType type, domain::Fen fen = 0,
     return m;
 }
 
+void insert_measure(WriteTransaction& tx, const std::string& id, const std::string& ticket_id,
+                    domain::AidMeasure m, std::optional<domain::CivilDate> on,
+                    domain::Timestamp recorded_at) {
+    tx.insert_measure(domain::RecordedMeasure{id, ticket_id, std::move(m), on, 1, "proc-511702",
+                                              recorded_at, recorded_at});
+}
+
 StoredClue clue_about(std::string id, std::string sender, std::string region,
                       ClueStatus status = ClueStatus::routed) {
     auto c = stored_clue(std::move(id), std::move(sender), status);
@@ -70,22 +79,42 @@ struct World {
         write_and_wait(*store, [](WriteTransaction& tx) {
             // c1: about a woman in 511702, two tickets: one closed assisted with measures
             // after 2h acceptance and a day's work, one rejected.
-            insert_in_case(tx, clue_about("c1", "hotline-12309-sc", "511702", ClueStatus::answered));
+            insert_in_case(tx,
+                           clue_about("c1", "hotline-12309-sc", "511702", ClueStatus::answered));
             tx.insert_screening(screening("c1", {"crime_victim", "dv_divorce"}));
             auto t1 = ticket("t1", "c1", "hotline-12309-sc", "proc-511702", TicketStatus::closed);
             t1.outcome = domain::Outcome::assisted;
             tx.insert_ticket(t1);
             tx.append_event(accepted_event("t1", at(2 + 120)));
             tx.append_event(accepted_event("t1", at(2 + 300)));  // only the first counts
+            // What was said at closing: the fund paid, shelter and counselling planned, legal
+            // aid declined. The figures read the measures as they stand since: shelter given
+            // the day before yesterday, counselling given long ago (outside the window).
             tx.insert_closure(TicketClosure{
                 "t1",
                 domain::Outcome::assisted,
                 {measure(domain::MeasureType::judicial_assistance_fund, 3'000'012),
-                 measure(domain::MeasureType::shelter),
+                 measure(domain::MeasureType::shelter, 0, domain::MeasureStatus::planned),
+                 measure(domain::MeasureType::psychological_counselling, 0,
+                         domain::MeasureStatus::planned),
                  measure(domain::MeasureType::legal_aid, 0, domain::MeasureStatus::declined)},
                 std::nullopt,
                 "proc-511702",
                 at(2 + 24 * 60)});
+            insert_measure(tx, "m1", "t1",
+                           measure(domain::MeasureType::judicial_assistance_fund, 3'000'012),
+                           std::nullopt, at(30));
+            insert_measure(tx, "m2", "t1", measure(domain::MeasureType::shelter),
+                           domain::CivilDate{2026, 11, 18}, at(2 + 24 * 60));
+            insert_measure(tx, "m3", "t1", measure(domain::MeasureType::psychological_counselling),
+                           domain::CivilDate{2026, 9, 1}, at(2 + 24 * 60));
+            insert_measure(
+                tx, "m4", "t1",
+                measure(domain::MeasureType::legal_aid, 0, domain::MeasureStatus::declined),
+                domain::CivilDate{2026, 11, 19}, at(2 + 24 * 60));
+            insert_measure(tx, "m5", "t1",
+                           measure(domain::MeasureType::medical, 0, domain::MeasureStatus::planned),
+                           std::nullopt, at(2 + 24 * 60));
             auto t1b =
                 ticket("t1b", "c1", "hotline-12309-sc", "proc-511702", TicketStatus::rejected);
             t1b.purpose = "social_support";
@@ -104,6 +133,11 @@ struct World {
             t3.overdue = "accept";
             t3.escalated_to = "proc-510100";
             tx.insert_ticket(t3);
+            // c7: a second report about her, joined her open case: carried by t3.
+            auto c7 = clue_about("c7", "hotline-12338-sc", "510104");
+            c7.case_id = "case-c3";
+            insert_in_case(tx, c7);
+            tx.cover("t3", "c7", at(5));
 
             // c4: dismissed, sent by a procuratorate.
             auto c4 = clue_about("c4", "proc-510104", "510104", ClueStatus::dismissed);
@@ -117,6 +151,12 @@ struct World {
             auto t5 = ticket("t5", "c5", "hotline-12309-sc", "proc-511702", TicketStatus::accepted);
             t5.created_at = at(-60 * 24 * 90);
             tx.insert_ticket(t5);
+            // Aid given yesterday on that old ticket: in the window, though its ticket is not.
+            insert_measure(tx, "m6", "t5", measure(domain::MeasureType::employment),
+                           domain::CivilDate{2026, 11, 19}, at(-60 * 24 * 80));
+            // Recorded as provided 85 days ago with no date: outside.
+            insert_measure(tx, "m7", "t5", measure(domain::MeasureType::legal_aid), std::nullopt,
+                           at(-60 * 24 * 85));
 
             // c6: entered 90 days ago, but reported within the window.
             auto c6 = clue_about("c6", "hotline-12309-sc", "511702");
@@ -129,12 +169,16 @@ struct World {
         domain::StatsQuery q;
         q.from = at(-60 * 24 * 30);
         q.to = at(60);
+        q.days = {domain::local_day_of(q.from, kChina),
+                  domain::local_day_of(q.to, kChina) + std::chrono::days{1}};
         q.scope = std::move(scope);
         q.key_groups = q.purposes = q.rural = extras;
         auto f = store->reader()->stats_facts(q);
         std::sort(f.clues.begin(), f.clues.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
         std::sort(f.tickets.begin(), f.tickets.end(),
+                  [](const auto& a, const auto& b) { return a.id < b.id; });
+        std::sort(f.measures.begin(), f.measures.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
         return f;
     }
@@ -144,6 +188,7 @@ std::vector<std::string> ids(const domain::StatsFacts& f) {
     std::vector<std::string> out;
     for (const auto& c : f.clues) out.push_back(c.id);
     for (const auto& t : f.tickets) out.push_back(t.id);
+    for (const auto& m : f.measures) out.push_back(m.id);
     return out;
 }
 
@@ -153,7 +198,8 @@ TEST_CASE("stats SQL: clues by when the report was received, tickets by hand-ove
           "[storage][stats]") {
     World w;
     const auto f = w.facts();
-    CHECK(ids(f) == std::vector<std::string>{"c1", "c2", "c3", "c4", "c6", "t1", "t1b", "t3"});
+    CHECK(ids(f) == std::vector<std::string>{"c1", "c2", "c3", "c4", "c6", "c7", "t1", "t1b", "t3",
+                                             "m1", "m2", "m6"});
 }
 
 TEST_CASE("stats SQL: a clue's fact: the woman's region, channel, status, groups, purposes",
@@ -182,6 +228,11 @@ TEST_CASE("stats SQL: a clue's fact: the woman's region, channel, status, groups
     CHECK(f.clues[3].state == domain::ClueState::dismissed);
     CHECK(f.clues[3].key_groups.empty());  // no screening at all
     CHECK(f.clues[2].state == domain::ClueState::routed);
+    // A report that joined her open case has the purposes of the tickets carrying it.
+    const auto& c7 = f.clues[5];
+    CHECK(c7.id == "c7");
+    CHECK(c7.state == domain::ClueState::routed);
+    CHECK(c7.purposes == std::vector<std::string>{"judicial_assistance"});
 
     // Without the dimensions that need them, groups, purposes and the rural flag are not read.
     const auto plain = w.facts({}, false);
@@ -190,7 +241,43 @@ TEST_CASE("stats SQL: a clue's fact: the woman's region, channel, status, groups
     CHECK_FALSE(plain.clues[0].rural);
 }
 
-TEST_CASE("stats SQL: a ticket's fact: status, times, outcome, measures, its clue's place",
+TEST_CASE("stats SQL: aid provided, as the measures stand, by the day it was provided",
+          "[storage][stats]") {
+    World w;
+    const auto f = w.facts();
+    // Planned, declined and provided outside the window are not read; neither is what the
+    // closure said (shelter "planned" there, provided since).
+    REQUIRE(f.measures.size() == 3);
+    const auto& fund = f.measures[0];
+    CHECK(fund.id == "m1");
+    CHECK(fund.type == domain::MeasureType::judicial_assistance_fund);
+    CHECK(fund.amount_fen == 3'000'012);
+    CHECK_FALSE(fund.provided_on);  // no date given: the day it was recorded
+    CHECK(fund.recorded_at == at(30));
+    CHECK(fund.recipient_agency == "proc-511702");
+    CHECK(fund.purpose == "judicial_assistance");
+    CHECK(fund.priority == domain::Priority::high);
+    CHECK(fund.region == "511702");
+    CHECK(fund.channel == "hotline_12309");
+    CHECK(fund.rural);
+    CHECK(fund.key_groups == std::vector<std::string>{"crime_victim", "dv_divorce"});
+    CHECK(fund.key == 0);
+    const auto& shelter = f.measures[1];
+    CHECK(shelter.type == domain::MeasureType::shelter);
+    CHECK(shelter.amount_fen == 0);
+    CHECK(shelter.provided_on == domain::LocalDay{std::chrono::year{2026} / 11 / 18});
+    // Given yesterday on a ticket handed over three months ago.
+    const auto& late = f.measures[2];
+    CHECK(late.type == domain::MeasureType::employment);
+    CHECK(late.provided_on == domain::LocalDay{std::chrono::year{2026} / 11 / 19});
+    CHECK(late.region == "511702");
+
+    const auto plain = w.facts({}, false);
+    CHECK(plain.measures[0].key_groups.empty());
+    CHECK_FALSE(plain.measures[0].rural);
+}
+
+TEST_CASE("stats SQL: a ticket's fact: status, times, outcome, its clue's place",
           "[storage][stats]") {
     World w;
     const auto f = w.facts();
@@ -204,16 +291,10 @@ TEST_CASE("stats SQL: a ticket's fact: status, times, outcome, measures, its clu
     CHECK(t1.region == "511702");
     CHECK(t1.key_groups == std::vector<std::string>{"crime_victim", "dv_divorce"});
     CHECK(t1.rural);
-    // Declined measures are not counted.
-    REQUIRE(t1.measures.size() == 2);
-    CHECK(t1.measures[0].type == domain::MeasureType::judicial_assistance_fund);
-    CHECK(t1.measures[0].amount_fen == 3'000'012);
-    CHECK(t1.measures[1].type == domain::MeasureType::shelter);
     const auto& t1b = f.tickets[1];
     CHECK(t1b.status == TicketStatus::rejected);
     CHECK(t1b.purpose == "social_support");
     CHECK_FALSE(t1b.first_accepted_at);
-    CHECK(t1b.measures.empty());
     const auto& t3 = f.tickets[2];
     CHECK(t3.overdue);
     CHECK(t3.escalated);
@@ -226,10 +307,12 @@ TEST_CASE("stats SQL: scope by the woman's region, the staff agency and the clue
     World w;
     // A prefecture's women, whoever sent their clues (here a provincial hotline).
     CHECK(ids(w.facts({std::string("5117"), std::nullopt, std::nullopt})) ==
-          std::vector<std::string>{"c1", "c2", "c6", "t1", "t1b"});
-    // Staff: the clues it sent and the tickets handed to it.
+          std::vector<std::string>{"c1", "c2", "c6", "t1", "t1b", "m1", "m2", "m6"});
+    // Staff: the clues it sent, the tickets handed to it and the aid recorded on them.
     CHECK(ids(w.facts({std::nullopt, std::string("proc-510104"), std::nullopt})) ==
           std::vector<std::string>{"c4", "t3"});
+    CHECK(ids(w.facts({std::nullopt, std::string("proc-511702"), std::nullopt})) ==
+          std::vector<std::string>{"t1", "t1b", "m1", "m2", "m6"});
     // Intake: its clues and the tickets made from them.
     CHECK(ids(w.facts({std::nullopt, std::nullopt, std::string("proc-510104")})) ==
           std::vector<std::string>{"c4"});
@@ -262,4 +345,26 @@ TEST_CASE("stats SQL: the window queries use the received_at and created_at inde
         INFO(plan);
         CHECK(plan.find(index) != std::string::npos);
     }
+}
+
+TEST_CASE("stats SQL: aid provided is searched by its date, or when it was recorded",
+          "[storage][stats]") {
+    World w;
+    sqlite::Connection c(w.dir.db(), sqlite::Connection::Mode::read_only, 1000);
+    // The measure statement's window, as sqlite_figures writes it: both arms search the index
+    // (a scan of every measure ever provided would grow with the years).
+    auto q = c.query(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM ticket_measures m"
+        " WHERE ((m.status = 'provided' AND m.status_on >= ?3 AND m.status_on <= ?4)"
+        " OR (m.status = 'provided' AND m.status_on IS NULL"
+        " AND m.created_at >= ?1 AND m.created_at < ?2))");
+    q->bind_all("2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z", "2026-11-01", "2026-11-30");
+    std::string plan;
+    while (q->step()) plan += q->text(3) + "\n";
+    INFO(plan);
+    CHECK(plan.find("SCAN") == std::string::npos);
+    CHECK(plan.find("SEARCH m USING INDEX ticket_measures_provided (status_on>? AND "
+                    "status_on<?)") != std::string::npos);
+    CHECK(plan.find("SEARCH m USING INDEX ticket_measures_provided (status_on=? AND "
+                    "created_at>? AND created_at<?)") != std::string::npos);
 }

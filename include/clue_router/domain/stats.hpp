@@ -9,15 +9,23 @@
 // What each figure counts, and the day it is dated by:
 //   - clue figures: the clues whose report was *received* (source.received_at) on the
 //     window's days, placed where the woman lives (the subject's region), by their status
-//     now. received = routed + in_review + dismissed + answered.
+//     now. received = routed + in_review + dismissed + answered: a clue is routed while its
+//     case is open (it has tickets out, its own or its case's), answered once her case is
+//     closed, so when every case of the window is finished routed is 0 and answered is all
+//     that was not dismissed.
 //   - ticket figures: the tickets *handed over* (created) on the window's days, placed where
-//     the woman of their clue lives, by their status now; their outcomes, aid measures and
-//     judicial-assistance amounts are those recorded when they closed, whenever that was.
-//     created = open + rejected + closed + cancelled; closed = the sum of the outcomes.
+//     the woman of their clue lives, by their status now; their outcomes are those recorded
+//     when they closed, whenever that was. created = open + rejected + closed + cancelled;
+//     closed = the sum of the outcomes.
+//   - aid figures: the aid measures *provided* on the window's days (a measure's status_on,
+//     or the day it was recorded as provided when no date was given), whichever ticket of
+//     whichever window they were recorded on, placed where the woman of that ticket's clue
+//     lives. Measures only planned, under way or declined are not aid given and not counted;
+//     judicial-assistance amounts are those of the funds provided.
 //   - durations: from the report's receipt to the ticket's hand-over (routing), to its first
-//     acceptance and to its closing, for the same tickets, in hours.
+//     acceptance and to its closing, for the ticket figures' tickets, in hours.
 // A window's figures therefore never change meaning; asking again later shows the loop
-// closing (and late-entered reports of those days arriving).
+// closing (and late-entered reports of those days arriving, and aid given late recorded).
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -35,7 +43,8 @@
 
 namespace clue_router::domain {
 
-// A clue's status, as the figures see it.
+// A clue's status, as the figures see it: routed while her case is open and tickets carry
+// the clue, answered once the case is closed.
 enum class ClueState { routed, in_review, dismissed, answered };
 
 struct ClueFact {
@@ -50,14 +59,28 @@ struct ClueFact {
     ClueState state = ClueState::routed;
     bool sent_to_review = false;          // waited in the review queue at some point
     std::vector<std::string> key_groups;  // latest screening; filled for by=key_group
-    std::vector<std::string> purposes;    // of its tickets; filled for by=purpose
+    std::vector<std::string> purposes;    // of the tickets that carry it; for by=purpose
 };
 
-// An aid measure recorded when a ticket closed, not declined.
+// An aid measure provided (ticket_measures, status provided).
 struct MeasureFact {
+    std::string id;
+    CellKey key = 0;
     MeasureType type = MeasureType::legal_aid;
     Fen amount_fen = 0;  // judicial_assistance_fund only
-    CellKey key = 0;
+    // The day it was provided, when the record says (status_on, a local date); otherwise
+    // the local day of recorded_at, when it was recorded as provided.
+    std::optional<LocalDay> provided_on;
+    Timestamp recorded_at{};
+    // Of its ticket.
+    std::string recipient_agency;
+    std::string purpose;
+    Priority priority = Priority::low;
+    // Of its ticket's clue.
+    std::string region;
+    std::string channel;
+    bool rural = false;
+    std::vector<std::string> key_groups;
 };
 
 struct TicketFact {
@@ -73,8 +96,7 @@ struct TicketFact {
     std::optional<Outcome> outcome;
     bool overdue = false;    // open and past a deadline now
     bool escalated = false;  // escalated to the recipient's parent
-    std::vector<MeasureFact> measures;
-    // Of its clue.
+    // Of its clue (the one it was opened for).
     Timestamp received_at{};
     std::string region;
     std::string sender_agency;
@@ -86,6 +108,7 @@ struct TicketFact {
 struct StatsFacts {
     std::vector<ClueFact> clues;
     std::vector<TicketFact> tickets;
+    std::vector<MeasureFact> measures;
 };
 
 // One published cell: a number; hidden by small-number protection (null, and named in the

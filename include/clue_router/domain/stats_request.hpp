@@ -17,11 +17,12 @@
 namespace clue_router::domain {
 
 // What rows are split by (docs/api.md, "Progress figures"). agency: the clue's sender for clue
-// figures, the ticket's recipient for ticket figures. province / prefecture / county: where
-// the woman lives (the clue's subject region). key_group: her clue's latest screening (a clue
-// in two groups is in both rows). priority: the clue's or the ticket's own. channel and rural:
-// her clue's. purpose: the ticket's; a clue is in the row of each purpose it has a ticket for.
-// week / month: of the day each figure is dated by (received, or handed over).
+// figures, the ticket's recipient for ticket figures and for the aid measures recorded on the
+// ticket. province / prefecture / county: where the woman lives (the clue's subject region).
+// key_group: her clue's latest screening (a clue in two groups is in both rows). priority: the
+// clue's or the ticket's own. channel and rural: her clue's. purpose: the ticket's; a clue is
+// in the row of each purpose a ticket carrying it has. week / month: of the day each figure is
+// dated by (received, handed over, or provided).
 enum class StatsDimension {
     agency,
     province,
@@ -80,11 +81,13 @@ struct StatsScope {
     bool operator==(const StatsScope&) const = default;
 };
 
-// What storage reads: clues received and tickets handed over in [from, to), within scope.
-// The flags ask for what only some dimensions need, so the rest costs nothing.
+// What storage reads: clues received and tickets handed over in [from, to), and aid measures
+// provided on those days, within scope. The flags ask for what only some dimensions need, so
+// the rest costs nothing.
 struct StatsQuery {
     Timestamp from{};
     Timestamp to{};
+    DayRange days;  // the same window as local dates, for what is dated by a date
     StatsScope scope;
     bool key_groups = false;  // each clue's key groups (latest screening)
     bool purposes = false;    // each clue's ticket purposes

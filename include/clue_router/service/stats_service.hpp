@@ -7,8 +7,10 @@
 // Scope by role (every region is where the woman lives, the clue's subject region):
 //   admin      — any region (or all of them);
 //   supervisor — women living within its own agency's region;
-//   staff      — its own agency: the clues it submitted and the tickets handed to it;
-//   intake     — the clues its agency submitted and the tickets made from them.
+//   staff      — its own agency: the clues it submitted, the tickets handed to it and the
+//                aid measures recorded on those tickets;
+//   intake     — the clues its agency submitted, the tickets opened for them and their aid
+//                measures.
 // A `region` outside the caller's own agency's region is refused with 403 naming
 // /query/region: region codes are public, so saying "not yours" reveals nothing, and it is
 // clearer than an empty table that looks like "no clues there".
@@ -58,7 +60,7 @@ Result<domain::StatsScope> stats_scope(const Actor& actor,
 
 // Gives every clue, ticket and aid measure of the facts its record key: the first 8 bytes of
 // HMAC-SHA256 under the database's figures secret of "clue/<id>", "ticket/<id>" or
-// "measure/<ticket id>/<n>". Keyed, so that nobody who knows ids — every sender knows its
+// "measure/<id>". Keyed, so that nobody who knows ids — every sender knows its
 // own clues' — can compute the noise and take it off.
 void assign_record_keys(domain::StatsFacts& facts, const std::string& secret);
 

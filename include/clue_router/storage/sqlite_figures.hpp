@@ -1,9 +1,9 @@
 #pragma once
-// SQL for progress figures (GET /v1/stats): one fact per clue received and per ticket handed
-// over within a window and scope — ids, region codes, channel, statuses, times, outcomes and
-// aid measures. Nothing personal: of a clue's stored document only the subject's rural flag
-// is read (it is not sealed, and stays after retention), and only when the figures are split
-// by it. Called from SqliteStore's reader.
+// SQL for progress figures (GET /v1/stats): one fact per clue received, per ticket handed
+// over and per aid measure provided within a window and scope — ids, region codes, channel,
+// statuses, times, outcomes, measure types and amounts. Nothing personal: of a clue's stored
+// document only the subject's rural flag is read (it is not sealed, and stays after retention), and
+// only when the figures are split by it. Called from SqliteStore's reader.
 #include <string>
 
 #include "clue_router/domain/stats.hpp"
@@ -15,7 +15,7 @@ namespace clue_router::storage::sqlite_figures {
 // keys are left 0: the service derives them (service/stats_service).
 domain::StatsFacts facts(sqlite::Connection& c, const domain::StatsQuery& query);
 
-// The database's secret for the figures' record keys (migration 9): 32 random bytes as hex,
+// The database's secret for the figures' record keys (migration 13): 32 random bytes as hex,
 // made once when the table was created, kept with the records it protects.
 std::string secret(sqlite::Connection& c);
 
