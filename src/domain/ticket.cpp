@@ -315,6 +315,7 @@ nlohmann::json to_json(const TicketEvent& e) {
     if (e.related_clue) j["related_clue"] = *e.related_clue;
     if (e.note_id) j["note_id"] = *e.note_id;
     if (e.measure_id) j["measure_id"] = *e.measure_id;
+    if (e.actor_issued_by) j["actor_issued_by"] = *e.actor_issued_by;
     return j;
 }
 

@@ -130,6 +130,13 @@ void add_webhook_routes(Router& router, ApiServices& services, const ApiOptions&
                    hooks.rotate_inbound_secret(ex->actor(), ex->param("agency_id"), *body,
                                                reply_with(ex, beast_http::status::ok));
                });
+    router.add(beast_http::verb::get, "/v1/hooks/{agency_id}/secret", {},
+               [&hooks](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
+                   auto result = hooks.inbound_secret(ex->actor(), ex->param("agency_id"));
+                   if (!result) return reply_error(*ex, result.error());
+                   ex->reply_json(beast_http::status::ok, *result);
+               });
     // Signed, not keyed: the agency's case system authenticates with its webhook secret.
     router.add(beast_http::verb::post, "/v1/hooks/{agency_id}",
                {.public_route = true, .max_body_bytes = options.hook_max_body_bytes},

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "clue_router/domain/region_code.hpp"
+#include "clue_router/service/admin_scope.hpp"
 #include "clue_router/service/audit_trail.hpp"
 
 namespace clue_router::service {
@@ -102,6 +103,27 @@ Result<domain::Agency> AgencyService::checked_agency(const nlohmann::json& body,
     return std::move(*agency);
 }
 
+namespace {
+// An admin changes only the agencies of her region, and cannot move one out of it or widen her
+// own (issue 14 item 3). The command line's actor has no agency and is not scoped.
+std::optional<ServiceError> outside_admin_region(
+    const Actor& actor, const domain::Directory& directory, const domain::Agency& agency,
+    const std::optional<storage::StoredAgency>& stored) {
+    if (actor.agency_id.empty()) return std::nullopt;
+    const auto* own = directory.find(actor.agency_id);
+    const std::string region = own != nullptr ? own->region : "";
+    if (stored && !region_within(stored->agency.region, region)) {
+        return error(ErrorKind::forbidden, "the agency is outside this admin's region");
+    }
+    if (!region_within(agency.region, region)) {
+        return error(ErrorKind::validation, "the agency is outside this admin's region",
+                     {{"/region", "is outside the region of this admin's agency (" + region +
+                                      "): an admin manages the agencies of her own region"}});
+    }
+    return std::nullopt;
+}
+}  // namespace
+
 void AgencyService::create(const Actor& actor, const nlohmann::json& body,
                            Completion<storage::StoredAgency> done) {
     if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
@@ -161,6 +183,10 @@ void AgencyService::write(const Actor& actor, domain::Agency agency,
             for (auto& r : tx.agency_records()) current.push_back(std::move(r.agency));
             auto base = domain::Directory::build(std::move(current));
             if (!base) throw storage::StorageError("the stored directory is inconsistent");
+            if (auto refused = outside_admin_region(actor, *base, agency, stored)) {
+                outcome->result = domain::unexpected(std::move(*refused));
+                return;
+            }
             auto next = base->with(agency, regions.get());
             if (!next) {
                 outcome->result = domain::unexpected(invalid(next.error()));

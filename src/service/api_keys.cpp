@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "clue_router/domain/base64.hpp"
+#include "clue_router/service/admin_scope.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 
@@ -13,6 +14,30 @@ constexpr std::string_view kSecretPrefix = "crk_";
 
 ServiceError admins_only() {
     return error(ErrorKind::forbidden, "only admins manage keys");
+}
+
+ServiceError unavailable() {
+    return error(ErrorKind::unavailable, "the database is unavailable");
+}
+
+bool made_for_another_agency(const storage::ApiKey& k) {
+    return k.created_by_agency && *k.created_by_agency != k.agency_id;
+}
+
+// An admin manages the keys of her region's agencies (issue 14 item 3); the command line's
+// actor has no agency and manages all.
+bool manages(const Actor& actor, const std::vector<domain::Agency>& agencies,
+             const std::string& agency_id) {
+    return actor.agency_id.empty() || actor.agency_id == agency_id ||
+           may_administer(agencies, actor.agency_id, agency_id);
+}
+
+// The audit record of a key's making: whether it was made for another agency is in it, so
+// the trail shows such a key for what it is.
+AuditRecord key_created(const storage::ApiKey& k) {
+    nlohmann::json detail{{"agency", k.agency_id}, {"role", k.role}};
+    if (made_for_another_agency(k)) detail["for_another_agency"] = true;
+    return {"api_key.created", "api_key", k.id, std::move(detail)};
 }
 }  // namespace
 
@@ -32,10 +57,16 @@ nlohmann::json to_json(const storage::ApiKey& k) {
             {"created_at", domain::format_rfc3339(k.created_at)},
             {"expires_at", time_or_null(k.expires_at)},
             {"revoked_at", time_or_null(k.revoked_at)},
-            {"last_used_at", time_or_null(k.last_used_at)}};
+            {"last_used_at", time_or_null(k.last_used_at)},
+            {"created_by",
+             {{"key_id", k.created_by_key ? nlohmann::json(*k.created_by_key) : nlohmann::json()},
+              {"agency",
+               k.created_by_agency ? nlohmann::json(*k.created_by_agency) : nlohmann::json()}}},
+            {"created_for_another_agency", made_for_another_agency(k)}};
 }
 
-CreatedKey ApiKeys::make(const std::string& agency_id, Role role, const std::string& label,
+CreatedKey ApiKeys::make(const Actor& by, const std::string& agency_id, Role role,
+                         const std::string& label,
                          std::optional<domain::Timestamp> expires_at) const {
     const auto now = clock_.now();
     CreatedKey created;
@@ -45,21 +76,19 @@ CreatedKey ApiKeys::make(const std::string& agency_id, Role role, const std::str
     created.key.label = label;
     created.key.created_at = now;
     created.key.expires_at = expires_at;
+    created.key.created_by_key = by.key_id;
+    if (!by.agency_id.empty()) created.key.created_by_agency = by.agency_id;
     created.secret = std::string(kSecretPrefix) + domain::base64url_encode(random_bytes(32));
     return created;
 }
 
 CreatedKey ApiKeys::create(const Actor& by, const std::string& agency_id, Role role,
                            const std::string& label, std::optional<domain::Timestamp> expires_at) {
-    CreatedKey created = make(agency_id, role, label, expires_at);
+    CreatedKey created = make(by, agency_id, role, label, expires_at);
     const std::string hash = hash_api_key(created.secret);
     storage::write_and_wait(store_, [&](storage::WriteTransaction& tx) {
         tx.insert_api_key(created.key, hash);
-        append_audit(tx, by, created.key.created_at,
-                     {"api_key.created",
-                      "api_key",
-                      created.key.id,
-                      {{"agency", agency_id}, {"role", created.key.role}}});
+        append_audit(tx, by, created.key.created_at, key_created(created.key));
     });
     return created;
 }
@@ -121,12 +150,18 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
     // Checked whatever else is wrong: every field error comes back at once.
     if (!agency.empty()) {
         try {
+            const auto agencies = store_.reader()->agencies();
             bool known = false;
-            for (const auto& a : store_.reader()->agencies()) known = known || a.id == agency;
-            if (!known) errors.push_back({"/agency", "is not an agency in the directory"});
+            for (const auto& a : agencies) known = known || a.id == agency;
+            if (!known) {
+                errors.push_back({"/agency", "is not an agency in the directory"});
+            } else if (!manages(actor, agencies, agency)) {
+                errors.push_back({"/agency",
+                                  "is outside this admin's region: an admin makes keys only for "
+                                  "the agencies of her own region"});
+            }
         } catch (const storage::StorageError&) {
-            return done(
-                domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable")));
+            return done(domain::unexpected(unavailable()));
         }
     }
     if (!errors.empty()) {
@@ -136,15 +171,11 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
                   std::to_string(n) + (n == 1 ? " field needs" : " fields need") + " attention",
                   std::move(errors))));
     }
-    auto created = std::make_shared<CreatedKey>(make(agency, *role, label, expires_at));
+    auto created = std::make_shared<CreatedKey>(make(actor, agency, *role, label, expires_at));
     store_.write(
         [created, actor, hash = hash_api_key(created->secret)](storage::WriteTransaction& tx) {
             tx.insert_api_key(created->key, hash);
-            append_audit(tx, actor, created->key.created_at,
-                         {"api_key.created",
-                          "api_key",
-                          created->key.id,
-                          {{"agency", created->key.agency_id}, {"role", created->key.role}}});
+            append_audit(tx, actor, created->key.created_at, key_created(created->key));
         },
         [created, done = std::move(done)](std::exception_ptr failure) {
             if (failure) {
@@ -158,8 +189,11 @@ void ApiKeys::create_from(const Actor& actor, const nlohmann::json& body,
 Result<nlohmann::json> ApiKeys::list_for(const Actor& actor) {
     if (actor.role != Role::admin) return domain::unexpected(admins_only());
     try {
+        const auto agencies = store_.reader()->agencies();
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& k : list()) items.push_back(to_json(k));
+        for (const auto& k : list()) {
+            if (manages(actor, agencies, k.agency_id)) items.push_back(to_json(k));
+        }
         return nlohmann::json{{"items", std::move(items)}, {"next_cursor", nullptr}};
     } catch (const storage::StorageError&) {
         return domain::unexpected(error(ErrorKind::unavailable, "the database is unavailable"));
@@ -169,8 +203,18 @@ Result<nlohmann::json> ApiKeys::list_for(const Actor& actor) {
 void ApiKeys::revoke_from(const Actor& actor, const std::string& key_id,
                           Completion<storage::ApiKey> done) {
     if (actor.role != Role::admin) return done(domain::unexpected(admins_only()));
+    // A key outside the admin's region is, to her, no key at all.
+    try {
+        const auto agencies = store_.reader()->agencies();
+        bool found = false;
+        for (const auto& k : store_.reader()->list_api_keys()) {
+            found = found || (k.id == key_id && manages(actor, agencies, k.agency_id));
+        }
+        if (!found) return done(domain::unexpected(error(ErrorKind::not_found, "no such key")));
+    } catch (const storage::StorageError&) {
+        return done(domain::unexpected(unavailable()));
+    }
     const auto now = clock_.now();
-    auto result = std::make_shared<std::optional<storage::ApiKey>>();
     store_.write(
         [=](storage::WriteTransaction& tx) {
             if (tx.revoke_api_key(key_id, now)) {
@@ -209,7 +253,9 @@ std::optional<Actor> ApiKeys::authenticate(storage::Reader& reader, std::string_
     const auto role = parse_role(key->role);
     if (!role) return std::nullopt;
     note_use(key->id, now);
-    return Actor{key->id, key->agency_id, *role, {}};
+    Actor actor{key->id, key->agency_id, *role, {}};
+    if (made_for_another_agency(*key)) actor.issued_by_agency = *key->created_by_agency;
+    return actor;
 }
 
 void ApiKeys::note_use(const std::string& key_id, domain::Timestamp now) {

@@ -27,6 +27,8 @@ void append_audit(storage::WriteTransaction& tx, const Actor& actor, domain::Tim
     e.record_type = record.record_type;
     e.record_id = record.record_id;
     e.detail = record.detail;
+    // A credential issued by another agency's admin acts visibly as such (issue 14 item 3).
+    if (!actor.issued_by_agency.empty()) e.detail["credential_issued_by"] = actor.issued_by_agency;
     e.hash = hash_of(e);
     tx.append_audit(e);
 }

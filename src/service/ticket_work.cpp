@@ -54,6 +54,7 @@ void work_event(storage::WriteTransaction& tx, const Actor& actor, const domain:
     e.to_status = std::string(domain::to_string(t.status));
     e.actor_agency = actor.agency_id;
     e.actor_key = actor.key_id;
+    if (!actor.issued_by_agency.empty()) e.actor_issued_by = actor.issued_by_agency;
     e.note_id = std::move(note_id);
     e.measure_id = std::move(measure_id);
     e.at = now;

@@ -6,6 +6,7 @@
 #include "clue_router/domain/text_checks.hpp"
 #include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/domain/webhook_event.hpp"
+#include "clue_router/service/admin_scope.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
 #include "clue_router/service/ticket_transition.hpp"
@@ -29,8 +30,33 @@ ServiceError may_not_manage() {
     return error(ErrorKind::forbidden, "only staff or admin keys manage webhooks");
 }
 
-bool owns(const Actor& actor, const std::string& agency_id) {
-    return actor.role == Role::admin || actor.agency_id == agency_id;
+// An agency's own staff and admins manage its webhooks; an admin also those of the agencies
+// of her region (service/admin_scope, issue 14 item 3). The command line's actor has no agency
+// and is not scoped.
+bool owns(const Actor& actor, const std::string& agency_id, const domain::Directory& directory) {
+    if (actor.agency_id == agency_id) return true;
+    if (actor.role != Role::admin) return false;
+    return actor.agency_id.empty() || may_administer(directory.all(), actor.agency_id, agency_id);
+}
+
+bool made_for_another_agency(const storage::InboundSecret& s) {
+    return s.created_by_agency && *s.created_by_agency != s.agency_id;
+}
+
+// An inbound secret as its agency's staff and admins see it: never the secret itself.
+json inbound_secret_view(const storage::InboundSecret& s) {
+    json view{{"agency_id", s.agency_id},
+              {"id", s.id},
+              {"created_at", domain::format_rfc3339(s.created_at)},
+              {"created_by",
+               {{"key_id", s.created_by_key ? json(*s.created_by_key) : json()},
+                {"agency", s.created_by_agency ? json(*s.created_by_agency) : json()}}},
+              {"created_for_another_agency", made_for_another_agency(s)}};
+    if (s.previous_secret_until) {
+        view["previous_secret_until"] = domain::format_rfc3339(*s.previous_secret_until);
+        if (s.previous_id) view["previous_id"] = *s.previous_id;
+    }
+    return view;
 }
 
 struct EndpointFields {
@@ -195,10 +221,18 @@ void WebhookService::create_endpoint(const Actor& actor, const json& body, Compl
             return done(domain::unexpected(error(
                 ErrorKind::forbidden, "only an admin registers endpoints for another agency")));
         }
-        if (config_.get()->directory.find(*fields->agency_id) == nullptr) {
+        const auto config = config_.get();
+        if (config->directory.find(*fields->agency_id) == nullptr) {
             return done(
                 domain::unexpected(error(ErrorKind::validation, "no such agency",
                                          {{"/agency_id", "is not an agency of the directory"}})));
+        }
+        if (!owns(actor, *fields->agency_id, config->directory)) {
+            return done(domain::unexpected(
+                error(ErrorKind::validation, "the agency is outside this admin's region",
+                      {{"/agency_id",
+                        "is not an agency this admin manages: an admin manages "
+                        "the agencies of her own region"}})));
         }
         agency = *fields->agency_id;
     }
@@ -232,8 +266,9 @@ Result<Page> WebhookService::list_endpoints(const Actor& actor) {
         Page page;
         const auto agency =
             actor.role == Role::admin ? std::nullopt : std::optional<std::string>(actor.agency_id);
+        const auto config = config_.get();
         for (const auto& e : store_.reader()->webhook_endpoints(agency)) {
-            page.items.push_back(endpoint_view(e));
+            if (owns(actor, e.agency_id, config->directory)) page.items.push_back(endpoint_view(e));
         }
         return page;
     } catch (const storage::StorageError&) {
@@ -244,8 +279,9 @@ Result<Page> WebhookService::list_endpoints(const Actor& actor) {
 Result<json> WebhookService::get_endpoint(const Actor& actor, const std::string& id) {
     if (!may_manage(actor)) return domain::unexpected(may_not_manage());
     try {
+        const auto config = config_.get();
         const auto e = store_.reader()->find_webhook_endpoint(id);
-        if (!e || !owns(actor, e->agency_id)) {
+        if (!e || !owns(actor, e->agency_id, config->directory)) {
             return domain::unexpected(error(ErrorKind::not_found, "no such endpoint"));
         }
         return endpoint_view(*e);
@@ -262,9 +298,10 @@ void WebhookService::update_endpoint(const Actor& actor, const std::string& id, 
     const auto now = clock_.now();
     write_decision<json>(
         store_,
-        [actor, id, f = *fields, now](storage::WriteTransaction& tx) -> Result<json> {
+        [actor, id, f = *fields, now,
+         config = config_.get()](storage::WriteTransaction& tx) -> Result<json> {
             auto e = tx.find_webhook_endpoint(id);
-            if (!e || !owns(actor, e->agency_id)) {
+            if (!e || !owns(actor, e->agency_id, config->directory)) {
                 return domain::unexpected(error(ErrorKind::not_found, "no such endpoint"));
             }
             if (f.url) e->url = *f.url;
@@ -300,10 +337,10 @@ void WebhookService::rotate_endpoint_secret(const Actor& actor, const std::strin
     const std::string secret = new_webhook_secret();
     write_decision<json>(
         store_,
-        [actor, id, now, secret,
+        [actor, id, now, secret, config = config_.get(),
          overlap = *overlap](storage::WriteTransaction& tx) -> Result<json> {
             auto e = tx.find_webhook_endpoint(id);
-            if (!e || !owns(actor, e->agency_id)) {
+            if (!e || !owns(actor, e->agency_id, config->directory)) {
                 return domain::unexpected(error(ErrorKind::not_found, "no such endpoint"));
             }
             if (overlap.count() > 0) {
@@ -333,9 +370,10 @@ void WebhookService::delete_endpoint(const Actor& actor, const std::string& id,
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
     write_decision<bool>(
         store_,
-        [actor, id, now = clock_.now()](storage::WriteTransaction& tx) -> Result<bool> {
+        [actor, id, now = clock_.now(),
+         config = config_.get()](storage::WriteTransaction& tx) -> Result<bool> {
             auto e = tx.find_webhook_endpoint(id);
-            if (!e || !owns(actor, e->agency_id)) {
+            if (!e || !owns(actor, e->agency_id, config->directory)) {
                 return domain::unexpected(error(ErrorKind::not_found, "no such endpoint"));
             }
             const bool deleted = tx.delete_webhook_endpoint(id);
@@ -371,7 +409,12 @@ Result<Page> WebhookService::list_deliveries(const Actor& actor,
         Page page;
         const bool more = static_cast<int>(rows.size()) > limit;
         if (more) rows.resize(static_cast<std::size_t>(limit));
-        for (const auto& d : rows) page.items.push_back(delivery_view(d));
+        // An admin's page holds the deliveries of her region's agencies; the cursor follows
+        // the rows read, so a page may hold fewer than the limit and still have a next one.
+        const auto config = config_.get();
+        for (const auto& d : rows) {
+            if (owns(actor, d.agency_id, config->directory)) page.items.push_back(delivery_view(d));
+        }
         if (more && !rows.empty()) page.next_cursor = std::to_string(rows.back().sequence);
         return page;
     } catch (const storage::StorageError&) {
@@ -385,9 +428,9 @@ void WebhookService::retry_delivery(const Actor& actor, const std::string& id,
     const auto now = clock_.now();
     write_decision<json>(
         store_,
-        [actor, id, now](storage::WriteTransaction& tx) -> Result<json> {
+        [actor, id, now, config = config_.get()](storage::WriteTransaction& tx) -> Result<json> {
             auto d = tx.find_delivery(id);
-            if (!d || !owns(actor, d->agency_id)) {
+            if (!d || !owns(actor, d->agency_id, config->directory)) {
                 return domain::unexpected(error(ErrorKind::not_found, "no such delivery"));
             }
             if (d->status != storage::DeliveryStatus::failed) {
@@ -411,37 +454,56 @@ void WebhookService::retry_delivery(const Actor& actor, const std::string& id,
 void WebhookService::rotate_inbound_secret(const Actor& actor, const std::string& agency_id,
                                            const json& body, Completion<json> done) {
     if (!may_manage(actor)) return done(domain::unexpected(may_not_manage()));
-    if (!owns(actor, agency_id) || config_.get()->directory.find(agency_id) == nullptr) {
+    if (config_.get()->directory.find(agency_id) == nullptr ||
+        !owns(actor, agency_id, config_.get()->directory)) {
         return done(domain::unexpected(error(ErrorKind::not_found, "no such agency")));
     }
     auto overlap = overlap_of(body);
     if (!overlap) return done(domain::unexpected(overlap.error()));
     const auto now = clock_.now();
     const std::string secret = new_webhook_secret();
+    const std::string id = "ins_" + new_uuid_v7(now);
     write_decision<json>(
         store_,
-        [actor, agency_id, now, secret,
+        [actor, agency_id, now, secret, id,
          overlap = *overlap](storage::WriteTransaction& tx) -> Result<json> {
             storage::InboundSecret s{agency_id, secret, std::nullopt, std::nullopt, now};
+            s.id = id;
+            s.created_by_key = actor.key_id;
+            if (!actor.agency_id.empty()) s.created_by_agency = actor.agency_id;
             if (auto old = tx.find_inbound_secret(agency_id); old && overlap.count() > 0) {
                 s.previous_secret = old->secret;
                 s.previous_secret_until = now + overlap;
+                s.previous_id = old->id;
+                s.previous_created_by_agency = old->created_by_agency;
             }
             tx.upsert_inbound_secret(s);
+            json detail{{"overlap_hours", s.previous_secret_until ? overlap.count() : 0},
+                        {"secret_id", id}};
+            if (made_for_another_agency(s)) detail["for_another_agency"] = true;
             append_audit(tx, actor, now,
-                         {"inbound_secret.rotated",
-                          "agency",
-                          agency_id,
-                          {{"overlap_hours", s.previous_secret_until ? overlap.count() : 0}}});
-            json view{{"agency_id", agency_id},
-                      {"secret", secret},
-                      {"created_at", domain::format_rfc3339(now)}};
-            if (s.previous_secret_until) {
-                view["previous_secret_until"] = domain::format_rfc3339(*s.previous_secret_until);
-            }
+                         {"inbound_secret.rotated", "agency", agency_id, std::move(detail)});
+            json view = inbound_secret_view(s);
+            view["secret"] = secret;  // the only time it is shown
             return view;
         },
         std::move(done));
+}
+
+Result<json> WebhookService::inbound_secret(const Actor& actor, const std::string& agency_id) {
+    if (!may_manage(actor)) return domain::unexpected(may_not_manage());
+    const auto config = config_.get();
+    if (config->directory.find(agency_id) == nullptr ||
+        !owns(actor, agency_id, config->directory)) {
+        return domain::unexpected(error(ErrorKind::not_found, "no such agency"));
+    }
+    try {
+        const auto s = store_.reader()->find_inbound_secret(agency_id);
+        if (!s) return domain::unexpected(error(ErrorKind::not_found, "the agency has no secret"));
+        return inbound_secret_view(*s);
+    } catch (const storage::StorageError&) {
+        return domain::unexpected(unavailable());
+    }
 }
 
 Result<VerifiedInbound> WebhookService::verify_inbound(const std::string& agency_id,
@@ -451,31 +513,56 @@ Result<VerifiedInbound> WebhookService::verify_inbound(const std::string& agency
     const auto refuse = [](const std::string& why) {
         return domain::unexpected(error(ErrorKind::signature_invalid, why));
     };
-    std::vector<std::string> keys;
+    // Each candidate secret with its id and maker: the one that verifies is named in the
+    // history, with the agency that set it when that is another agency.
+    struct Candidate {
+        std::string key, id;
+        std::optional<std::string> made_by;
+    };
+    std::vector<Candidate> candidates;
+    std::optional<storage::InboundSecret> secret;
     try {
-        const auto secret = store_.reader()->find_inbound_secret(agency_id);
+        secret = store_.reader()->find_inbound_secret(agency_id);
         // An agency without a secret (or no such agency) goes through the same checks with a
         // key nobody has, so neither the answer nor its timing tells which agencies have one.
         if (!secret) {
-            keys.push_back(unknown_agency_key_);
+            candidates.push_back({unknown_agency_key_, "", std::nullopt});
         } else {
-            if (auto key = webhook_secret_key(secret->secret)) keys.push_back(*key);
+            if (auto key = webhook_secret_key(secret->secret)) {
+                candidates.push_back({*key, secret->id, secret->created_by_agency});
+            }
             if (secret->previous_secret && secret->previous_secret_until &&
                 *secret->previous_secret_until > now) {
-                if (auto key = webhook_secret_key(*secret->previous_secret)) keys.push_back(*key);
+                if (auto key = webhook_secret_key(*secret->previous_secret)) {
+                    candidates.push_back({*key, secret->previous_id.value_or(secret->id),
+                                          secret->previous_created_by_agency});
+                }
             }
         }
     } catch (const storage::StorageError&) {
         return domain::unexpected(unavailable());
     }
-    const WebhookVerdict verdict = verify_webhook(keys, headers, body, now);
+    WebhookVerdict verdict = WebhookVerdict::bad_signature;
+    std::string secret_id;
+    std::string issued_by;
+    for (const auto& candidate : candidates) {
+        verdict = verify_webhook(std::span(&candidate.key, 1), headers, body, now);
+        if (verdict == WebhookVerdict::ok) {
+            secret_id = candidate.id;
+            if (candidate.made_by && *candidate.made_by != agency_id)
+                issued_by = *candidate.made_by;
+        }
+        // Only a signature differs between keys; a bad header is bad for every one.
+        if (verdict != WebhookVerdict::bad_signature) break;
+    }
     if (verdict == WebhookVerdict::timestamp_out_of_range) {
         return refuse("webhook-timestamp is more than 5 minutes from the server's time");
     }
     if (verdict != WebhookVerdict::ok) return refuse("the webhook signature is not valid");
     if (headers.id.size() > 255) return refuse("webhook-id is longer than 255 characters");
     // A retry sends the same bytes (they are what is signed), so the bytes name the request.
-    return VerifiedInbound(agency_id, std::string(headers.id), sha256_hex(body));
+    return VerifiedInbound(agency_id, std::string(headers.id), sha256_hex(body), secret_id,
+                           std::move(issued_by));
 }
 
 void WebhookService::receive(const VerifiedInbound& inbound, const json& doc,
@@ -547,6 +634,8 @@ void WebhookService::receive(const VerifiedInbound& inbound, const json& doc,
 
     auto reply = std::make_shared<InboundReply>();
     const std::string request_hash = inbound.request_hash();
+    const std::string secret_id = inbound.secret_id();
+    const std::string issued_by = inbound.issued_by_agency();
     store_.write(
         [=](storage::WriteTransaction& tx) {
             if (auto earlier = tx.find_inbound_answer(agency_id, webhook_id)) {
@@ -566,8 +655,8 @@ void WebhookService::receive(const VerifiedInbound& inbound, const json& doc,
             Result<domain::Ticket> result =
                 refused ? Result<domain::Ticket>(domain::unexpected(*refused))
                         : apply_transition(tx,
-                                           Actor{"webhook:" + webhook_id, agency_id, Role::staff,
-                                                 "webhook:" + webhook_id},
+                                           Actor{secret_id, agency_id, Role::staff,
+                                                 "webhook:" + webhook_id, issued_by},
                                            ticket_id, std::nullopt, *request, *config, now);
             if (result) {
                 *reply = InboundReply{200, domain::to_json(*result).dump(), false};

@@ -505,6 +505,32 @@ CREATE TABLE figures_secret (
 ) STRICT;
 INSERT INTO figures_secret (id, secret) VALUES (1, lower(hex(randomblob(32))));
 )sql"},
+    // Issue 14, item 3. A credential made by an admin of another agency must show as such: a
+    // key and an inbound secret remember which key made them and for which agency that key
+    // acted. Existing keys learn it from the audit row that recorded their making (the row is
+    // the evidence; keys made by the command line have none and stay unattributed). An
+    // inbound secret gets an id, so a ticket's history can say which secret acted, and the
+    // one it replaced keeps its own id while it still verifies. A ticket event names the
+    // agency that issued the acting credential when that is not the actor's own.
+    {14, R"sql(
+ALTER TABLE api_keys ADD COLUMN created_by_key TEXT;
+ALTER TABLE api_keys ADD COLUMN created_by_agency TEXT;
+UPDATE api_keys SET
+    created_by_key = (SELECT a.actor_key FROM audit_log a WHERE a.action = 'api_key.created'
+                      AND a.record_type = 'api_key' AND a.record_id = api_keys.id),
+    created_by_agency = (SELECT nullif(a.actor_agency, '') FROM audit_log a
+                         WHERE a.action = 'api_key.created' AND a.record_type = 'api_key'
+                         AND a.record_id = api_keys.id);
+ALTER TABLE inbound_secrets ADD COLUMN id TEXT;
+ALTER TABLE inbound_secrets ADD COLUMN previous_id TEXT;
+ALTER TABLE inbound_secrets ADD COLUMN created_by_key TEXT;
+ALTER TABLE inbound_secrets ADD COLUMN created_by_agency TEXT;
+ALTER TABLE inbound_secrets ADD COLUMN previous_created_by_agency TEXT;
+UPDATE inbound_secrets SET id = 'ins_' || lower(hex(randomblob(16)));
+UPDATE inbound_secrets SET previous_id = 'ins_' || lower(hex(randomblob(16)))
+    WHERE previous_secret IS NOT NULL;
+ALTER TABLE ticket_events ADD COLUMN actor_issued_by TEXT;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

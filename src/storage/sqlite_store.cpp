@@ -135,8 +135,9 @@ StoredClue clue_row(const Statement& s, const PersonalDataCipher* cipher) {
     return c;
 }
 
-#define API_KEY_COLUMNS \
-    "id, agency_id, role, label, created_at, expires_at, revoked_at, last_used_at"
+#define API_KEY_COLUMNS                                                              \
+    "id, agency_id, role, label, created_at, expires_at, revoked_at, last_used_at, " \
+    "created_by_key, created_by_agency"
 
 ApiKey api_key_row(const Statement& s) {
     ApiKey k;
@@ -148,6 +149,8 @@ ApiKey api_key_row(const Statement& s) {
     k.expires_at = optional_time_column(s, 5, "api_keys.expires_at");
     k.revoked_at = optional_time_column(s, 6, "api_keys.revoked_at");
     k.last_used_at = optional_time_column(s, 7, "api_keys.last_used_at");
+    k.created_by_key = s.optional_text(8);
+    k.created_by_agency = s.optional_text(9);
     return k;
 }
 
@@ -416,10 +419,11 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
             "actor_key, reason_code, outcome, at, related_ticket, related_agency, related_clue, "
-            "note_id, measure_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "note_id, measure_id, actor_issued_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
                     e.reason_code, e.outcome, time_text(e.at), e.related_ticket, e.related_agency,
-                    e.related_clue, e.note_id, e.measure_id);
+                    e.related_clue, e.note_id, e.measure_id, e.actor_issued_by);
         q->run();
         const std::int64_t sequence = c_.last_insert_rowid();
         // The reason is free text: sealed, bound to this very event row.
@@ -437,10 +441,10 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
     void insert_api_key(const ApiKey& k, const std::string& key_hash) override {
         auto q = c_.query("INSERT INTO api_keys (" API_KEY_COLUMNS
-                          ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(k.id, k.agency_id, k.role, k.label, time_text(k.created_at),
                     time_text(k.expires_at), time_text(k.revoked_at), time_text(k.last_used_at),
-                    key_hash);
+                    k.created_by_key, k.created_by_agency, key_hash);
         q->run();
     }
 
@@ -820,7 +824,7 @@ class SqliteReader final : public Reader {
         auto q = c_->query(
             "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
             "reason, outcome, at, related_ticket, related_agency, reason_code, "
-            "related_clue, note_id, measure_id FROM ticket_events "
+            "related_clue, note_id, measure_id, actor_issued_by FROM ticket_events "
             "WHERE ticket_id = ? ORDER BY sequence");
         q->bind_all(ticket_id);
         std::vector<domain::TicketEvent> out;
@@ -844,6 +848,7 @@ class SqliteReader final : public Reader {
             e.related_clue = q->optional_text(13);
             e.note_id = q->optional_text(14);
             e.measure_id = q->optional_text(15);
+            e.actor_issued_by = q->optional_text(16);
             out.push_back(std::move(e));
         }
         return out;

@@ -376,29 +376,42 @@ void upsert_inbound_secret(Connection& c, const PersonalDataCipher* cipher,
                            const InboundSecret& s) {
     auto q = c.query(
         "INSERT INTO inbound_secrets (agency_id, secret, previous_secret, previous_secret_until, "
-        "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET "
+        "created_at, id, previous_id, created_by_key, created_by_agency, "
+        "previous_created_by_agency) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET "
         "secret = excluded.secret, previous_secret = excluded.previous_secret, "
-        "previous_secret_until = excluded.previous_secret_until, created_at = excluded.created_at");
+        "previous_secret_until = excluded.previous_secret_until, created_at = excluded.created_at, "
+        "id = excluded.id, previous_id = excluded.previous_id, "
+        "created_by_key = excluded.created_by_key, created_by_agency = excluded.created_by_agency, "
+        "previous_created_by_agency = excluded.previous_created_by_agency");
     q->bind_all(
         s.agency_id, seal_secret(s.secret, inbound_slot(s.agency_id, "secret"), cipher),
         sealed_optional(s.previous_secret, inbound_slot(s.agency_id, "previous_secret"), cipher),
-        time_text(s.previous_secret_until), time_text(s.created_at));
+        time_text(s.previous_secret_until), time_text(s.created_at), s.id, s.previous_id,
+        s.created_by_key, s.created_by_agency, s.previous_created_by_agency);
     q->run();
 }
 
 std::optional<InboundSecret> find_inbound_secret(Connection& c, const PersonalDataCipher* cipher,
                                                  const std::string& agency_id) {
     auto q = c.query(
-        "SELECT agency_id, secret, previous_secret, previous_secret_until, created_at "
+        "SELECT agency_id, secret, previous_secret, previous_secret_until, created_at, id, "
+        "previous_id, created_by_key, created_by_agency, previous_created_by_agency "
         "FROM inbound_secrets WHERE agency_id = ?");
     q->bind_all(agency_id);
     if (!q->step()) return std::nullopt;
     const std::string agency = q->text(0);
     return InboundSecret{
-        agency, open_secret(q->text(1), inbound_slot(agency, "secret"), cipher),
+        agency,
+        open_secret(q->text(1), inbound_slot(agency, "secret"), cipher),
         opened_optional(q->optional_text(2), inbound_slot(agency, "previous_secret"), cipher),
         optional_time_column(*q, 3, "inbound_secrets.previous_secret_until"),
-        time_column(*q, 4, "inbound_secrets.created_at")};
+        time_column(*q, 4, "inbound_secrets.created_at"),
+        q->optional_text(5).value_or(""),
+        q->optional_text(6),
+        q->optional_text(7),
+        q->optional_text(8),
+        q->optional_text(9)};
 }
 
 std::optional<InboundAnswer> find_inbound_answer(Connection& c, const PersonalDataCipher* cipher,

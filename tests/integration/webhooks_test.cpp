@@ -425,7 +425,9 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
     REQUIRE(closed.status == 200);
     CHECK(closed.json()["measures"][0].value("amount_cny", 0) == 20000);
     json history = get(c, hotline, "/v1/tickets/" + ticket + "/history").json();
-    CHECK(history["items"].back().value("actor_key", "") == "webhook:msg_in_4");
+    // The secret that verified it acted (issue 14 item 3): its id, never the secret.
+    CHECK(history["items"].back().value("actor_key", "") == made.json().value("id", "?"));
+    CHECK(history["items"].back().find("actor_issued_by") == history["items"].back().end());
     json clue = get(c, hotline, "/v1/clues/" + closed.json()["clue_id"].get<std::string>()).json();
     CHECK(clue["clue"].value("status", "") == "answered");
 
@@ -446,6 +448,72 @@ TEST_CASE("inbound webhooks signed by the agency move its tickets, once per webh
                                  [](const auto& h) { return h.first == "webhook-signature"; }),
                   missing.end());
     CHECK_PROBLEM(c.post(path, start, missing), 401, "webhook-signature");
+}
+
+TEST_CASE("hardening 3: an inbound action names the secret that verified it, and whose it is",
+          "[integration][webhooks][hardening]") {
+    TestServer server(fast_webhooks());
+    HttpClient& c = server.client();
+    const std::string& hotline = server.key_for(kHotline, "intake");
+    const std::string& proc = server.key_for(kProcuratorate, "staff");
+    // The province's admin sets the county procuratorate's inbound secret.
+    const std::string& province_admin = server.key_for("proc-510000", "admin");
+    Response made = c.post("/v1/hooks/" + kProcuratorate + "/secret", "", auth(province_admin));
+    REQUIRE_STATUS(made, 200);
+    const std::string secret_id = made.json().value("id", "");
+    const std::string secret = made.json().value("secret", "");
+    CHECK(secret_id.rfind("ins_", 0) == 0);
+    CHECK(made.json()["created_for_another_agency"] == true);
+    // The procuratorate sees, in its own view of its secret, that another agency set it.
+    Response shown = get(c, proc, "/v1/hooks/" + kProcuratorate + "/secret");
+    REQUIRE_STATUS(shown, 200);
+    CHECK(shown.json()["id"] == secret_id);
+    CHECK(shown.json()["created_for_another_agency"] == true);
+    CHECK(shown.json()["created_by"]["agency"] == "proc-510000");
+    CHECK(shown.json().find("secret") == shown.json().end());
+    CHECK(shown.body.find(secret) == std::string::npos);
+
+    const std::string ticket =
+        sole_ticket(c, hotline, submit(c, hotline, make_clue("511702", "HARD-3-INBOUND")));
+    const std::string path = "/v1/hooks/" + kProcuratorate;
+    const auto last_event = [&] {
+        return get(c, hotline, "/v1/tickets/" + ticket + "/history").json()["items"].back();
+    };
+    const std::string accept = json{{"ticket_id", ticket}, {"action", "accept"}}.dump();
+    REQUIRE_STATUS(
+        c.post(path, accept,
+               signed_by_standardwebhooks(server, secret, "msg_h3_1", now_seconds(), accept)),
+        200);
+    const json event = last_event();
+    CHECK(event["type"] == "ticket.accepted");
+    CHECK(event["actor_agency"] == kProcuratorate);
+    CHECK(event["actor_key"] == secret_id);
+    CHECK(event["actor_issued_by"] == "proc-510000");
+
+    // After the agency rotates it itself, with overlap, the old secret still acts under its
+    // own id and its maker's mark, and the new one carries none.
+    Response rotated = c.post(path + "/secret", json{{"overlap_hours", 1}}.dump(), json_auth(proc));
+    REQUIRE_STATUS(rotated, 200);
+    CHECK(rotated.json()["created_for_another_agency"] == false);
+    CHECK(rotated.json()["previous_id"] == secret_id);
+    const std::string start = json{{"ticket_id", ticket}, {"action", "start"}}.dump();
+    REQUIRE_STATUS(
+        c.post(path, start,
+               signed_by_standardwebhooks(server, secret, "msg_h3_2", now_seconds(), start)),
+        200);
+    const json by_old = last_event();
+    CHECK(by_old["actor_key"] == secret_id);
+    CHECK(by_old["actor_issued_by"] == "proc-510000");
+    const std::string hold =
+        json{{"ticket_id", ticket}, {"action", "hold"}, {"reason_code", "needs_information"}}
+            .dump();
+    const std::string fresh = rotated.json().value("secret", "");
+    Response held = c.post(
+        path, hold, signed_by_standardwebhooks(server, fresh, "msg_h3_3", now_seconds(), hold));
+    REQUIRE_STATUS(held, 200);
+    const json by_new = last_event();
+    CHECK(by_new["actor_key"] == rotated.json()["id"]);
+    CHECK(by_new.find("actor_issued_by") == by_new.end());
 }
 
 // What the database file and its write-ahead log hold, for looking for secrets in them.

@@ -18,6 +18,9 @@ struct Actor {
     // For the audit trail: which request acted. Defaulted, so Actor{key, agency, role} stays
     // valid where no request exists.
     std::string request_id{};
+    // The agency whose admin made this credential, when it is not `agency_id` (issue 14 item
+    // 3); empty for a credential of the agency's own making or the command line's.
+    std::string issued_by_agency{};
 };
 
 }  // namespace clue_router::service

@@ -37,8 +37,9 @@ class ApiKeys {
     std::vector<storage::ApiKey> list();
     bool revoke(const Actor& by, const std::string& key_id);
 
-    // The API (admins only). create_from: {"agency", "role", "label"?, "expires_at"?}; the
-    // agency must be in the directory stored at start.
+    // The API (admins only, each for the agencies of her region: service/admin_scope).
+    // create_from: {"agency", "role", "label"?, "expires_at"?}; the agency must be in the
+    // directory stored at start.
     void create_from(const Actor& actor, const nlohmann::json& body, Completion<CreatedKey> done);
     Result<nlohmann::json> list_for(const Actor& actor);
     void revoke_from(const Actor& actor, const std::string& key_id,
@@ -48,8 +49,8 @@ class ApiKeys {
     std::optional<Actor> authenticate(storage::Reader& reader, std::string_view secret);
 
   private:
-    CreatedKey make(const std::string& agency_id, Role role, const std::string& label,
-                    std::optional<domain::Timestamp> expires_at) const;
+    CreatedKey make(const Actor& by, const std::string& agency_id, Role role,
+                    const std::string& label, std::optional<domain::Timestamp> expires_at) const;
     void note_use(const std::string& key_id, domain::Timestamp now);
 
     storage::Store& store_;

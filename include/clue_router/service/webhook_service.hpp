@@ -37,16 +37,25 @@ class VerifiedInbound {
     const std::string& webhook_id() const { return webhook_id_; }
     // SHA-256 (hex) of the body bytes that were verified: what names the request.
     const std::string& request_hash() const { return request_hash_; }
+    // Which secret verified it ("ins_…"), and the agency whose admin set that secret when it
+    // is not this agency (issue 14 item 3): both are named in the ticket's history.
+    const std::string& secret_id() const { return secret_id_; }
+    const std::string& issued_by_agency() const { return issued_by_agency_; }
 
   private:
     friend class WebhookService;
-    VerifiedInbound(std::string agency_id, std::string webhook_id, std::string request_hash)
+    VerifiedInbound(std::string agency_id, std::string webhook_id, std::string request_hash,
+                    std::string secret_id, std::string issued_by_agency)
         : agency_id_(std::move(agency_id)),
           webhook_id_(std::move(webhook_id)),
-          request_hash_(std::move(request_hash)) {}
+          request_hash_(std::move(request_hash)),
+          secret_id_(std::move(secret_id)),
+          issued_by_agency_(std::move(issued_by_agency)) {}
     std::string agency_id_;
     std::string webhook_id_;
     std::string request_hash_;
+    std::string secret_id_;
+    std::string issued_by_agency_;
 };
 
 class WebhookService {
@@ -77,10 +86,13 @@ class WebhookService {
                                  std::optional<std::string> cursor, int limit);
     void retry_delivery(const Actor& actor, const std::string& id, Completion<nlohmann::json> done);
 
-    // A new inbound secret for an agency (its own staff, or an admin); shown once. The
-    // previous one keeps verifying for overlap_hours.
+    // A new inbound secret for an agency (its own staff, or an admin of its region); shown once.
+    // The previous one keeps verifying for overlap_hours.
     void rotate_inbound_secret(const Actor& actor, const std::string& agency_id,
                                const nlohmann::json& body, Completion<nlohmann::json> done);
+    // What an agency's inbound secret is (id, when and by whom it was set, whether by another
+    // agency's admin), never the secret: GET /v1/hooks/{agency_id}/secret.
+    Result<nlohmann::json> inbound_secret(const Actor& actor, const std::string& agency_id);
 
     // POST /v1/hooks/{agency_id}, first step: the signature over the raw body, before a byte
     // of it is parsed. Every refusal is the same 401 (signature_invalid) whether or not the

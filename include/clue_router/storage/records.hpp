@@ -30,6 +30,10 @@ struct ApiKey {
     // Updated at most once a minute per key (service/api_keys), so a busy key does not turn
     // every read into a write.
     std::optional<Timestamp> last_used_at;
+    // Who made it (issue 14 item 3): the key id ("cli" for the command line) and the agency
+    // that key acted for. A key made for another agency than its maker's shows as such.
+    std::optional<std::string> created_by_key;
+    std::optional<std::string> created_by_agency;
 };
 
 // Where a clue stands (docs/api.md, "The case"); every clue is in exactly one of these:
@@ -283,6 +287,14 @@ struct InboundSecret {
     std::optional<std::string> previous_secret;
     std::optional<Timestamp> previous_secret_until;
     Timestamp created_at{};
+    // "ins_…": named in the ticket history of what the secret signed; the secret it replaced
+    // keeps its id while it still verifies.
+    std::string id{};
+    std::optional<std::string> previous_id{};
+    // Who set it (issue 14 item 3), as for API keys.
+    std::optional<std::string> created_by_key{};
+    std::optional<std::string> created_by_agency{};
+    std::optional<std::string> previous_created_by_agency{};
 };
 
 }  // namespace clue_router::storage
