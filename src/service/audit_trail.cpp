@@ -1,5 +1,6 @@
 #include "clue_router/service/audit_trail.hpp"
 
+#include "clue_router/service/admin_scope.hpp"
 #include "clue_router/service/crypto.hpp"
 
 namespace clue_router::service {
@@ -8,6 +9,24 @@ namespace {
 
 std::string hash_of(const domain::AuditEntry& e) {
     return sha256_hex(domain::canonical_form(e));
+}
+
+// An admin reads the rows of her region (issue 14 item 3): those written by its agencies,
+// and those about them — a key or secret made for one of them by someone outside, a change
+// to one of them. Rows of the service itself (no agency: the sweeper, the command line) are
+// every admin's. The command line's actor reads all.
+bool in_admin_region(const Actor& actor, const std::vector<domain::Agency>& agencies,
+                     const domain::AuditEntry& e) {
+    if (actor.agency_id.empty() || e.actor_agency.empty() || e.actor_agency == "system") {
+        return true;
+    }
+    const auto manages = [&](const std::string& agency) {
+        return agency == actor.agency_id || may_administer(agencies, actor.agency_id, agency);
+    };
+    if (manages(e.actor_agency)) return true;
+    if (e.record_type == "agency" && manages(e.record_id)) return true;
+    const auto about = e.detail.find("agency");
+    return about != e.detail.end() && about->is_string() && manages(about->get<std::string>());
 }
 
 }  // namespace
@@ -99,7 +118,10 @@ Result<nlohmann::json> AuditService::list(const Actor& actor, std::optional<std:
         const bool more = static_cast<int>(rows.size()) > limit;
         if (more) rows.resize(static_cast<std::size_t>(limit));
         auto reader = store_.reader();
+        const auto agencies = reader->agencies();
         for (const auto& e : rows) {
+            // The cursor follows the rows read, so a page may hold fewer than the limit.
+            if (!in_admin_region(actor, agencies, e)) continue;
             nlohmann::json item = domain::to_json(e);
             // A break-glass read names its reason, kept sealed outside the chained row.
             if (const auto id = e.detail.find("reason_id");
