@@ -73,9 +73,10 @@ int audit_verify(const Config& config) {
 }
 
 // Re-encrypts every clue and every other sealed value (storage/sealed_columns: webhook
-// secrets, stored replies, sealed reasons) not sealed under the keyring's current key (or not
-// sealed at all: rows from before encryption), a batch per transaction so the running service
-// keeps writing in between. Afterwards no stored value names an older key.
+// secrets, stored replies, sealed reasons and notes, screening results) not sealed under the
+// keyring's current key (or not sealed at all: rows from before encryption), a batch per
+// transaction so the running service keeps writing in between. Afterwards no stored value names an
+// older key.
 int keys_rotate_data_key(const Config& config) {
     auto keyring = require_data_keyring(config);
     auto store = open_command_store(config, keyring);
@@ -106,7 +107,8 @@ int keys_rotate_data_key(const Config& config) {
     progress.finish();
     store->stop();
     std::cerr << "re-encrypted " << clues << " clue(s) and " << values
-              << " other sealed value(s) (secrets, stored replies, reasons) under data key "
+              << " other sealed value(s) (secrets, stored replies, reasons, notes, screenings) "
+                 "under data key "
               << keyring->current_key_id() << "\n";
     return 0;
 }

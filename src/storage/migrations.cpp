@@ -531,6 +531,18 @@ UPDATE inbound_secrets SET previous_id = 'ins_' || lower(hex(randomblob(16)))
     WHERE previous_secret IS NOT NULL;
 ALTER TABLE ticket_events ADD COLUMN actor_issued_by TEXT;
 )sql"},
+    // Issue 14 item 6: a screening's reasons hold words of the narrative (the terms it
+    // matched, the negation cues), so its result is sealed from now on
+    // (storage/sqlite_screenings). The figures read the matched key groups in SQL: they get a
+    // clear column of their own, filled here from the results stored so far, which stay
+    // clear until `keys rotate-data-key` seals them (storage/sealed_columns).
+    {15, R"sql(
+ALTER TABLE screenings ADD COLUMN key_groups TEXT NOT NULL DEFAULT '[]';
+UPDATE screenings SET key_groups = coalesce(
+    (SELECT json_group_array(json_extract(kg.value, '$.group'))
+     FROM json_each(screenings.result_json, '$.key_groups') kg), '[]')
+WHERE json_valid(result_json);
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

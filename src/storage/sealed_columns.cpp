@@ -52,6 +52,12 @@ constexpr SealedColumn kColumns[] = {
      "SELECT CAST(sequence AS TEXT), reason, CAST(sequence AS TEXT), '' FROM ticket_events "
      "WHERE reason IS NOT NULL",
      "UPDATE ticket_events SET reason = ? WHERE sequence = CAST(? AS INTEGER) AND ? = ''"},
+    // A screening's result: its reasons hold the narrative's matched words
+    // (storage/sqlite_screenings).
+    {"screenings", "result_json",
+     "SELECT CAST(id AS TEXT), result_json, CAST(id AS TEXT), '' FROM screenings "
+     "WHERE result_json IS NOT NULL",
+     "UPDATE screenings SET result_json = ? WHERE id = CAST(? AS INTEGER) AND ? = ''"},
 };
 
 bool has_table(Connection& c, std::string_view name) {

@@ -17,11 +17,11 @@ namespace {
 // CASE conditions, so what is not asked for is not computed. The measure statement takes
 // ?1-?7 alike, then ?8 and ?9 the window's first and last local dates (YYYY-MM-DD).
 
-// The key groups of the clue's latest screening, as a JSON array.
-#define KEY_GROUPS_OF_C                                                             \
-    "CASE WHEN ?7 THEN (SELECT json_group_array(json_extract(kg.value, '$.group'))" \
-    " FROM screenings s, json_each(s.result_json, '$.key_groups') kg"               \
-    " WHERE s.id = (SELECT max(s2.id) FROM screenings s2 WHERE s2.clue_id = c.id)) END"
+// The key groups of the clue's latest screening, as a JSON array (kept in clear beside the
+// sealed result, storage/sqlite_screenings); NULL when it has none.
+#define KEY_GROUPS_OF_C                                                               \
+    "CASE WHEN ?7 THEN (SELECT s.key_groups FROM screenings s WHERE s.clue_id = c.id" \
+    " ORDER BY s.id DESC LIMIT 1) END"
 
 #define RURAL_OF_C "CASE WHEN ?6 THEN json_extract(c.body_json, '$.subject.rural') END"
 

@@ -31,6 +31,7 @@
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
 #include "clue_router/storage/sqlite_retention.hpp"
+#include "clue_router/storage/sqlite_screenings.hpp"
 #include "clue_router/storage/sqlite_sealed_texts.hpp"
 #include "clue_router/storage/sqlite_ticket_work.hpp"
 #include "clue_router/storage/sqlite_webhooks.hpp"
@@ -182,27 +183,6 @@ std::optional<domain::Ticket> select_ticket(Connection& c, const std::string& id
     return ticket_row(*q);
 }
 
-#define SCREENING_COLUMNS "clue_id, criteria_version, score, priority, result_json, created_at"
-
-StoredScreening screening_row(const Statement& s) {
-    StoredScreening out;
-    out.clue_id = s.text(0);
-    out.criteria_version = s.text(1);
-    out.score = static_cast<int>(s.int64(2));
-    out.priority = checked(domain::parse_priority(s.text(3)), "screenings.priority");
-    out.result = json_column(s, 4, "screenings.result_json");
-    out.created_at = time_column(s, 5, "screenings.created_at");
-    return out;
-}
-
-std::optional<StoredScreening> select_latest_screening(Connection& c, const std::string& clue_id) {
-    auto q = c.query("SELECT " SCREENING_COLUMNS
-                     " FROM screenings WHERE clue_id = ? ORDER BY id DESC LIMIT 1");
-    q->bind_all(clue_id);
-    if (!q->step()) return std::nullopt;
-    return screening_row(*q);
-}
-
 // A case and everything that decides who sees what of it, read without decrypting.
 std::optional<CaseFacts> facts_of_case(Connection& c, const std::string& case_id) {
     auto record = sqlite_cases::find(c, case_id);
@@ -305,12 +285,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
 
     void insert_screening(const StoredScreening& s) override {
-        auto q = c_.query(
-            "INSERT INTO screenings (clue_id, criteria_version, score, priority, result_json, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)");
-        q->bind_all(s.clue_id, s.criteria_version, s.score, domain::to_string(s.priority),
-                    s.result.dump(), time_text(s.created_at));
-        q->run();
+        sqlite_screenings::insert(c_, cipher_, s);
     }
 
     std::vector<StoredClue> open_clues(const std::optional<std::string>& after_id,
@@ -326,7 +301,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
 
     std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
-        return select_latest_screening(c_, clue_id);
+        return sqlite_screenings::latest(c_, cipher_, clue_id);
     }
 
     void update_clue_priority(const std::string& clue_id, domain::Priority priority) override {
@@ -730,16 +705,11 @@ class SqliteReader final : public Reader {
     }
 
     std::optional<StoredScreening> latest_screening(const std::string& clue_id) override {
-        return select_latest_screening(*c_, clue_id);
+        return sqlite_screenings::latest(*c_, cipher_, clue_id);
     }
 
     std::vector<StoredScreening> screenings_of(const std::string& clue_id) override {
-        auto q =
-            c_->query("SELECT " SCREENING_COLUMNS " FROM screenings WHERE clue_id = ? ORDER BY id");
-        q->bind_all(clue_id);
-        std::vector<StoredScreening> out;
-        while (q->step()) out.push_back(screening_row(*q));
-        return out;
+        return sqlite_screenings::of_clue(*c_, cipher_, clue_id);
     }
 
     std::vector<domain::Ticket> tickets_of_clue(const std::string& clue_id) override {

@@ -153,3 +153,46 @@ TEST_CASE("issue 14 item 6: database files are 0600 whatever the umask; readable
     CHECK_FALSE(r.status->success());
     CHECK_THAT(r.err, Catch::Contains(server.database_path()) && Catch::Contains("chmod 600"));
 }
+
+TEST_CASE("issue 14 item 6: the screening's evidence is sealed at rest; its replies are unchanged",
+          "[integration][at-rest]") {
+    TestServer server;
+    HttpClient& c = server.client();
+    const std::string& intake = server.key_for(kHotline, "intake");
+    const std::string& staff = server.key_for(kHotline, "staff");
+    // Words the screening matches (a term, an urgent one, a negated one) and that nothing
+    // else of the test writes.
+    json clue = make_clue("511702", "AT-REST-5");
+    clue["narrative"] = "他昨晚掐住脖子不放，扬言要弄死我。我没有被拐卖过。";
+    Response created = submit(c, intake, clue);
+    REQUIRE_STATUS(created, 201);
+    const std::string id = created.json()["clue"]["id"];
+    const std::string case_id = created.json()["case"]["id"];
+    const json screening = created.json()["screening"];
+    const std::string shown = screening.dump();
+    REQUIRE(shown.find("掐住脖子") != std::string::npos);  // the screening names the words
+    REQUIRE(shown.find("扬言") != std::string::npos);
+    REQUIRE(shown.find("\"evidence\"") != std::string::npos);
+
+    // What a copy of the database and its WAL holds: none of the words.
+    const std::string bytes = database_bytes(server);
+    CHECK(bytes.find("掐住脖子") == std::string::npos);
+    CHECK(bytes.find("扬言") == std::string::npos);
+    CHECK(bytes.find("拐") == std::string::npos);
+
+    // Those who see the clue see the same screening as before, after a restart too: the clue
+    // view, its history of screenings, and the case's merge of its clues' screenings.
+    server.restart();
+    CHECK(get(c, staff, "/v1/clues/" + id).json()["screening"] == screening);
+    CHECK(get(c, intake, "/v1/clues/" + id).json()["screening"] == screening);
+    json history = get(c, staff, "/v1/clues/" + id + "/screenings").json()["items"];
+    REQUIRE(history.size() == 1);
+    history[0].erase("screened_at");
+    CHECK(history[0] == screening);
+    Response in_case = get(c, staff, "/v1/cases/" + case_id);
+    REQUIRE_STATUS(in_case, 200);
+    CHECK(in_case.json()["screening"] == screening);
+    // Those who do not, do not.
+    CHECK_PROBLEM(get(c, server.key_for("proc-510104", "staff"), "/v1/clues/" + id + "/screenings"),
+                  404, "not-found");
+}

@@ -555,7 +555,7 @@ TEST_CASE(
     INFO(rotated.err);
     REQUIRE(rotated.success());
     CHECK(rotated.err.find("re-encrypted 0 clue(s) and 2 other sealed value(s) (secrets, stored "
-                           "replies, reasons) under data key " +
+                           "replies, reasons, notes, screenings) under data key " +
                            current) != std::string::npos);
     std::string retired;
     std::istringstream lines(made_key.out);

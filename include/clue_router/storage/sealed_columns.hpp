@@ -2,8 +2,9 @@
 // The one list of every column sealed at rest with the data keyring outside the clue
 // documents (those are storage/sealed_clues): webhook and inbound secrets, the replies kept
 // for idempotent requests and inbound webhook-ids, dismissal reasons, the reasons given for
-// break-glass reads, and whatever else a feature seals. Each value is bound to its table, row
-// and column (storage/sealed_secrets), so a value moved to another row does not open.
+// break-glass reads, screening results, and whatever else a feature seals. Each value is
+// bound to its table, row and column (storage/sealed_secrets), so a value moved to another
+// row does not open.
 //
 // Three things must see every such column, and forgetting one is silent: `keys
 // rotate-data-key` reseals it under the current key, `backup` and `restore` list the keys it

@@ -3,7 +3,8 @@
 // for idempotent requests (they hold the masked clue) and for inbound webhook-ids (they hold
 // the ticket), a clue's dismissal reason, and the reasons given for break-glass reads, which
 // live here sealed rather than in the hash-chained audit rows that name them by id; notes on
-// tickets and the reasons given with transitions (storage/sqlite_ticket_work). Each value
+// tickets and the reasons given with transitions (storage/sqlite_ticket_work); screening results,
+// whose reasons hold the narrative's matched words (storage/sqlite_screenings). Each value
 // is sealed with the data keyring, bound to its table, row and column (storage/sealed_secrets),
 // so a copy of the database and its WAL holds none of it in clear, and a value moved to
 // another row does not open.
