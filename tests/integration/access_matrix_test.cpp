@@ -91,13 +91,15 @@ const std::vector<Row> kMatrix = {
      {404, 404, 404, 403}},
     // keys and the audit trail: admins only
     {"GET", "/v1/keys", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
+    // An admin manages the agencies of her region only (issue 14 item 3): fed-511702 lies in
+    // proc-511702's county, not in proc-510104's district.
     {"POST",
      "/v1/keys",
      R"({"agency":"fed-511702","role":"staff","label":"matrix"})",
      {},
      {403, 403, 403, 201},
-     {403, 403, 403, 201}},
-    {"POST", "/v1/keys/{spare_key}/revoke", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
+     {403, 403, 403, 422}},
+    {"POST", "/v1/keys/{spare_key}/revoke", "", {}, {403, 403, 403, 200}, {403, 403, 403, 404}},
     {"GET", "/v1/audit", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     {"GET", "/v1/audit/verify", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     // criteria administration
@@ -148,38 +150,38 @@ const std::vector<Row> kMatrix = {
      {403, 201, 403, 201},
      {403, 201, 403, 201}},
     {"GET", "/v1/webhook-endpoints", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
-    {"GET", "/v1/webhook-endpoints/{endpoint}", "", {}, {403, 200, 403, 200}, {403, 404, 403, 200}},
+    {"GET", "/v1/webhook-endpoints/{endpoint}", "", {}, {403, 200, 403, 200}, {403, 404, 403, 404}},
     {"PATCH",
      "/v1/webhook-endpoints/{endpoint}",
      R"({"event_types":[]})",
      {},
      {403, 200, 403, 200},
-     {403, 404, 403, 200}},
+     {403, 404, 403, 404}},
     {"POST",
      "/v1/webhook-endpoints/{endpoint}/rotate-secret",
      R"({"overlap_hours":1})",
      {},
      {403, 200, 403, 200},
-     {403, 404, 403, 200}},
+     {403, 404, 403, 404}},
     {"DELETE",
      "/v1/webhook-endpoints/{fresh_endpoint}",
      "",
      {},
      {403, 204, 403, 204},
-     {403, 404, 403, 204}},
+     {403, 404, 403, 404}},
     {"GET", "/v1/webhook-deliveries", "", {}, {403, 200, 403, 200}, {403, 200, 403, 200}},
     {"POST",
      "/v1/webhook-deliveries/{delivery}/retry",
      "",
      {},
      {403, 409, 403, 409},
-     {403, 404, 403, 409}},
+     {403, 404, 403, 404}},
     {"POST",
      "/v1/hooks/proc-511702/secret",
      R"({"overlap_hours":0})",
      {},
      {403, 200, 403, 200},
-     {403, 404, 403, 200}},
+     {403, 404, 403, 404}},
     // inbound hooks authenticate by signature, not by key: unsigned is refused for everyone
     {"POST",
      "/v1/hooks/proc-511702",
@@ -251,8 +253,9 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
     REQUIRE_FALSE(ticket.empty());
 
     const std::string admin_key = server.key_for("proc-510000", "admin");
+    // In the own admin's county, outside the other admin's district (issue 14 item 3).
     Response spare =
-        c.post("/v1/keys", R"({"agency":"fed-510000","role":"staff"})", json_auth(admin_key));
+        c.post("/v1/keys", R"({"agency":"fed-511702","role":"staff"})", json_auth(admin_key));
     REQUIRE(spare.status == 201);
     const std::string spare_key = spare.json()["id"];
     const std::string missing = "01a20685-0000-7000-8000-000000000000";

@@ -24,7 +24,8 @@ Response make_key(HttpClient& c, const std::string& admin, const std::string& ag
 json key_listed(HttpClient& c, const std::string& admin, const std::string& id) {
     Response r = get(c, admin, "/v1/keys");
     REQUIRE_STATUS(r, 200);
-    for (const auto& k : r.json()["items"]) {
+    const json body = r.json();  // kept: a loop over a temporary's member dangles
+    for (const auto& k : body["items"]) {
         if (k["id"] == id) return k;
     }
     return nullptr;
@@ -121,8 +122,9 @@ TEST_CASE(
     const std::string hotline = server.key_for(kHotline, "intake");
     Response clue = submit(c, hotline, make_clue("511702", "HARD-3-ISSUED"));
     REQUIRE_STATUS(clue, 201);
+    const json submitted = clue.json();
     std::string ticket;
-    for (const auto& t : clue.json()["tickets"]) {
+    for (const auto& t : submitted["tickets"]) {
         if (t["recipient_agency"] == kCountyFederation) ticket = t["id"];
     }
     REQUIRE_FALSE(ticket.empty());
@@ -138,7 +140,7 @@ TEST_CASE(
     // A key of the agency's own making acts without that mark.
     const std::string own = server.key_for(kCountyProcuratorate, "staff");
     std::string proc_ticket;
-    for (const auto& t : clue.json()["tickets"]) {
+    for (const auto& t : submitted["tickets"]) {
         if (t["recipient_agency"] == kCountyProcuratorate) proc_ticket = t["id"];
     }
     REQUIRE_FALSE(proc_ticket.empty());

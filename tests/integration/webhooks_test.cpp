@@ -467,10 +467,11 @@ TEST_CASE("hardening 3: an inbound action names the secret that verified it, and
     // The procuratorate sees, in its own view of its secret, that another agency set it.
     Response shown = get(c, proc, "/v1/hooks/" + kProcuratorate + "/secret");
     REQUIRE_STATUS(shown, 200);
-    CHECK(shown.json()["id"] == secret_id);
-    CHECK(shown.json()["created_for_another_agency"] == true);
-    CHECK(shown.json()["created_by"]["agency"] == "proc-510000");
-    CHECK(shown.json().find("secret") == shown.json().end());
+    const json view = shown.json();
+    CHECK(view["id"] == secret_id);
+    CHECK(view["created_for_another_agency"] == true);
+    CHECK(view["created_by"]["agency"] == "proc-510000");
+    CHECK(view.find("secret") == view.end());
     CHECK(shown.body.find(secret) == std::string::npos);
 
     const std::string ticket =
