@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "clue_router/app/accounts_setup.hpp"
 #include "clue_router/app/backup_command.hpp"
 #include "clue_router/app/command_store.hpp"
 #include "clue_router/app/config.hpp"
@@ -185,6 +187,64 @@ int keys_revoke(const Config& config, const std::string& key_id) {
     return 0;
 }
 
+// The first line of a file, or of standard input for "-": passwords never go on the command
+// line, where `ps` and the shell's history would show them.
+std::string password_from(const std::string& path) {
+    std::string line;
+    if (path == "-") {
+        std::getline(std::cin, line);
+    } else {
+        std::ifstream in(path);
+        if (!in) throw std::runtime_error("cannot read the password file " + path);
+        std::getline(in, line);
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+// Runs one PeopleService call and waits for its commit; prints its refusal.
+int person_command(const Config& config,
+                   const std::function<void(service::PeopleService&, const service::Actor&,
+                                            service::Completion<storage::Person>)>& call,
+                   const char* done_words) {
+    auto store = open_command_store(config);
+    seed_directory(*store, config);
+    service::SystemClock clock;
+    service::PeopleService people(*store, clock, people_options(config));
+    std::promise<service::Result<storage::Person>> promise;
+    call(people, service::command_line_actor(clock.now()),
+         [&promise](service::Result<storage::Person> r) { promise.set_value(std::move(r)); });
+    auto result = promise.get_future().get();
+    store->stop();
+    if (!result) {
+        std::cerr << "error: " << result.error().detail << "\n";
+        for (const auto& e : result.error().errors) {
+            std::cerr << "  " << e.pointer << ": " << e.detail << "\n";
+        }
+        return result.error().kind == service::ErrorKind::not_found ? 1 : 2;
+    }
+    std::cerr << done_words << " " << result->id << " (" << result->username << ", "
+              << result->agency_id << ", " << result->role << ")\n";
+    std::cout << result->id << std::endl;
+    return 0;
+}
+
+int users_list(const Config& config, bool as_json) {
+    auto store = open_command_store(config);
+    service::SystemClock clock;
+    service::PeopleService people(*store, clock, {});
+    auto result = people.list(service::command_line_actor(clock.now()));
+    store->stop();
+    if (!result) {
+        std::cerr << "error: " << result.error().detail << "\n";
+        return 1;
+    }
+    print_list(std::cout,
+               {"id", "username", "agency", "role", "created_at", "disabled_at", "display_name"},
+               (*result)["items"], as_json);
+    return 0;
+}
+
 // Adds or replaces the file's agencies, all or none: the file is checked member by member
 // (errors name /agencies/N/member), then the stored directory with the file applied is
 // checked as a whole (parents, cycles, and region codes against the list when configured).
@@ -324,6 +384,34 @@ int run_cli(int argc, char** argv) {
         "rotate-data-key", "re-encrypt all personal data under the keyring's current data key");
     rotate_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
 
+    auto* users_cmd = cli.add_subcommand("users", "manage people's accounts");
+    users_cmd->require_subcommand(1);
+    std::string username, display_name, person_id, password_file = "-";
+    auto* user_create_cmd = users_cmd->add_subcommand(
+        "create", "create an account; the password is read from the first line of stdin");
+    user_create_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    user_create_cmd->add_option("--username", username, "what she signs in with")->required();
+    user_create_cmd->add_option("--display-name", display_name, "her name as others see it")
+        ->required();
+    user_create_cmd->add_option("--agency", agency, "agency id from the directory")->required();
+    user_create_cmd->add_option("--role", role, "intake, staff, supervisor or admin")->required();
+    user_create_cmd->add_option("--password-file", password_file,
+                                "read the password from this file's first line (default: stdin)");
+    auto* user_list_cmd = users_cmd->add_subcommand("list", "list accounts (never passwords)");
+    user_list_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    user_list_cmd->add_flag("--json", as_json, "a JSON array, as GET /v1/people lists them");
+    auto* user_disable_cmd =
+        users_cmd->add_subcommand("disable", "disable an account and end her sessions at once");
+    user_disable_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    user_disable_cmd->add_option("person_id", person_id, "the account's id (psn_…)")->required();
+    auto* user_reset_cmd = users_cmd->add_subcommand(
+        "reset-password",
+        "set a new password (first line of stdin) and end every session of the account");
+    user_reset_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    user_reset_cmd->add_option("person_id", person_id, "the account's id (psn_…)")->required();
+    user_reset_cmd->add_option("--password-file", password_file,
+                               "read the password from this file's first line (default: stdin)");
+
     auto* purge_cmd = cli.add_subcommand(
         "purge", "remove the personal data of clues closed longer than retention_days_after_close");
     purge_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
@@ -379,6 +467,7 @@ int run_cli(int argc, char** argv) {
         if (*check_cmd) {
             const auto files = load_config_files(config);
             const auto directory = load_directory_file(config);
+            const auto accounts = people_options(config);  // the common-password list reads
             if (files->regions) {
                 for (const auto& a : directory.all()) {
                     if (!files->regions->contains(a.region)) {
@@ -390,7 +479,8 @@ int run_cli(int argc, char** argv) {
             }
             std::cerr << "configuration is valid: " << directory.all().size()
                       << " agencies in the directory file, criteria " << files->criteria.version
-                      << ", routing " << files->routing.version << "\n";
+                      << ", routing " << files->routing.version << ", "
+                      << accounts.common_passwords->size() << " common passwords\n";
             return 0;
         }
         if (*import_cmd) return agencies_import(config, import_path);
@@ -414,6 +504,37 @@ int run_cli(int argc, char** argv) {
         if (*new_data_key_cmd) return keys_new_data_key(config);
         if (*rotate_cmd) return keys_rotate_data_key(config);
         if (*verify_cmd) return audit_verify(config);
+        if (*user_create_cmd) {
+            const nlohmann::json body = {{"username", username},
+                                         {"display_name", display_name},
+                                         {"agency", agency},
+                                         {"role", role},
+                                         {"password", password_from(password_file)}};
+            return person_command(
+                config,
+                [&](auto& people, const auto& actor, auto done) {
+                    people.create(actor, body, std::move(done));
+                },
+                "created");
+        }
+        if (*user_list_cmd) return users_list(config, as_json);
+        if (*user_disable_cmd) {
+            return person_command(
+                config,
+                [&](auto& people, const auto& actor, auto done) {
+                    people.disable(actor, person_id, std::move(done));
+                },
+                "disabled");
+        }
+        if (*user_reset_cmd) {
+            const nlohmann::json body = {{"password", password_from(password_file)}};
+            return person_command(
+                config,
+                [&](auto& people, const auto& actor, auto done) {
+                    people.reset_password(actor, person_id, body, std::move(done));
+                },
+                "reset the password of");
+        }
         if (*purge_cmd) return purge(config, dry_run, as_json);
         if (*backup_cmd) return backup_command(config, backup_file, std::cerr);
         if (*restore_cmd) return restore_command(config, restore_file, overwrite, std::cerr);

@@ -191,6 +191,19 @@ const std::vector<Setting>& settings() {
          integer(&Config::address_rate_limit_burst, 1, 1'000'000, "address_rate_limit_burst")},
         {"hook_max_body_bytes",
          integer(&Config::hook_max_body_bytes, 1024, 64LL << 20, "hook_max_body_bytes")},
+        {"common_passwords", text(&Config::common_passwords, "common_passwords")},
+        {"password_memory_kib",
+         integer(&Config::password_memory_kib, 1024, 4 * 1024 * 1024, "password_memory_kib")},
+        {"password_iterations",
+         integer(&Config::password_iterations, 1, 100, "password_iterations")},
+        {"password_parallelism",
+         integer(&Config::password_parallelism, 1, 64, "password_parallelism")},
+        {"session_idle_minutes",
+         integer(&Config::session_idle_minutes, 1, 24 * 60, "session_idle_minutes")},
+        {"session_lifetime_hours",
+         integer(&Config::session_lifetime_hours, 1, 24 * 30, "session_lifetime_hours")},
+        {"public_origin", text(&Config::public_origin, "public_origin")},
+        {"test_clock_file", text(&Config::test_clock_file, "test_clock_file")},
     };
     return all;
 }
@@ -227,6 +240,17 @@ void validate(const Config& c) {
             "tls_certificate_file and tls_private_key_file: set both for HTTPS, or neither");
     }
     if (c.routing.empty()) throw std::runtime_error("routing: must not be empty");
+    if (!c.public_origin.empty()) {
+        const bool scheme =
+            c.public_origin.starts_with("https://") || c.public_origin.starts_with("http://");
+        const auto host_start = c.public_origin.find("://") + 3;
+        if (!scheme || c.public_origin.size() <= host_start ||
+            c.public_origin.find('/', host_start) != std::string::npos) {
+            throw std::runtime_error(
+                "public_origin: must be a scheme and host (and port), such as "
+                "https://router.example.org, without a path");
+        }
+    }
 }
 
 }  // namespace

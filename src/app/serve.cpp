@@ -16,6 +16,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "clue_router/app/accounts_setup.hpp"
 #include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/database_lock.hpp"
 #include "clue_router/app/runtime_loader.hpp"
@@ -209,7 +210,11 @@ int serve(const Config& config) {
     std::shared_ptr<const service::DataKeyring> data_keys;
     // Held for as long as this process serves: `restore` refuses while it is held.
     std::optional<DatabaseLock> database_lock;
+    service::PeopleOptions people_opts;
     try {
+        // A configured common-password list that cannot be read stops the start: running
+        // without it would accept the passwords it names.
+        people_opts = people_options(config);
         // No keyring, no service: refusing to start beats storing someone's story in clear.
         data_keys = require_data_keyring(config);
         // A partner CA that cannot be read is refused now, before anything is served.
@@ -228,7 +233,12 @@ int serve(const Config& config) {
         return 1;
     }
 
-    service::SystemClock clock;
+    const std::unique_ptr<service::Clock> clock_owner = service_clock(config);
+    const service::Clock& clock = *clock_owner;
+    if (!config.test_clock_file.empty()) {
+        spdlog::warn("test_clock_file is set: the clock is moved by {}; never in production",
+                     config.test_clock_file);
+    }
     service::RuntimeConfigHolder holder(runtime);
     service::ApiKeys keys(*store, clock);
     service::ClueService clues(*store, holder, clock,
@@ -262,13 +272,17 @@ int serve(const Config& config) {
     service::CaseService cases(*store);
     service::TicketWork ticket_work(*store, holder, clock,
                                     {std::chrono::minutes(config.local_offset_minutes)});
+    service::PeopleService people(*store, clock, people_opts);
+    service::Sessions sessions(*store, clock, session_options(config));
     http::ApiOptions api_options;
+    api_options.secure_cookies = secure_cookies(config);
+    api_options.public_origin = config.public_origin;
     api_options.key_limiter = &limiter;
     api_options.address_limiter = &address_limiter;
     api_options.trusted_proxies = parsed_networks(config.trusted_proxies);
     api_options.hook_max_body_bytes = config.hook_max_body_bytes;
     http::Api api({*store, keys, clues, tickets, screening_admin, audit, webhooks, agencies, review,
-                   sweeper, stats, cases, ticket_work},
+                   sweeper, stats, cases, ticket_work, people, sessions},
                   std::move(api_options));
 
     net::io_context ioc(config.threads);

@@ -307,6 +307,9 @@ nlohmann::json to_json(const TicketEvent& e) {
         {"to_status", e.to_status},  {"actor_agency", e.actor_agency}, {"actor_key", e.actor_key},
         {"at", format_rfc3339(e.at)}};
     if (e.from_status) j["from_status"] = *e.from_status;
+    if (e.actor_person) {
+        j["actor_person"] = {{"id", *e.actor_person}, {"display_name", e.actor_name.value_or("")}};
+    }
     if (e.reason_code) j["reason_code"] = *e.reason_code;
     if (e.reason) j["reason"] = *e.reason;
     if (e.outcome) j["outcome"] = *e.outcome;

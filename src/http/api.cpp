@@ -4,6 +4,7 @@
 
 #include "clue_router/http/client_address.hpp"
 #include "clue_router/http/handler_support.hpp"
+#include "clue_router/http/session_cookie.hpp"
 
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/crypto.hpp"
@@ -23,6 +24,8 @@ Api::Api(ApiServices services, ApiOptions options)
     add_review_routes(router_, services_);
     add_stats_routes(router_, services_);
     add_case_routes(router_, services_);
+    add_people_routes(router_, services_);
+    add_session_routes(router_, services_, options_);
 }
 
 std::optional<std::size_t> Api::body_limit(beast_http::verb method, std::string_view target) const {
@@ -77,7 +80,14 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
     const auto refuse = [&](std::string detail) {
         if (admit_address(*ex)) ex->reply_problem(unauthenticated(std::move(detail)));
     };
-    if (header.empty()) return refuse("send Authorization: Bearer <key>");
+    if (header.empty()) {
+        // No key: a person's session cookie, if she sent one.
+        const auto cookie = cookie_value(ex->request()[beast_http::field::cookie],
+                                         session_cookie_name(options_.secure_cookies));
+        if (!cookie) return refuse("send Authorization: Bearer <key>, or sign in");
+        if (!authenticate_session(ex, *cookie)) return;
+        return run_limited(ex, handler);
+    }
     if (header.size() <= kScheme.size() ||
         !boost::beast::iequals(header.substr(0, kScheme.size()), kScheme)) {
         return refuse("the Authorization scheme must be Bearer");
@@ -94,6 +104,50 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
     if (!actor) return refuse("the key is unknown, expired or revoked");
     actor->request_id = ex->request_id();
     ex->set_actor(std::move(*actor));
+    run_limited(ex, handler);
+}
+
+bool Api::authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token) {
+    std::optional<service::SessionActor> session;
+    try {
+        auto reader = services_.store.reader();
+        session = services_.sessions.authenticate(*reader, token);
+    } catch (const storage::StorageError&) {
+        reply_error(*ex,
+                    service::error(service::ErrorKind::unavailable, "the database is unavailable"));
+        return false;
+    }
+    if (!session) {
+        if (admit_address(*ex)) {
+            ex->reply_problem(unauthenticated("the session has ended; sign in again"));
+        }
+        return false;
+    }
+    if (is_unsafe_method(ex->request().method())) {
+        // A cookie goes with every request the browser makes, whoever's page asks for it: a
+        // change needs proof that the page is ours (its Origin) and read our reply (the token).
+        const auto& req = ex->request();
+        if (!same_origin(req[beast_http::field::origin], req[beast_http::field::host],
+                         options_.secure_cookies, options_.public_origin)) {
+            ex->reply_problem(to_problem(service::error(
+                service::ErrorKind::forbidden,
+                "a change made with a session cookie must come from the service's own origin")));
+            return false;
+        }
+        if (!csrf_token_matches(req["X-CSRF-Token"], service::csrf_token_for(token))) {
+            ex->reply_problem(to_problem(service::error(
+                service::ErrorKind::forbidden,
+                "a change made with a session cookie needs the session's X-CSRF-Token")));
+            return false;
+        }
+    }
+    session->actor.request_id = ex->request_id();
+    ex->set_actor(std::move(session->actor));
+    ex->set_session_token(std::string(token));
+    return true;
+}
+
+void Api::run_limited(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler) {
     if (options_.key_limiter != nullptr) {
         const auto decision =
             options_.key_limiter->take(ex->actor().key_id, service::RateLimiter::Clock::now());

@@ -42,6 +42,8 @@ void append_audit(storage::WriteTransaction& tx, const Actor& actor, domain::Tim
     e.actor_key = actor.key_id;
     e.actor_agency = actor.agency_id;
     e.actor_role = std::string(to_string(actor.role));
+    e.actor_person = actor.person_id;
+    e.actor_name = actor.person_name;
     e.action = record.action;
     e.record_type = record.record_type;
     e.record_id = record.record_id;

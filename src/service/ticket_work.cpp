@@ -55,6 +55,10 @@ void work_event(storage::WriteTransaction& tx, const Actor& actor, const domain:
     e.actor_agency = actor.agency_id;
     e.actor_key = actor.key_id;
     if (!actor.issued_by_agency.empty()) e.actor_issued_by = actor.issued_by_agency;
+    if (actor.is_person()) {
+        e.actor_person = actor.person_id;
+        e.actor_name = actor.person_name;
+    }
     e.note_id = std::move(note_id);
     e.measure_id = std::move(measure_id);
     e.at = now;

@@ -543,6 +543,38 @@ UPDATE screenings SET key_groups = coalesce(
      FROM json_each(screenings.result_json, '$.key_groups') kg), '[]')
 WHERE json_valid(result_json);
 )sql"},
+    // Personal accounts (issue 15): people sign in with a password (Argon2id, in its PHC
+    // string) and hold sessions whose tokens are kept only as SHA-256 hashes. The audit trail
+    // and ticket events name the person who acted (her id and display name) beside the key
+    // column, which holds her id for her own actions; rows written before stay as they were,
+    // and their hashes with them (domain/audit_entry).
+    {16, R"sql(
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    agency_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL,
+    disabled_at TEXT
+) STRICT;
+CREATE INDEX people_by_agency ON people (agency_id, id);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX sessions_by_person ON sessions (person_id);
+ALTER TABLE audit_log ADD COLUMN actor_person TEXT;
+ALTER TABLE audit_log ADD COLUMN actor_name TEXT;
+ALTER TABLE ticket_events ADD COLUMN actor_person TEXT;
+ALTER TABLE ticket_events ADD COLUMN actor_name TEXT;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

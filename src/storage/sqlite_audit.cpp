@@ -9,7 +9,7 @@ namespace {
 
 #define AUDIT_COLUMNS                                                                            \
     "seq, at, request_id, actor_key, actor_agency, actor_role, action, record_type, record_id, " \
-    "detail_json, prev_hash, hash"
+    "detail_json, prev_hash, hash, actor_person, actor_name"
 
 // A row is returned as stored, even when it would not parse cleanly: verification must be
 // able to point at a damaged row rather than fail to read the table.
@@ -29,7 +29,14 @@ domain::AuditEntry row(const sqlite::Statement& s) {
     if (e.detail.is_discarded()) e.detail = s.text(9);
     e.prev_hash = s.text(10);
     e.hash = s.text(11);
+    e.actor_person = s.optional_text(12).value_or("");
+    e.actor_name = s.optional_text(13).value_or("");
     return e;
+}
+
+std::optional<std::string> nullable(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    return s;
 }
 
 }  // namespace
@@ -42,10 +49,10 @@ std::optional<domain::AuditEntry> last_entry(sqlite::Connection& c) {
 
 void append(sqlite::Connection& c, const domain::AuditEntry& e) {
     auto q = c.query("INSERT INTO audit_log (" AUDIT_COLUMNS
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q->bind_all(e.seq, domain::format_rfc3339(e.at), e.request_id, e.actor_key, e.actor_agency,
                 e.actor_role, e.action, e.record_type, e.record_id, e.detail.dump(), e.prev_hash,
-                e.hash);
+                e.hash, nullable(e.actor_person), nullable(e.actor_name));
     q->run();
 }
 

@@ -30,6 +30,7 @@
 #include "clue_router/storage/sqlite_figures.hpp"
 #include "clue_router/storage/sqlite_links.hpp"
 #include "clue_router/storage/sqlite_outcomes.hpp"
+#include "clue_router/storage/sqlite_people.hpp"
 #include "clue_router/storage/sqlite_retention.hpp"
 #include "clue_router/storage/sqlite_screenings.hpp"
 #include "clue_router/storage/sqlite_sealed_texts.hpp"
@@ -394,11 +395,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
             "actor_key, reason_code, outcome, at, related_ticket, related_agency, related_clue, "
-            "note_id, measure_id, actor_issued_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "note_id, measure_id, actor_issued_by, actor_person, actor_name) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
                     e.reason_code, e.outcome, time_text(e.at), e.related_ticket, e.related_agency,
-                    e.related_clue, e.note_id, e.measure_id, e.actor_issued_by);
+                    e.related_clue, e.note_id, e.measure_id, e.actor_issued_by, e.actor_person,
+                    e.actor_name);
         q->run();
         const std::int64_t sequence = c_.last_insert_rowid();
         // The reason is free text: sealed, bound to this very event row.
@@ -439,6 +441,22 @@ class SqliteWriteTransaction final : public WriteTransaction {
         const std::string when = time_text(at);
         q->bind_all(when, key_id, when);
         q->run();
+    }
+
+    void insert_person(const Person& p) override { sqlite_people::insert_person(c_, p); }
+    std::optional<Person> find_person(const std::string& id) override {
+        return sqlite_people::find_person(c_, id);
+    }
+    bool update_person(const Person& p) override { return sqlite_people::update_person(c_, p); }
+    void insert_session(const SessionRecord& s) override { sqlite_people::insert_session(c_, s); }
+    bool touch_session(const std::string& token_hash, Timestamp at) override {
+        return sqlite_people::touch_session(c_, token_hash, at);
+    }
+    bool delete_session(const std::string& token_hash) override {
+        return sqlite_people::delete_session(c_, token_hash);
+    }
+    int delete_sessions_of(const std::string& person_id) override {
+        return sqlite_people::delete_sessions_of(c_, person_id);
     }
 
     std::int64_t upsert_agency(const domain::Agency& a) override {
@@ -688,6 +706,19 @@ class SqliteReader final : public Reader {
         return out;
     }
 
+    std::optional<Person> find_person(const std::string& id) override {
+        return sqlite_people::find_person(*c_, id);
+    }
+    std::optional<Person> find_person_by_username(const std::string& username) override {
+        return sqlite_people::find_by_username(*c_, username);
+    }
+    std::vector<Person> list_people(const std::optional<std::string>& agency_id) override {
+        return sqlite_people::list_people(*c_, agency_id);
+    }
+    std::optional<SessionRecord> find_session(const std::string& token_hash) override {
+        return sqlite_people::find_session(*c_, token_hash);
+    }
+
     std::optional<std::string> audit_reason(const std::string& id) override {
         return sqlite_sealed_texts::audit_reason(*c_, cipher_, id);
     }
@@ -794,7 +825,8 @@ class SqliteReader final : public Reader {
         auto q = c_->query(
             "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
             "reason, outcome, at, related_ticket, related_agency, reason_code, "
-            "related_clue, note_id, measure_id, actor_issued_by FROM ticket_events "
+            "related_clue, note_id, measure_id, actor_issued_by, actor_person, actor_name "
+            "FROM ticket_events "
             "WHERE ticket_id = ? ORDER BY sequence");
         q->bind_all(ticket_id);
         std::vector<domain::TicketEvent> out;
@@ -819,6 +851,8 @@ class SqliteReader final : public Reader {
             e.note_id = q->optional_text(14);
             e.measure_id = q->optional_text(15);
             e.actor_issued_by = q->optional_text(16);
+            e.actor_person = q->optional_text(17);
+            e.actor_name = q->optional_text(18);
             out.push_back(std::move(e));
         }
         return out;

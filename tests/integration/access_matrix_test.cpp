@@ -1,5 +1,6 @@
-// Who may see what: every endpoint × role × own / other agency, from one table. A record
-// outside the caller's scope is 404, exactly as for an id that does not exist, so ids reveal
+// Who may see what: every endpoint × role × own / other agency × key / session, from one
+// table: a person signed in (issue 15) may do exactly what a key of her agency and role may. A
+// record outside the caller's scope is 404, exactly as for an id that does not exist, so ids reveal
 // nothing; 403 is only for what the caller can see but may not do.
 //
 // To cover a new endpoint, add one row to kMatrix. Placeholders in the target and body:
@@ -19,6 +20,7 @@
 #include <catch2/catch.hpp>
 
 #include "integration/support/api.hpp"
+#include "integration/support/sessions.hpp"
 #include "integration/support/test_server.hpp"
 
 using namespace clue_router::it;
@@ -201,6 +203,8 @@ const std::vector<Row> kMatrix = {
      {200, 200, 200, 200}},
     {"GET", "/v1/stats?region=511702", "", {}, {200, 200, 200, 200}, {200, 403, 403, 200}},
     {"GET", "/v1/stats?region=510000", "", {}, {200, 403, 403, 200}, {200, 403, 403, 200}},
+    // people's accounts (issue 15)
+    {"GET", "/v1/people", "", {}, {403, 403, 403, 200}, {403, 403, 403, 200}},
     // public
     {"GET",
      "/healthz",
@@ -303,35 +307,52 @@ TEST_CASE("the access matrix: every endpoint, role and agency relation", "[integ
                                                      {"PATCH", http::verb::patch},
                                                      {"DELETE", http::verb::delete_}};
 
-    int n = 0;
-    for (const Row& row : kMatrix) {
-        for (const char* role : kRoles) {
-            for (const bool own : {true, false}) {
-                const auto& [own_agency, other_agency] = agencies.at(role);
-                const std::string& agency = own ? own_agency : other_agency;
-                const std::string& key = server.key_for(agency, role);
-                const std::string target = fill(row.target, false);
-                std::string body = fill(row.body, false);
-                if (body == "@new-clue") {
-                    body = make_clue("511702", "matrix-" + std::to_string(++n)).dump();
-                }
-                Headers headers = row.body.empty() ? auth(key) : json_auth(key);
-                headers.insert(headers.end(), row.headers.begin(), row.headers.end());
-                const auto verb = verbs.at(row.method);
-                Response r = c.request(verb, target, body, headers);
-                const int want = expected(own ? row.own : row.other, role);
-                INFO(row.method << " " << row.target << " as " << role << " of " << agency
-                                << (own ? " (own)" : " (other)") << "\n"
-                                << describe(r));
-                CHECK(r.status == want);
+    // A person of each agency and role, signed in: the same rows, by session cookie.
+    std::map<std::pair<std::string, std::string>, SignedIn> sessions;
+    for (const char* role : kRoles) {
+        for (const auto& agency : {agencies.at(role).first, agencies.at(role).second}) {
+            const std::string username = std::string(role) + "." + agency;
+            make_person(c, admin_key, agency, role, username);
+            sessions.emplace(std::make_pair(agency, std::string(role)), sign_in(c, username));
+        }
+    }
 
-                // Outside scope looks exactly like nothing at all.
-                if (want == 404) {
-                    Response absent =
-                        c.request(verb, fill(row.target, true), fill(row.body, true), headers);
-                    CHECK(absent.status == 404);
-                    CHECK(absent.json()["type"] == r.json()["type"]);
-                    CHECK(absent.json()["detail"] == r.json()["detail"]);
+    int n = 0;
+    for (const bool by_session : {false, true}) {
+        for (const Row& row : kMatrix) {
+            for (const char* role : kRoles) {
+                for (const bool own : {true, false}) {
+                    const auto& [own_agency, other_agency] = agencies.at(role);
+                    const std::string& agency = own ? own_agency : other_agency;
+                    const std::string& key = server.key_for(agency, role);
+                    const std::string target = fill(row.target, false);
+                    std::string body = fill(row.body, false);
+                    if (body == "@new-clue") {
+                        body = make_clue("511702", "matrix-" + std::to_string(++n)).dump();
+                    }
+                    Headers headers = row.body.empty() ? auth(key) : json_auth(key);
+                    if (by_session) {
+                        headers = session_headers(sessions.at({agency, std::string(role)}),
+                                                  !row.body.empty());
+                    }
+                    headers.insert(headers.end(), row.headers.begin(), row.headers.end());
+                    const auto verb = verbs.at(row.method);
+                    Response r = c.request(verb, target, body, headers);
+                    const int want = expected(own ? row.own : row.other, role);
+                    INFO(row.method << " " << row.target << " as " << role << " of " << agency
+                                    << (own ? " (own)" : " (other)")
+                                    << (by_session ? " by session" : " by key") << "\n"
+                                    << describe(r));
+                    CHECK(r.status == want);
+
+                    // Outside scope looks exactly like nothing at all.
+                    if (want == 404) {
+                        Response absent =
+                            c.request(verb, fill(row.target, true), fill(row.body, true), headers);
+                        CHECK(absent.status == 404);
+                        CHECK(absent.json()["type"] == r.json()["type"]);
+                        CHECK(absent.json()["detail"] == r.json()["detail"]);
+                    }
                 }
             }
         }

@@ -77,6 +77,22 @@ struct Config {
     int address_rate_limit_burst = 120;
     // Inbound webhook bodies larger than this are refused (413) before they are read.
     std::size_t hook_max_body_bytes = 64 * 1024;
+    // People's accounts (issue 15). Passwords found in this list are refused (one a line).
+    std::string common_passwords = "config/common-passwords.txt";
+    // Argon2id parameters for new hashes; an account hashed otherwise is re-hashed at her next
+    // sign-in.
+    int password_memory_kib = 19 * 1024;
+    int password_iterations = 2;
+    int password_parallelism = 1;
+    int session_idle_minutes = 15;
+    int session_lifetime_hours = 12;
+    // The origin browsers reach the service by (e.g. https://router.example.org, behind a
+    // TLS-terminating proxy); empty: the request's Host, over https when tls_* are set.
+    std::string public_origin;
+    // Tests only: a file holding a number of seconds added to the system clock, read at each
+    // reading of the clock, so that tests can move time for a running server. Never set it in
+    // production.
+    std::string test_clock_file;
 };
 
 // The networks of a list the configuration has already checked.

@@ -19,6 +19,10 @@ struct AuditEntry {
     std::string actor_key;   // key id, or "cli" for the command line
     std::string actor_agency;
     std::string actor_role;
+    // A person signed in (issue 15): her account id and display name; empty for keys, the
+    // command line and the service itself.
+    std::string actor_person;
+    std::string actor_name;
     std::string action;       // e.g. "clue.submitted", "clue.personal_data_read"
     std::string record_type;  // clue, ticket, api_key, criteria, audit …
     std::string record_id;

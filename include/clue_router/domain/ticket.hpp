@@ -148,10 +148,13 @@ struct TicketEvent {
     std::optional<std::string> from_status;
     std::string to_status;
     std::string actor_agency;
-    std::string actor_key;  // the key id (never the key)
+    std::string actor_key;  // the key id (never the key), or the person's id
     // The agency whose admin issued the acting key or inbound secret, when that is not the
     // actor's own agency (issue 14 item 3): such an action is visibly not the agency's own.
     std::optional<std::string> actor_issued_by;
+    // The person who acted, when one signed in did (issue 15): her id and display name.
+    std::optional<std::string> actor_person;
+    std::optional<std::string> actor_name;
     std::optional<std::string> reason_code;  // reject and hold (ReasonCode), in clear
     std::optional<std::string> reason;       // free text, sealed at rest
     std::optional<std::string> outcome;

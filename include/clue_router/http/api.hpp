@@ -17,9 +17,11 @@
 #include "clue_router/service/case_service.hpp"
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
+#include "clue_router/service/people.hpp"
 #include "clue_router/service/rate_limiter.hpp"
 #include "clue_router/service/review_actions.hpp"
 #include "clue_router/service/screening_admin.hpp"
+#include "clue_router/service/sessions.hpp"
 #include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/ticket_work.hpp"
@@ -42,6 +44,8 @@ struct ApiServices {
     service::StatsService& stats;
     service::CaseService& cases;
     service::TicketWork& work;
+    service::PeopleService& people;
+    service::Sessions& sessions;
 };
 
 struct ApiOptions {
@@ -54,6 +58,12 @@ struct ApiOptions {
     std::vector<domain::IpNetwork> trusted_proxies;
     // Inbound webhook bodies are small transitions; larger ones are refused before reading.
     std::size_t hook_max_body_bytes = 64 * 1024;
+    // Session cookies (issue 15): Secure and __Host- when the service is reached over TLS
+    // (its own, or a proxy's: public_origin starting with https://).
+    bool secure_cookies = false;
+    // The origin browsers reach the service by (https://router.example.org); empty: the
+    // request's Host with the scheme the service itself serves.
+    std::string public_origin;
 };
 
 class Api {
@@ -71,6 +81,11 @@ class Api {
     void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
     // Takes a token of the client address's bucket; false after replying 429.
     bool admit_address(Exchange& ex) const;
+    // The session cookie's person, after the CSRF checks for unsafe methods; false after
+    // replying.
+    // The actor's token bucket (429), then the handler.
+    void run_limited(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
+    bool authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token);
 
     ApiServices services_;
     ApiOptions options_;
@@ -89,5 +104,7 @@ void add_agency_routes(Router& router, ApiServices& services);
 void add_review_routes(Router& router, ApiServices& services);
 void add_stats_routes(Router& router, ApiServices& services);
 void add_case_routes(Router& router, ApiServices& services);
+void add_people_routes(Router& router, ApiServices& services);
+void add_session_routes(Router& router, ApiServices& services, const ApiOptions& options);
 
 }  // namespace clue_router::http

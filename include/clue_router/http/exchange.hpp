@@ -41,6 +41,10 @@ class Exchange {
     void set_route(const std::string& pattern, Params params);
     void set_actor(service::Actor actor) { actor_ = std::move(actor); }
     void set_client_address(const domain::IpAddress& a) { client_address_ = a; }
+    // The session token when the request was authenticated by the session cookie; empty for
+    // a key or a public route.
+    const std::string& session_token() const { return session_token_; }
+    void set_session_token(std::string token) { session_token_ = std::move(token); }
 
     void reply(Response&& response);
     void reply_json(beast_http::status status, const nlohmann::json& body);
@@ -55,6 +59,7 @@ class Exchange {
     Params params_;
     std::optional<service::Actor> actor_;
     domain::IpAddress client_address_;
+    std::string session_token_;
     std::chrono::steady_clock::time_point started_;
     std::atomic<bool> replied_{false};
 };

@@ -12,7 +12,7 @@ std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view s);
 
 struct Actor {
-    std::string key_id;
+    std::string key_id;  // the key's id; for a person signed in, her account id
     std::string agency_id;
     Role role = Role::intake;
     // For the audit trail: which request acted. Defaulted, so Actor{key, agency, role} stays
@@ -21,6 +21,12 @@ struct Actor {
     // The agency whose admin made this credential, when it is not `agency_id` (issue 14 item
     // 3); empty for a credential of the agency's own making or the command line's.
     std::string issued_by_agency{};
+    // A person signed in with a session (issue 15): her account id and display name, which
+    // every audit row and ticket event she makes carries. Empty for keys and the service.
+    std::string person_id{};
+    std::string person_name{};
+
+    bool is_person() const { return !person_id.empty(); }
 };
 
 }  // namespace clue_router::service

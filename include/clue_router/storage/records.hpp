@@ -19,6 +19,30 @@ namespace clue_router::storage {
 
 using domain::Timestamp;
 
+// A person's account (issue 15): one agency, one role, a password kept as an Argon2id PHC
+// string (service/passwords). Never shown with its hash.
+struct Person {
+    std::string id;        // "psn_…"
+    std::string username;  // what she signs in with; lower case, unique
+    std::string agency_id;
+    std::string role;  // intake, staff, supervisor, admin
+    std::string display_name;
+    std::string password_hash;
+    Timestamp created_at{};
+    Timestamp password_changed_at{};
+    std::optional<Timestamp> disabled_at;
+};
+
+// A signed-in session. The token itself is never stored: only its SHA-256 (token_hash).
+struct SessionRecord {
+    std::string token_hash;
+    std::string id;  // "ses_…", for the audit trail
+    std::string person_id;
+    Timestamp created_at{};
+    Timestamp last_seen_at{};
+    Timestamp expires_at{};  // the absolute end, whatever the activity
+};
+
 struct ApiKey {
     std::string id;  // public id, e.g. "key_01J…"; shown in lists and events
     std::string agency_id;

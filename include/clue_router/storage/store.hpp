@@ -128,6 +128,19 @@ class WriteTransaction {
     virtual bool revoke_api_key(const std::string& key_id, Timestamp at) = 0;
     virtual void touch_api_key(const std::string& key_id, Timestamp at) = 0;
 
+    // People and their sessions (storage/sqlite_people).
+    virtual void insert_person(const Person& person) = 0;
+    virtual std::optional<Person> find_person(const std::string& id) = 0;
+    // Writes password_hash, password_changed_at and disabled_at; false when there is no such
+    // person.
+    virtual bool update_person(const Person& person) = 0;
+    virtual void insert_session(const SessionRecord& session) = 0;
+    // Moves last_seen_at forward (never back); false when the session is gone.
+    virtual bool touch_session(const std::string& token_hash, Timestamp at) = 0;
+    virtual bool delete_session(const std::string& token_hash) = 0;
+    // Ends every session of the person; returns how many there were.
+    virtual int delete_sessions_of(const std::string& person_id) = 0;
+
     // Inserts, or replaces and bumps the version; returns the stored version. Agencies carry
     // the database's own time of change (updated_at), for operators, not for logic.
     virtual std::int64_t upsert_agency(const domain::Agency& agency) = 0;
@@ -192,6 +205,12 @@ class Reader {
 
     virtual std::optional<ApiKey> find_api_key_by_hash(const std::string& key_hash) = 0;
     virtual std::vector<ApiKey> list_api_keys() = 0;
+
+    virtual std::optional<Person> find_person(const std::string& id) = 0;
+    virtual std::optional<Person> find_person_by_username(const std::string& username) = 0;
+    // Everyone, by id; or the people of one agency.
+    virtual std::vector<Person> list_people(const std::optional<std::string>& agency_id) = 0;
+    virtual std::optional<SessionRecord> find_session(const std::string& token_hash) = 0;
 
     virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& agency_id,
                                                               const std::string& key) = 0;
