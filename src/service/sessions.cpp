@@ -178,6 +178,13 @@ std::optional<SessionActor> Sessions::authenticate(storage::Reader& reader,
     auto session = reader.find_session(token_hash);
     if (!session) return std::nullopt;
     const auto now = clock_.now();
+    // A touch queued but not yet committed counts: the writer may lag a burst of requests.
+    {
+        std::lock_guard lock(touch_mutex_);
+        if (const auto it = touched_.find(token_hash); it != touched_.end()) {
+            session->last_seen_at = std::max(session->last_seen_at, it->second);
+        }
+    }
     if (now >= session->expires_at || now - session->last_seen_at >= options_.idle) {
         return std::nullopt;
     }
