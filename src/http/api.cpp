@@ -26,6 +26,7 @@ Api::Api(ApiServices services, ApiOptions options)
     add_case_routes(router_, services_);
     add_people_routes(router_, services_);
     add_session_routes(router_, services_, options_);
+    add_openapi_routes(router_);
 }
 
 std::optional<std::size_t> Api::body_limit(beast_http::verb method, std::string_view target) const {

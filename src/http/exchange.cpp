@@ -23,8 +23,11 @@ void Exchange::set_route(const std::string& pattern, Params params) {
 void Exchange::reply(Response&& response) {
     if (replied_.exchange(true)) return;
     response.set("X-Request-Id", request_id_);
-    // Replies may carry personal data: no shared cache may keep them.
-    response.set(beast_http::field::cache_control, "no-store");
+    // Replies may carry personal data: no shared cache may keep them, unless the handler
+    // says otherwise (the public API document).
+    if (response.find(beast_http::field::cache_control) == response.end()) {
+        response.set(beast_http::field::cache_control, "no-store");
+    }
     response.version(request_.version());
     const auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_);

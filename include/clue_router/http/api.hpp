@@ -106,5 +106,6 @@ void add_stats_routes(Router& router, ApiServices& services);
 void add_case_routes(Router& router, ApiServices& services);
 void add_people_routes(Router& router, ApiServices& services);
 void add_session_routes(Router& router, ApiServices& services, const ApiOptions& options);
+void add_openapi_routes(Router& router);
 
 }  // namespace clue_router::http
