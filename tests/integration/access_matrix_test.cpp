@@ -212,6 +212,12 @@ const std::vector<Row> kMatrix = {
      {},
      {kPublic, kPublic, kPublic, kPublic},
      {kPublic, kPublic, kPublic, kPublic}},
+    {"GET",
+     "/v1/openapi.json",
+     "",
+     {},
+     {kPublic, kPublic, kPublic, kPublic},
+     {kPublic, kPublic, kPublic, kPublic}},
 };
 
 const char* const kRoles[] = {"intake", "staff", "supervisor", "admin"};

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+
+#include "integration/support/exchange_log.hpp"
 
 namespace clue_router::it {
 
@@ -110,7 +113,11 @@ class HttpClient {
             }
             beast::error_code ec;
             Response r = exchange(req, ec);
-            if (!ec) return r;
+            if (!ec) {
+                ExchangeLog::instance().record(port_, std::string(http::to_string(method)), target,
+                                               r.status, r.headers, r.body, false);
+                return r;
+            }
             close();
             if (fresh || attempt > 0) {
                 throw std::runtime_error("HTTP " + std::string(http::to_string(method)) + " " +
@@ -198,6 +205,49 @@ class HttpClient {
     int connections_ = 0;
 };
 
+// Records the replies in the bytes a raw exchange received (interim 1xx replies aside), each
+// under the first request line of what was sent ("" when it has none): a malformed request
+// is still answered as the document says (docs/openapi.json).
+inline void record_raw_replies(unsigned short port, const std::string& sent,
+                               const std::string& received) {
+    std::string method;
+    std::string target;
+    if (const auto eol = sent.find("\r\n"); eol != std::string::npos) {
+        const std::string line = sent.substr(0, eol);
+        const auto space = line.find(' ');
+        const auto second = space == std::string::npos ? space : line.find(' ', space + 1);
+        if (second != std::string::npos) {
+            method = line.substr(0, space);
+            target = line.substr(space + 1, second - space - 1);
+        }
+    }
+    std::string_view rest = received;
+    while (!rest.empty()) {
+        http::response_parser<http::string_body> parser;
+        parser.eager(true);
+        parser.body_limit(64 * 1024 * 1024);
+        beast::error_code ec;
+        const std::size_t used = parser.put(asio::buffer(rest.data(), rest.size()), ec);
+        if (ec || !parser.is_done()) {
+            // A reply without a length ends with the connection.
+            if (ec || !parser.is_header_done()) return;
+            parser.put_eof(ec);
+            if (ec) return;
+        }
+        rest.remove_prefix(used);
+        auto msg = parser.release();
+        std::vector<std::pair<std::string, std::string>> fields;
+        for (const auto& field : msg) {
+            fields.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        }
+        if (msg.result_int() >= 200) {
+            ExchangeLog::instance().record(port, method, target, static_cast<int>(msg.result_int()),
+                                           fields, msg.body(), true);
+        }
+        if (used == 0) return;
+    }
+}
+
 // Sends arbitrary bytes on a fresh connection and returns everything the server sends back
 // until it closes the connection or the timeout passes (for malformed HTTP).
 inline std::string raw_exchange(unsigned short port, const std::string& bytes,
@@ -229,6 +279,7 @@ inline std::string raw_exchange(unsigned short port, const std::string& bytes,
     read_more();
     ioc.restart();
     ioc.run();  // ends when the server closes, or when the deadline cancels the read
+    record_raw_replies(port, bytes, received);
     return received;
 }
 

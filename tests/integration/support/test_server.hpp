@@ -129,12 +129,14 @@ class TestServer {
         }
         process_.kill_and_reap();
         client_.reset();
+        detach_exchange_log();
         if (failed) print_log("the test failed");
         if (!failed) {
             for (const std::string& column : unlisted_sealed_columns(database_path())) {
                 FAIL_CHECK("sealed values in " << column
                                                << ", which storage/sealed_columns does not list");
             }
+            check_replies_against_openapi();
         }
         remove_dir();
     }
@@ -143,6 +145,8 @@ class TestServer {
     std::string database_path() const { return dir_ + "/db.sqlite"; }
     std::string log_path() const { return dir_ + "/server.log"; }
     std::string port_file() const { return dir_ + "/port"; }
+    // Every reply this test received from this server, one JSON line each (exchange_log.hpp).
+    std::string exchanges_path() const { return dir_ + "/exchanges.jsonl"; }
     // The data keyring (fresh random keys, mode 600) this server encrypts personal data with.
     std::string data_keys_path() const { return dir_ + "/data-keys"; }
     std::string config_path() const { return source_dir() + "/config/clue-router.json"; }
@@ -208,6 +212,9 @@ class TestServer {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         if (client_) client_->set_port(port_);
+        detach_exchange_log();
+        ExchangeLog::instance().attach(port_, exchanges_path());
+        attached_port_ = port_;
     }
 
     // A signal that the server handles and keeps running (SIGHUP: reload).
@@ -302,6 +309,24 @@ class TestServer {
     }
 
   private:
+    void detach_exchange_log() {
+        if (attached_port_ != 0) ExchangeLog::instance().detach(attached_port_);
+        attached_port_ = 0;
+    }
+
+    // The contract: every reply this test received agrees with docs/openapi.json (status
+    // documented for the operation, headers, body against its schema). One node process per
+    // server, over the whole record.
+    void check_replies_against_openapi() const {
+        if (!std::filesystem::exists(exchanges_path())) return;
+        const auto r = run({"node", source_dir() + "/tests/interop/openapi_check.mjs",
+                            source_dir() + "/docs/openapi.json", exchanges_path()},
+                           {}, dir_, std::chrono::seconds(60));
+        if (!r.success()) {
+            FAIL_CHECK("replies that disagree with docs/openapi.json:\n" << r.out << r.err);
+        }
+    }
+
     void remove_dir() const {
         const char* keep = std::getenv("CLUE_ROUTER_IT_KEEP");
         if (keep != nullptr && std::string(keep) == "1") {
@@ -340,6 +365,7 @@ class TestServer {
     bool stopped_ = false;  // terminate() was called since the last start()
     std::map<std::pair<std::string, std::string>, std::string> keys_;
     std::unique_ptr<HttpClient> client_;
+    unsigned short attached_port_ = 0;  // the port whose exchanges go to exchanges_path()
 };
 
 }  // namespace clue_router::it

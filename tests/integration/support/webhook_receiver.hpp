@@ -17,6 +17,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "integration/support/exchange_log.hpp"
+
 namespace clue_router::it {
 
 struct ReceivedWebhook {
@@ -131,6 +133,13 @@ class WebhookReceiver {
         socket.non_blocking(false, ec);
         http::read(socket, buffer, req, ec);
         if (ec) return;
+        {
+            std::vector<std::pair<std::string, std::string>> fields;
+            for (const auto& field : req) {
+                fields.emplace_back(std::string(field.name_string()), std::string(field.value()));
+            }
+            ExchangeLog::instance().record_webhook(fields, req.body());
+        }
         const Mode mode = mode_;
         int status = 204;
         if (mode == Mode::fail_500) status = 500;
