@@ -64,11 +64,11 @@ std::string random_bytes(std::size_t n) {
     return out;
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+std::string hmac_with(const char* digest, std::string_view key, std::string_view data) {
     std::unique_ptr<EVP_MAC_CTX, MacContextFree> ctx(EVP_MAC_CTX_new(hmac_algorithm()));
-    char digest_name[] = "SHA2-256";
+    std::string digest_name(digest);  // OSSL_PARAM takes a mutable string
     const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
         OSSL_PARAM_construct_end()};
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     std::size_t len = 0;
@@ -78,9 +78,13 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
         EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()),
                        data.size()) != 1 ||
         EVP_MAC_final(ctx.get(), mac.data(), &len, mac.size()) != 1) {
-        throw std::runtime_error("HMAC-SHA256 failed");
+        throw std::runtime_error("HMAC failed");
     }
     return std::string(reinterpret_cast<const char*>(mac.data()), len);
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    return hmac_with("SHA2-256", key, data);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

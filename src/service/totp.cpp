@@ -1,13 +1,7 @@
 #include "clue_router/service/totp.hpp"
 
-#include <array>
 #include <cctype>
-#include <memory>
 #include <stdexcept>
-
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include "clue_router/service/crypto.hpp"
 
@@ -15,33 +9,11 @@ namespace clue_router::service {
 
 namespace {
 
-struct MacFree {
-    void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
-};
-struct MacContextFree {
-    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-};
-
 std::string hmac(TotpHash hash, std::string_view key, std::string_view data) {
-    std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    std::unique_ptr<EVP_MAC_CTX, MacContextFree> ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
-    char sha1[] = "SHA1";
-    char sha256[] = "SHA2-256";
-    char sha512[] = "SHA2-512";
-    char* digest = hash == TotpHash::sha1 ? sha1 : hash == TotpHash::sha256 ? sha256 : sha512;
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    std::size_t len = 0;
-    if (ctx == nullptr ||
-        EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                     params) != 1 ||
-        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size()) != 1 ||
-        EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1) {
-        throw std::runtime_error("HMAC failed");
-    }
-    return std::string(reinterpret_cast<const char*>(out.data()), len);
+    const char* digest = hash == TotpHash::sha1     ? "SHA1"
+                         : hash == TotpHash::sha256 ? "SHA2-256"
+                                                    : "SHA2-512";
+    return hmac_with(digest, key, data);
 }
 
 constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

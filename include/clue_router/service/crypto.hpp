@@ -15,6 +15,8 @@ std::string sha256_hex(std::string_view data);
 std::string random_bytes(std::size_t n);
 // The raw 32-byte HMAC-SHA256 of data under key.
 std::string hmac_sha256(std::string_view key, std::string_view data);
+// HMAC with the named OpenSSL digest ("SHA1", "SHA2-256", "SHA2-512"): what TOTP needs.
+std::string hmac_with(const char* digest, std::string_view key, std::string_view data);
 // Constant-time equality for secrets of public length.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
