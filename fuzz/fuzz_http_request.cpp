@@ -35,8 +35,10 @@
 #include "clue_router/service/clue_service.hpp"
 #include "clue_router/service/data_keys.hpp"
 #include "clue_router/service/deadline_sweeper.hpp"
+#include "clue_router/service/people.hpp"
 #include "clue_router/service/review_actions.hpp"
 #include "clue_router/service/screening_admin.hpp"
+#include "clue_router/service/sessions.hpp"
 #include "clue_router/service/stats_service.hpp"
 #include "clue_router/service/ticket_service.hpp"
 #include "clue_router/service/ticket_work.hpp"
@@ -67,6 +69,8 @@ struct World {
     std::unique_ptr<service::StatsService> stats;
     std::unique_ptr<service::CaseService> cases;
     std::unique_ptr<service::TicketWork> work;
+    std::unique_ptr<service::PeopleService> people;
+    std::unique_ptr<service::Sessions> sessions;
     std::unique_ptr<http::Api> api;
     std::string intake_key, staff_key, admin_key;
 
@@ -109,9 +113,11 @@ struct World {
         stats = std::make_unique<service::StatsService>(*store, clock, std::chrono::minutes(480));
         cases = std::make_unique<service::CaseService>(*store);
         work = std::make_unique<service::TicketWork>(*store, *holder, clock);
-        api = std::make_unique<http::Api>(http::ApiServices{*store, *keys, *clues, *tickets, *admin,
-                                                            *audit, *webhooks, *agencies, *review,
-                                                            *sweeper, *stats, *cases, *work});
+        people = std::make_unique<service::PeopleService>(*store, clock, service::PeopleOptions{});
+        sessions = std::make_unique<service::Sessions>(*store, clock, service::SessionOptions{});
+        api = std::make_unique<http::Api>(
+            http::ApiServices{*store, *keys, *clues, *tickets, *admin, *audit, *webhooks, *agencies,
+                              *review, *sweeper, *stats, *cases, *work, *people, *sessions});
         const auto by = service::command_line_actor(clock.now());
         intake_key = keys->create(by, "hotline-12309-sc", service::Role::intake, "fuzz", {}).secret;
         staff_key = keys->create(by, "proc-511702", service::Role::staff, "fuzz", {}).secret;
