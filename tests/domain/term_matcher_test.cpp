@@ -71,7 +71,7 @@ TEST_CASE("prefix patterns match inflected words", "[domain][matcher]") {
     CHECK(found(m, "untrafficked").empty());  // still a word boundary before
 }
 
-TEST_CASE("CJK patterns need no boundaries; empty and duplicate patterns", "[domain][matcher]") {
+TEST_CASE("CJK patterns need no boundaries, empty and duplicate patterns", "[domain][matcher]") {
     std::vector<MatcherPattern> p{{"", false}, {"打", false}, {"打", false}};
     const TermMatcher m(p);
     CHECK(m.pattern_count() == 3);

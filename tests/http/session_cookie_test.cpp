@@ -5,7 +5,7 @@
 using namespace clue_router::http;
 using namespace std::chrono_literals;
 
-TEST_CASE("the session cookie is HttpOnly and SameSite=Strict; Secure and __Host- over TLS",
+TEST_CASE("the session cookie is HttpOnly and SameSite=Strict, Secure and __Host- over TLS",
           "[http][session]") {
     const auto plain = session_cookie("crs_abc", false, 43200s);
     CHECK(plain == "clue_session=crs_abc; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict");

@@ -121,7 +121,7 @@ TEST_CASE("a header that never ends is dropped after header_timeout_ms", "[integ
     CHECK(c.get("/healthz").status == 200);
 }
 
-TEST_CASE("connections over max_connections are closed; the server serves again once below",
+TEST_CASE("connections over max_connections are closed, the server serves again once below",
           "[integration][abuse]") {
     TestServer server(Environment{{"CLUE_ROUTER_MAX_CONNECTIONS", "20"}});
     std::vector<std::unique_ptr<HttpClient>> held;

@@ -90,7 +90,7 @@ TEST_CASE("issue 14 item 1: the database and WAL hold no ID-number digits 7-14 n
     CHECK(again.body == first.body);
 }
 
-TEST_CASE("issue 14 item 6: dismissal and break-glass reasons are sealed; the audit chain holds",
+TEST_CASE("issue 14 item 6: dismissal and break-glass reasons are sealed, the audit chain holds",
           "[integration][at-rest]") {
     TestServer server;
     HttpClient& c = server.client();
@@ -133,7 +133,7 @@ TEST_CASE("issue 14 item 6: dismissal and break-glass reasons are sealed; the au
     CHECK(verified.json().value("intact", false));
 }
 
-TEST_CASE("issue 14 item 6: database files are 0600 whatever the umask; readable ones refused",
+TEST_CASE("issue 14 item 6: database files are 0600 whatever the umask, readable ones refused",
           "[integration][at-rest]") {
     const mode_t before = ::umask(0);  // the server inherits it: the worst case
     TestServer server;
@@ -154,7 +154,7 @@ TEST_CASE("issue 14 item 6: database files are 0600 whatever the umask; readable
     CHECK_THAT(r.err, Catch::Contains(server.database_path()) && Catch::Contains("chmod 600"));
 }
 
-TEST_CASE("issue 14 item 6: the screening's evidence is sealed at rest; its replies are unchanged",
+TEST_CASE("issue 14 item 6: the screening's evidence is sealed at rest, its replies are unchanged",
           "[integration][at-rest]") {
     TestServer server;
     HttpClient& c = server.client();

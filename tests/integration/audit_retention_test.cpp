@@ -82,7 +82,7 @@ TEST_CASE("the audit trail records the API's changes and reads, and finds an edi
     CHECK(after.json()["first_broken_seq"].is_number());
 }
 
-TEST_CASE("purge removes the personal data of clues closed long ago; dry run only lists",
+TEST_CASE("purge removes the personal data of clues closed long ago, dry run only lists",
           "[integration][retention]") {
     TestServer server;
     HttpClient& c = server.client();

@@ -12,7 +12,7 @@
 
 using namespace clue_router::it;
 
-TEST_CASE("keys create prints the secret alone; keys list labels its columns or prints JSON",
+TEST_CASE("keys create prints the secret alone, keys list labels its columns or prints JSON",
           "[integration][cli]") {
     TestServer server;
     HttpClient& c = server.client();

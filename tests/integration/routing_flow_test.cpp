@@ -75,7 +75,7 @@ std::optional<json> ticket_to(const std::vector<json>& tickets, const std::strin
 
 }  // namespace
 
-TEST_CASE("agencies: list, read, create and replace with ETags; field errors; admins only",
+TEST_CASE("agencies: list, read, create and replace with ETags, field errors, admins only",
           "[integration][agencies]") {
     TestServer server;
     auto& c = server.client();
@@ -195,7 +195,7 @@ TEST_CASE("reject → reroute → accept, over HTTP", "[integration][routing]") 
     CHECK(h2.json()["items"][1]["type"] == "ticket.accepted");
 }
 
-TEST_CASE("reject everywhere → review queue → routed by hand; dismissal",
+TEST_CASE("reject everywhere → review queue → routed by hand, dismissal",
           "[integration][routing][review]") {
     TestServer server;
     auto& c = server.client();

@@ -99,7 +99,7 @@ std::vector<std::string> told(ServiceFixture& f, const std::string& agency,
 
 }  // namespace
 
-TEST_CASE("a report about a woman whose case is open joins it; its 201 names no other clue",
+TEST_CASE("a report about a woman whose case is open joins it, its 201 names no other clue",
           "[service][cases]") {
     ServiceFixture f;
     subscribe(f, {"hotline-12309-sc", "proc-511702", "fed-511702"});

@@ -174,3 +174,51 @@ TEST_CASE("migration 11 groups clues into cases and answers those left behind",
     CHECK(one(c, "SELECT count(*) FROM tickets WHERE reason IS NOT NULL") == "0");
     CHECK(one(c, "SELECT count(*) FROM clues WHERE case_id IS NULL") == "0");
 }
+
+TEST_CASE("migration 14 tells each key and inbound secret who made it, from the audit trail",
+          "[storage][migrations]") {
+    TempDir dir;
+    {
+        secure_database_files(dir.db());  // 0600, as the store demands
+        sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_write_create, 1000);
+        migrations::migrate_to(c, 13);
+        // Two keys: one an admin of another agency made (its audit row says so), one the
+        // command line made, and one with no audit row at all.
+        c.exec(
+            "INSERT INTO api_keys (id, agency_id, role, label, key_hash, created_at) VALUES "
+            "('key_a', 'fed-511702', 'staff', '', 'h1', '2026-11-20T01:00:00.000Z'), "
+            "('key_b', 'proc-511702', 'staff', '', 'h2', '2026-11-20T01:00:00.000Z'), "
+            "('key_c', 'proc-511702', 'staff', '', 'h3', '2026-11-20T01:00:00.000Z')");
+        c.exec(
+            "INSERT INTO audit_log (seq, at, request_id, actor_key, actor_agency, actor_role, "
+            "action, record_type, record_id, detail_json, prev_hash, hash) VALUES "
+            "(1, '2026-11-20T01:00:00.000Z', 'r1', 'key_admin', 'proc-510000', 'admin', "
+            "'api_key.created', 'api_key', 'key_a', '{}', 'x', 'y'), "
+            "(2, '2026-11-20T01:00:00.000Z', 'r2', 'cli', '', 'admin', "
+            "'api_key.created', 'api_key', 'key_b', '{}', 'y', 'z')");
+        c.exec(
+            "INSERT INTO inbound_secrets (agency_id, secret, previous_secret, "
+            "previous_secret_until, created_at) VALUES "
+            "('proc-511702', 'cr1.sealed', 'cr1.old', '2026-11-21T01:00:00.000Z', "
+            "'2026-11-20T01:00:00.000Z'), "
+            "('fed-511702', 'cr1.sealed', NULL, NULL, '2026-11-20T01:00:00.000Z')");
+    }
+    auto store = open_sqlite_store(options_for(dir));
+    CHECK(store->reader()->schema_version() == latest_schema_version());
+    sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
+    const auto key = [&](const char* id) {
+        return one(c,
+                   std::string("SELECT coalesce(created_by_key, 'NULL') || '/' || "
+                               "coalesce(created_by_agency, 'NULL') FROM api_keys WHERE id = '") +
+                       id + "'");
+    };
+    CHECK(key("key_a") == "key_admin/proc-510000");
+    CHECK(key("key_b") == "cli/NULL");  // the command line acts for no agency
+    CHECK(key("key_c") == "NULL/NULL");
+    // Every secret has an id; the previous one its own, while it verifies.
+    CHECK(one(c, "SELECT count(*) FROM inbound_secrets WHERE id LIKE 'ins\\_%' ESCAPE '\\'") ==
+          "2");
+    CHECK(one(c, "SELECT count(*) FROM inbound_secrets WHERE previous_id IS NOT NULL") == "1");
+    CHECK(one(c, "SELECT count(DISTINCT id) + count(DISTINCT previous_id) FROM inbound_secrets") ==
+          "3");
+}

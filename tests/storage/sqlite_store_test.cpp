@@ -259,7 +259,7 @@ TEST_CASE("work queued behind a busy writer commits as one group", "[storage]") 
     CHECK(store->reader()->agencies().size() == 150);
 }
 
-TEST_CASE("a unit that throws is rolled back alone; the rest of its group commits", "[storage]") {
+TEST_CASE("a unit that throws is rolled back alone, the rest of its group commits", "[storage]") {
     TempDir dir;
     auto store = open_sqlite_store(options_for(dir));
     Gate gate;
@@ -738,7 +738,7 @@ TEST_CASE("agencies are inserted and updated in place", "[storage]") {
     CHECK(all[1] == a);
 }
 
-TEST_CASE("stop drains queued work; later writes get the stopping error", "[storage]") {
+TEST_CASE("stop drains queued work, later writes get the stopping error", "[storage]") {
     TempDir dir;
     std::atomic<int> committed{0};
     std::atomic<int> refused{0};

@@ -68,7 +68,7 @@ TEST_CASE("statements are prepared once per connection and bind every type", "[s
     CHECK(outer->int64(0) == 2);
 }
 
-TEST_CASE("a transaction not committed is rolled back; a savepoint undoes only its part",
+TEST_CASE("a transaction not committed is rolled back, a savepoint undoes only its part",
           "[storage]") {
     TempDir dir;
     Connection c(dir.db(), Connection::Mode::read_write_create, 1000);
