@@ -50,6 +50,12 @@ service::SessionOptions session_options(const Config& config) {
     o.hashing.memory_kib = static_cast<std::uint32_t>(config.password_memory_kib);
     o.hashing.iterations = static_cast<std::uint32_t>(config.password_iterations);
     o.hashing.parallelism = static_cast<std::uint32_t>(config.password_parallelism);
+    o.second_factor.required_for.clear();
+    for (const auto& name : config.second_factor_required_for) {
+        if (const auto role = service::parse_role(name))
+            o.second_factor.required_for.push_back(*role);
+    }
+    if (!config.totp_issuer.empty()) o.second_factor.issuer = config.totp_issuer;
     return o;
 }
 

@@ -207,7 +207,8 @@ int person_command(const Config& config,
                    const std::function<void(service::PeopleService&, const service::Actor&,
                                             service::Completion<storage::Person>)>& call,
                    const char* done_words) {
-    auto store = open_command_store(config);
+    // The keyring opens the sealed TOTP keys of the accounts it reads.
+    auto store = open_command_store(config, load_data_keyring(config));
     seed_directory(*store, config);
     service::SystemClock clock;
     service::PeopleService people(*store, clock, people_options(config));
@@ -230,7 +231,7 @@ int person_command(const Config& config,
 }
 
 int users_list(const Config& config, bool as_json) {
-    auto store = open_command_store(config);
+    auto store = open_command_store(config, load_data_keyring(config));
     service::SystemClock clock;
     service::PeopleService people(*store, clock, {});
     auto result = people.list(service::command_line_actor(clock.now()));
@@ -411,6 +412,13 @@ int run_cli(int argc, char** argv) {
     user_reset_cmd->add_option("person_id", person_id, "the account's id (psn_…)")->required();
     user_reset_cmd->add_option("--password-file", password_file,
                                "read the password from this file's first line (default: stdin)");
+    auto* user_reset_factor_cmd = users_cmd->add_subcommand(
+        "reset-second-factor",
+        "remove an account's TOTP key and recovery codes (a lost phone) and end her sessions; "
+        "she enrols again at her next sign-in");
+    user_reset_factor_cmd->add_option("-c,--config", config_path, "configuration file (JSON)");
+    user_reset_factor_cmd->add_option("person_id", person_id, "the account's id (psn_…)")
+        ->required();
 
     auto* purge_cmd = cli.add_subcommand(
         "purge", "remove the personal data of clues closed longer than retention_days_after_close");
@@ -534,6 +542,14 @@ int run_cli(int argc, char** argv) {
                     people.reset_password(actor, person_id, body, std::move(done));
                 },
                 "reset the password of");
+        }
+        if (*user_reset_factor_cmd) {
+            return person_command(
+                config,
+                [&](auto& people, const auto& actor, auto done) {
+                    people.reset_second_factor(actor, person_id, std::move(done));
+                },
+                "reset the second factor of");
         }
         if (*purge_cmd) return purge(config, dry_run, as_json);
         if (*backup_cmd) return backup_command(config, backup_file, std::cerr);

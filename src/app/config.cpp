@@ -126,6 +126,45 @@ std::function<void(Config&, const json&)> networks(std::vector<std::string> Conf
     };
 }
 
+// A list of roles: a JSON array, or "admin,staff" from the environment; "" or [] is none.
+std::function<void(Config&, const json&)> roles(std::vector<std::string> Config::*member,
+                                                const char* name) {
+    return [=](Config& c, const json& v) {
+        const auto fail = [&] {
+            throw std::runtime_error(std::string(name) +
+                                     ": must be a list of roles, each one of intake, staff, "
+                                     "supervisor, admin");
+        };
+        std::vector<std::string> out;
+        const auto add = [&](std::string role) {
+            role.erase(0, role.find_first_not_of(' '));
+            role.erase(role.find_last_not_of(' ') + 1);
+            if (role != "intake" && role != "staff" && role != "supervisor" && role != "admin") {
+                fail();
+            }
+            if (std::find(out.begin(), out.end(), role) == out.end()) out.push_back(role);
+        };
+        if (v.is_array()) {
+            for (const auto& r : v) {
+                if (!r.is_string()) fail();
+                add(r.get<std::string>());
+            }
+        } else if (v.is_string()) {
+            const std::string text = v.get<std::string>();
+            std::size_t at = 0;
+            while (!text.empty() && at <= text.size()) {
+                const auto comma = text.find(',', at);
+                add(text.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+                if (comma == std::string::npos) break;
+                at = comma + 1;
+            }
+        } else {
+            fail();
+        }
+        c.*member = std::move(out);
+    };
+}
+
 const std::vector<Setting>& settings() {
     static const std::vector<Setting> all = {
         {"listen_address", text(&Config::listen_address, "listen_address")},
@@ -202,6 +241,9 @@ const std::vector<Setting>& settings() {
          integer(&Config::session_idle_minutes, 1, 24 * 60, "session_idle_minutes")},
         {"session_lifetime_hours",
          integer(&Config::session_lifetime_hours, 1, 24 * 30, "session_lifetime_hours")},
+        {"second_factor_required_for",
+         roles(&Config::second_factor_required_for, "second_factor_required_for")},
+        {"totp_issuer", text(&Config::totp_issuer, "totp_issuer")},
         {"public_origin", text(&Config::public_origin, "public_origin")},
         {"test_clock_file", text(&Config::test_clock_file, "test_clock_file")},
     };

@@ -70,10 +70,11 @@ void Api::handle(Request&& request, const domain::IpAddress& peer, Exchange::Sin
         (*found.handler)(ex);
         return;
     }
-    authenticate_and_run(ex, *found.handler);
+    authenticate_and_run(ex, *found.handler, *found.options);
 }
 
-void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler) {
+void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler,
+                               const RouteOptions& route) {
     const std::string_view header = ex->request()[beast_http::field::authorization];
     constexpr std::string_view kScheme = "Bearer ";
     // A request without a valid key has no bucket of its own: its address pays, so guessing
@@ -86,7 +87,7 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
         const auto cookie = cookie_value(ex->request()[beast_http::field::cookie],
                                          session_cookie_name(options_.secure_cookies));
         if (!cookie) return refuse("send Authorization: Bearer <key>, or sign in");
-        if (!authenticate_session(ex, *cookie)) return;
+        if (!authenticate_session(ex, *cookie, route)) return;
         return run_limited(ex, handler);
     }
     if (header.size() <= kScheme.size() ||
@@ -108,7 +109,8 @@ void Api::authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteH
     run_limited(ex, handler);
 }
 
-bool Api::authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token) {
+bool Api::authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token,
+                               const RouteOptions& route) {
     std::optional<service::SessionActor> session;
     try {
         auto reader = services_.store.reader();
@@ -141,6 +143,10 @@ bool Api::authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_
                 "a change made with a session cookie needs the session's X-CSRF-Token")));
             return false;
         }
+    }
+    if (session->enrolment_required && !route.open_during_enrolment) {
+        ex->reply_problem(second_factor_enrolment_required());
+        return false;
     }
     session->actor.request_id = ex->request_id();
     ex->set_actor(std::move(session->actor));

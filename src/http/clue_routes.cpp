@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "clue_router/domain/text_checks.hpp"
 #include "clue_router/http/api.hpp"
@@ -42,6 +43,27 @@ void submit_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
         });
 }
 
+// A reason header, when sent: 1 to 200 printable characters of valid UTF-8 (it goes into the
+// audit trail's JSON, which cannot hold anything else, and a 503 would blame the database).
+// False, with the problem replied, when it is malformed.
+bool read_reason_header(Exchange& ex, const char* name, std::optional<std::string>& out) {
+    const auto h = ex.request().find(name);
+    if (h == ex.request().end()) return true;
+    const std::string_view value = h->value();
+    const auto scan = domain::scan_text(value, /*allow_line_breaks=*/false);
+    const bool printable = scan.valid_utf8 && !scan.has_control;
+    if (value.empty() || scan.code_points > 200 || !printable) {
+        std::string field = "/headers/" + std::string(name);
+        std::transform(field.begin(), field.end(), field.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        ex.reply_problem(bad_request(std::string(name) + " must be 1 to 200 printable characters",
+                                     {{field, "must be 1 to 200 printable characters"}}));
+        return false;
+    }
+    out = std::string(value);
+    return true;
+}
+
 void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     if (!accept_query(*ex, {"reveal"})) return;
     const auto& query = ex->target().query;
@@ -60,23 +82,12 @@ void get_clue(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
         ex->reply_json(beast_http::status::ok, *result);
         return;
     }
-    // An admin's emergency read names its reason; it goes into the audit trail.
-    std::optional<std::string> reason;
-    if (const auto h = ex->request().find("Break-Glass-Reason"); h != ex->request().end()) {
-        const std::string_view value = h->value();
-        // Valid UTF-8 without control characters: the reason goes into the audit trail's
-        // JSON, which cannot hold anything else (and a 503 would blame the database).
-        const auto scan = domain::scan_text(value, /*allow_line_breaks=*/false);
-        const bool printable = scan.valid_utf8 && !scan.has_control;
-        if (value.empty() || scan.code_points > 200 || !printable) {
-            ex->reply_problem(bad_request(
-                "Break-Glass-Reason must be 1 to 200 printable characters",
-                {{"/headers/break-glass-reason", "must be 1 to 200 printable characters"}}));
-            return;
-        }
-        reason = std::string(value);
-    }
-    services.clues.reveal(ex->actor(), ex->param("id"), std::move(reason),
+    // An admin's emergency read (Break-Glass-Reason) and a person's read (Reveal-Reason) name
+    // their reason; it goes into the audit trail, sealed.
+    service::RevealReasons reasons;
+    if (!read_reason_header(*ex, "Break-Glass-Reason", reasons.break_glass)) return;
+    if (!read_reason_header(*ex, "Reveal-Reason", reasons.reveal)) return;
+    services.clues.reveal(ex->actor(), ex->param("id"), std::move(reasons),
                           [ex](service::Result<nlohmann::json> result) {
                               if (!result) return reply_error(*ex, result.error());
                               ex->reply_json(beast_http::status::ok, *result);

@@ -54,6 +54,12 @@ void add_people_routes(Router& router, ApiServices& services) {
                    services.people.reset_password(ex->actor(), ex->param("id"), *body,
                                                   reply_person(ex, beast_http::status::ok));
                });
+    router.add(beast_http::verb::post, "/v1/people/{id}/reset-second-factor", {},
+               [&services](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
+                   services.people.reset_second_factor(ex->actor(), ex->param("id"),
+                                                       reply_person(ex, beast_http::status::ok));
+               });
 }
 
 }  // namespace clue_router::http

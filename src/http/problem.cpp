@@ -103,6 +103,18 @@ Problem unauthenticated(std::string detail) {
     return p;
 }
 
+Problem second_factor_required() {
+    return make(401, "second-factor-required", "A second factor is required",
+                "send the code of your authenticator app as totp_code (or a recovery_code) with "
+                "the username and password");
+}
+
+Problem second_factor_enrolment_required() {
+    return make(403, "second-factor-enrolment-required", "Enrol a second factor first",
+                "your role needs a second factor: POST /v1/sessions/current/totp, then confirm "
+                "a code at POST /v1/sessions/current/totp/confirm");
+}
+
 Problem not_found() {
     return make(404, "not-found", "Not found", "no such resource");
 }

@@ -1,6 +1,7 @@
 // Signing in and out (issue 15): POST /v1/sessions (public: nobody is signed in yet; the
 // client address pays into its bucket, and the sign-in throttle judges), GET and DELETE
-// /v1/sessions/current (the session cookie's person).
+// /v1/sessions/current (the session cookie's person), and enrolling the second factor
+// (POST /v1/sessions/current/totp and …/confirm).
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
 #include "clue_router/http/session_cookie.hpp"
@@ -12,7 +13,8 @@ namespace {
 void reply_signed_in(Exchange& ex, const service::SignedIn& s, const ApiOptions& options,
                      std::chrono::seconds lifetime) {
     const std::string csrf = service::csrf_token_for(s.token);
-    const service::SessionActor view{{}, s.session, s.person};
+    const service::SessionActor view{
+        {}, s.session, s.person, s.second_factor_required, s.enrolment_required};
     Response res{beast_http::status::created, ex.request().version()};
     res.set(beast_http::field::content_type, "application/json");
     res.set(beast_http::field::cache_control, "no-store");
@@ -20,6 +22,40 @@ void reply_signed_in(Exchange& ex, const service::SignedIn& s, const ApiOptions&
             session_cookie(s.token, options.secure_cookies, lifetime));
     res.body() = service::to_json(view, csrf).dump();
     ex.reply(std::move(res));
+}
+
+void reply_json_result(Exchange& ex, const service::Result<nlohmann::json>& result) {
+    if (!result) return reply_error(ex, result.error());
+    Response res{beast_http::status::ok, ex.request().version()};
+    res.set(beast_http::field::content_type, "application/json");
+    // The key and the recovery codes are shown once and must not be kept by any cache.
+    res.set(beast_http::field::cache_control, "no-store");
+    res.body() = result->dump();
+    ex.reply(std::move(res));
+}
+
+// Enrolling her second factor: open to a session that may do nothing else yet.
+void add_second_factor_routes(Router& router, ApiServices& services) {
+    router.add(beast_http::verb::post, "/v1/sessions/current/totp",
+               {.max_body_bytes = 1024, .open_during_enrolment = true},
+               [&services](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
+                   services.sessions.second_factor().begin(
+                       ex->actor(), [ex](service::Result<nlohmann::json> result) {
+                           reply_json_result(*ex, result);
+                       });
+               });
+    router.add(beast_http::verb::post, "/v1/sessions/current/totp/confirm",
+               {.max_body_bytes = 1024, .open_during_enrolment = true},
+               [&services](const std::shared_ptr<Exchange>& ex) {
+                   if (!accept_query(*ex, {})) return;
+                   auto body = read_json_object(*ex);
+                   if (!body) return;
+                   services.sessions.second_factor().confirm(
+                       ex->actor(), *body, [ex](service::Result<nlohmann::json> result) {
+                           reply_json_result(*ex, result);
+                       });
+               });
 }
 
 }  // namespace
@@ -47,6 +83,9 @@ void add_session_routes(Router& router, ApiServices& services, const ApiOptions&
                     if (auto* s = std::get_if<service::SignedIn>(&*result)) {
                         return reply_signed_in(*ex, *s, options, lifetime);
                     }
+                    if (std::holds_alternative<service::SecondFactorNeeded>(*result)) {
+                        return ex->reply_problem(second_factor_required());
+                    }
                     if (auto* t = std::get_if<service::SignInThrottled>(&*result)) {
                         Problem p = too_many_requests(static_cast<int>(t->retry_after.count()));
                         p.title = "Too many failed sign-ins";
@@ -60,7 +99,7 @@ void add_session_routes(Router& router, ApiServices& services, const ApiOptions&
                 });
         });
     router.add(
-        beast_http::verb::get, "/v1/sessions/current", {},
+        beast_http::verb::get, "/v1/sessions/current", {.open_during_enrolment = true},
         [&services](const std::shared_ptr<Exchange>& ex) {
             if (!accept_query(*ex, {})) return;
             if (ex->session_token().empty()) {
@@ -86,7 +125,7 @@ void add_session_routes(Router& router, ApiServices& services, const ApiOptions&
                 service::to_json(*session, service::csrf_token_for(ex->session_token())).dump();
             ex->reply(std::move(res));
         });
-    router.add(beast_http::verb::delete_, "/v1/sessions/current", {},
+    router.add(beast_http::verb::delete_, "/v1/sessions/current", {.open_during_enrolment = true},
                [&services, &options](const std::shared_ptr<Exchange>& ex) {
                    if (!accept_query(*ex, {})) return;
                    if (ex->session_token().empty()) {
@@ -104,6 +143,7 @@ void add_session_routes(Router& router, ApiServices& services, const ApiOptions&
                            ex->reply(std::move(res));
                        });
                });
+    add_second_factor_routes(router, services);
 }
 
 }  // namespace clue_router::http

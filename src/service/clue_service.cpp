@@ -416,14 +416,15 @@ Result<nlohmann::json> ClueService::get(const Actor& actor, const std::string& c
     return std::move(v->body);
 }
 
-void ClueService::reveal(const Actor& actor, const std::string& clue_id,
-                         std::optional<std::string> break_glass_reason,
+void ClueService::reveal(const Actor& actor, const std::string& clue_id, RevealReasons reasons,
                          Completion<nlohmann::json> done) {
     AuditRecord record{"clue.personal_data_read", "clue", clue_id, nlohmann::json::object()};
+    std::optional<std::string> reason;
     if (actor.role == Role::admin) {
         // Admins run the system, they do not handle cases, even for their own agency: they
         // see personal data through a break-glass read, with a reason, or not at all.
-        if (!break_glass_reason) {
+        reason = std::move(reasons.break_glass);
+        if (!reason) {
             // Scope first, so that an unknown id is a 404 here too.
             auto seen = get(actor, clue_id);
             if (!seen) return done(domain::unexpected(seen.error()));
@@ -434,10 +435,24 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
                       "audited")));
         }
         record.action = "clue.break_glass_read";
-        // The reason is free text and may name her: it is kept sealed, and the audit row
-        // names it by id (so the hash chain holds no free text and survives key rotation).
-        record.detail["reason_id"] = new_uuid_v7(clock_.now());
+    } else {
+        // Under the PIPL each read of her data by a person must be answerable: the person says
+        // why, as an admin does in an emergency. A system reading for its case file need not,
+        // and its reason is kept when it gives one.
+        reason = std::move(reasons.reveal);
+        if (!reason && actor.is_person()) {
+            auto seen = get(actor, clue_id);
+            if (!seen) return done(domain::unexpected(seen.error()));
+            return done(domain::unexpected(
+                error(ErrorKind::bad_request,
+                      "a person shows personal data with a reason: send it in a Reveal-Reason "
+                      "header, which is audited",
+                      {{"/headers/reveal-reason", "is required to show personal data"}})));
+        }
     }
+    // The reason is free text and may name her: it is kept sealed, and the audit row names it
+    // by id (so the hash chain holds no free text and survives key rotation).
+    if (reason) record.detail["reason_id"] = new_uuid_v7(clock_.now());
     auto v = view(actor, clue_id, PersonalData::clear);
     if (!v) return done(domain::unexpected(v.error()));
     if (actor.role != Role::admin && v->access != ClueAccess::full) {
@@ -452,8 +467,8 @@ void ClueService::reveal(const Actor& actor, const std::string& clue_id,
     const auto now = clock_.now();
     serve_once_audited<nlohmann::json>(
         store_,
-        [actor, now, record, reason = break_glass_reason](storage::WriteTransaction& tx) {
-            // Only an admin's read records a reason (a party's read needs none).
+        [actor, now, record, reason](storage::WriteTransaction& tx) {
+            // An admin's and a person's read record a reason (a system's read needs none).
             if (const auto id = record.detail.find("reason_id"); id != record.detail.end()) {
                 tx.insert_audit_reason(id->get<std::string>(), *reason, now);
             }

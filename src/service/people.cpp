@@ -57,7 +57,10 @@ nlohmann::json to_json(const storage::Person& p) {
             {"created_at", domain::format_rfc3339(p.created_at)},
             {"password_changed_at", domain::format_rfc3339(p.password_changed_at)},
             {"disabled_at",
-             p.disabled_at ? nlohmann::json(domain::format_rfc3339(*p.disabled_at)) : nullptr}};
+             p.disabled_at ? nlohmann::json(domain::format_rfc3339(*p.disabled_at)) : nullptr},
+            {"second_factor_enrolled_at",
+             p.totp_enrolled_at ? nlohmann::json(domain::format_rfc3339(*p.totp_enrolled_at))
+                                : nullptr}};
 }
 
 bool PeopleService::may_administer_agency(const Actor& actor, const std::string& agency_id) {
@@ -180,12 +183,14 @@ Result<storage::Person> PeopleService::administrable(const Actor& actor,
 }
 
 void PeopleService::store_change(const Actor& actor, storage::Person person, const char* action,
-                                 Completion<storage::Person> done) {
+                                 Change change, Completion<storage::Person> done) {
     const auto now = clock_.now();
     auto shared = std::make_shared<storage::Person>(std::move(person));
     store_.write(
-        [shared, actor, action, now](storage::WriteTransaction& tx) {
-            if (!tx.update_person(*shared)) throw storage::StorageError("the person is gone");
+        [shared, actor, action, now, change](storage::WriteTransaction& tx) {
+            const bool updated = change == Change::second_factor ? tx.update_second_factor(*shared)
+                                                                 : tx.update_person(*shared);
+            if (!updated) throw storage::StorageError("the person is gone");
             const int ended = tx.delete_sessions_of(shared->id);
             append_audit(tx, actor, now,
                          {action, "person", shared->id, {{"sessions_ended", ended}}});
@@ -205,7 +210,8 @@ void PeopleService::disable(const Actor& actor, const std::string& person_id,
     if (!person) return done(domain::unexpected(person.error()));
     // Disabling twice keeps the first time, and still ends any session.
     if (!person->disabled_at) person->disabled_at = clock_.now();
-    store_change(actor, std::move(*person), "person.disabled", std::move(done));
+    store_change(actor, std::move(*person), "person.disabled", Change::password_or_status,
+                 std::move(done));
 }
 
 void PeopleService::reset_password(const Actor& actor, const std::string& person_id,
@@ -224,7 +230,20 @@ void PeopleService::reset_password(const Actor& actor, const std::string& person
     if (!errors.empty()) return done(domain::unexpected(field_errors(std::move(errors))));
     person->password_hash = hash_password(password, options_.hashing);
     person->password_changed_at = clock_.now();
-    store_change(actor, std::move(*person), "person.password_reset", std::move(done));
+    store_change(actor, std::move(*person), "person.password_reset", Change::password_or_status,
+                 std::move(done));
+}
+
+void PeopleService::reset_second_factor(const Actor& actor, const std::string& person_id,
+                                        Completion<storage::Person> done) {
+    auto person = administrable(actor, person_id);
+    if (!person) return done(domain::unexpected(person.error()));
+    person->totp_secret.reset();
+    person->totp_enrolled_at.reset();
+    person->totp_last_step = 0;
+    person->recovery_code_hashes.clear();
+    store_change(actor, std::move(*person), "person.second_factor_reset", Change::second_factor,
+                 std::move(done));
 }
 
 }  // namespace clue_router::service

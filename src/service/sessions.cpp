@@ -42,6 +42,11 @@ std::string csrf_token_for(std::string_view token) {
 
 nlohmann::json to_json(const SessionActor& s, const std::string& csrf_token) {
     return {{"person", to_json(s.person)},
+            {"second_factor",
+             {{"required", s.second_factor_required},
+              {"enrolled", s.person.totp_enrolled_at.has_value()},
+              {"enrolment_required", s.enrolment_required},
+              {"recovery_codes_left", static_cast<int>(s.person.recovery_code_hashes.size())}}},
             {"session",
              {{"id", s.session.id},
               {"created_at", domain::format_rfc3339(s.session.created_at)},
@@ -54,26 +59,59 @@ Sessions::Sessions(storage::Store& store, const Clock& clock, SessionOptions opt
     : store_(store),
       clock_(clock),
       options_(std::move(options)),
+      second_factor_(store, clock, options_.second_factor),
       accounts_(options_.account_throttle),
       addresses_(options_.address_throttle),
       dummy_hash_(hash_password(domain::base64url_encode(random_bytes(18)), options_.hashing)) {}
 
+namespace {
+
+std::optional<std::string> string_member(const nlohmann::json& body, const char* name) {
+    if (!body.contains(name) || !body[name].is_string()) return std::nullopt;
+    return body[name].get<std::string>();
+}
+
+// The second factor she sent, if any; field errors for a malformed one.
+SecondFactorProof proof_of(const nlohmann::json& body, domain::FieldErrors& errors) {
+    SecondFactorProof proof;
+    if (body.contains("totp_code")) {
+        proof.totp_code = string_member(body, "totp_code");
+        const bool digits = proof.totp_code && proof.totp_code->size() == 6 &&
+                            proof.totp_code->find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) errors.push_back({"/totp_code", "must be the 6 digits of the app's code"});
+    }
+    if (body.contains("recovery_code")) {
+        proof.recovery_code = string_member(body, "recovery_code");
+        if (!proof.recovery_code || proof.recovery_code->empty() ||
+            proof.recovery_code->size() > 64) {
+            errors.push_back({"/recovery_code", "must be one of your recovery codes"});
+        }
+    }
+    if (proof.totp_code && proof.recovery_code) {
+        errors.push_back({"/recovery_code", "send a totp_code or a recovery_code, not both"});
+    }
+    return proof;
+}
+
+const char* proof_kind(const SecondFactorProof& proof) {
+    return proof.totp_code ? "totp" : proof.recovery_code ? "recovery_code" : "none";
+}
+
+}  // namespace
+
 void Sessions::sign_in(const nlohmann::json& body, const std::string& client,
                        const std::string& request_id,
                        std::function<void(Result<SignInOutcome>)> done) {
-    const auto member = [&](const char* name) -> std::optional<std::string> {
-        if (!body.contains(name) || !body[name].is_string()) return std::nullopt;
-        return body[name].get<std::string>();
-    };
     domain::FieldErrors errors;
-    const auto username_member = member("username");
-    const auto password = member("password");
+    const auto username_member = string_member(body, "username");
+    const auto password = string_member(body, "password");
     if (!username_member || username_member->empty() || username_member->size() > 64) {
         errors.push_back({"/username", "must be a string of 1 to 64 bytes"});
     }
     if (!password || password->empty() || password->size() > 1024) {
         errors.push_back({"/password", "must be a string of 1 to 1024 bytes"});
     }
+    const SecondFactorProof proof = proof_of(body, errors);
     if (!errors.empty()) {
         return done(domain::unexpected(
             error(ErrorKind::validation, "sign in with a username and a password", errors)));
@@ -104,52 +142,97 @@ void Sessions::sign_in(const nlohmann::json& body, const std::string& client,
     if (!person || !password_ok || person->disabled_at || !role) {
         accounts_.failure(account_key, now);
         addresses_.failure(address_key, now);
-        return refuse(client, username, person, request_id, std::move(done));
+        const std::string why = !person               ? "no_such_person"
+                                : person->disabled_at ? "disabled"
+                                                      : "wrong_password";
+        return refuse(client, person, why, request_id, std::move(done));
+    }
+    if (person->totp_enrolled_at) {
+        // The password was right: asking for the code tells only someone who knows it.
+        if (proof.empty()) return done(SignInOutcome{SecondFactorNeeded{}});
+        if (!consume_proof(*person, proof, now)) {
+            accounts_.failure(account_key, now);
+            addresses_.failure(address_key, now);
+            return refuse(client, person, "wrong_second_factor", request_id, std::move(done));
+        }
     }
     accounts_.success(account_key);
+    // A proof sent to an account without a second factor is ignored, not consumed.
+    const SecondFactorProof used = person->totp_enrolled_at ? proof : SecondFactorProof{};
+    open_session(std::move(*person), *role, *password, used, client, request_id, std::move(done));
+}
 
+void Sessions::open_session(storage::Person person, Role role, const std::string& password,
+                            const SecondFactorProof& proof, const std::string& client,
+                            const std::string& request_id,
+                            std::function<void(Result<SignInOutcome>)> done) {
+    const auto now = clock_.now();
     auto signed_in = std::make_shared<SignedIn>();
     signed_in->token = std::string(kTokenPrefix) + domain::base64url_encode(random_bytes(32));
     signed_in->session.token_hash = hash_session_token(signed_in->token);
     signed_in->session.id = "ses_" + new_uuid_v7(now);
-    signed_in->session.person_id = person->id;
+    signed_in->session.person_id = person.id;
     signed_in->session.created_at = now;
     signed_in->session.last_seen_at = now;
     signed_in->session.expires_at = now + options_.lifetime;
-    signed_in->person = *person;
+    signed_in->second_factor_required = second_factor_required(options_.second_factor, role);
+    signed_in->enrolment_required = signed_in->second_factor_required && !person.totp_enrolled_at;
+    const std::string previous_hash = person.password_hash;
+    signed_in->person = std::move(person);
     // The parameters changed since the hash was made: hash again, with the password at hand.
-    if (needs_rehash(person->password_hash, options_.hashing)) {
-        signed_in->person.password_hash = hash_password(*password, options_.hashing);
+    if (needs_rehash(previous_hash, options_.hashing)) {
+        signed_in->person.password_hash = hash_password(password, options_.hashing);
     }
-    const bool rehashed = signed_in->person.password_hash != person->password_hash;
-    const Actor actor = person_actor(*person, *role, request_id);
+    const bool rehashed = signed_in->person.password_hash != previous_hash;
+    const Actor actor = person_actor(signed_in->person, role, request_id);
+    auto replayed = std::make_shared<bool>(false);
     store_.write(
-        [signed_in, actor, rehashed, client](storage::WriteTransaction& tx) {
+        [signed_in, actor, rehashed, client, proof, now, replayed,
+         request_id](storage::WriteTransaction& tx) {
+            if (!proof.empty()) {
+                // Judged again against the committed row: a code or recovery code used by a
+                // sign-in that committed meanwhile is refused here.
+                const auto fresh = tx.find_person(signed_in->person.id);
+                const auto consumed = fresh ? consume_proof(*fresh, proof, now) : std::nullopt;
+                if (!consumed) {
+                    *replayed = true;
+                    append_audit(tx, anonymous_actor(request_id), now,
+                                 {"session.sign_in_failed",
+                                  "person",
+                                  signed_in->person.id,
+                                  {{"client", client}, {"reason", "second_factor_reused"}}});
+                    return;
+                }
+                tx.update_second_factor(*consumed);
+                signed_in->person.recovery_code_hashes = consumed->recovery_code_hashes;
+            }
             tx.insert_session(signed_in->session);
             if (rehashed) tx.update_person(signed_in->person);
+            nlohmann::json detail = {{"client", client},
+                                     {"password_rehashed", rehashed},
+                                     {"second_factor", proof_kind(proof)}};
+            if (proof.recovery_code) {
+                detail["recovery_codes_left"] =
+                    static_cast<int>(signed_in->person.recovery_code_hashes.size());
+            }
             append_audit(tx, actor, signed_in->session.created_at,
-                         {"session.signed_in",
-                          "session",
-                          signed_in->session.id,
-                          {{"client", client}, {"password_rehashed", rehashed}}});
+                         {"session.signed_in", "session", signed_in->session.id, detail});
         },
-        [signed_in, done = std::move(done)](std::exception_ptr failure) {
+        [signed_in, replayed, done = std::move(done)](std::exception_ptr failure) {
             if (failure) {
                 return done(domain::unexpected(
                     error(ErrorKind::unavailable, "the session could not be stored")));
             }
+            if (*replayed) return done(SignInOutcome{SignInRefused{}});
             done(SignInOutcome{std::move(*signed_in)});
         });
 }
 
-void Sessions::refuse(const std::string& client, const std::string& username,
-                      const std::optional<storage::Person>& person, const std::string& request_id,
+void Sessions::refuse(const std::string& client, const std::optional<storage::Person>& person,
+                      const std::string& why, const std::string& request_id,
                       std::function<void(Result<SignInOutcome>)> done) {
-    (void)username;  // never audited: a mistyped password often lands in the username field
+    // The username is never audited: a mistyped password often lands in the username field.
     const auto now = clock_.now();
-    const std::string why = !person               ? "no_such_person"
-                            : person->disabled_at ? "disabled"
-                                                  : "wrong_password";
     const std::string record_id = person ? person->id : "unknown";
     store_.write(
         [=](storage::WriteTransaction& tx) {
@@ -195,7 +278,10 @@ std::optional<SessionActor> Sessions::authenticate(storage::Reader& reader,
     const auto role = parse_role(person->role);
     if (!role) return std::nullopt;
     touch(token_hash, now);
-    SessionActor out{person_actor(*person, *role, ""), std::move(*session), std::move(*person)};
+    const bool required = second_factor_required(options_.second_factor, *role);
+    const bool enrolment_required = required && !person->totp_enrolled_at;
+    SessionActor out{person_actor(*person, *role, ""), std::move(*session), std::move(*person),
+                     required, enrolment_required};
     return out;
 }
 

@@ -575,6 +575,15 @@ ALTER TABLE audit_log ADD COLUMN actor_name TEXT;
 ALTER TABLE ticket_events ADD COLUMN actor_person TEXT;
 ALTER TABLE ticket_events ADD COLUMN actor_name TEXT;
 )sql"},
+    // The second factor of people's accounts (issue 15): a TOTP key, sealed with the data
+    // keyring (storage/sealed_columns), the time step of the last code accepted (a code is
+    // good once), and the SHA-256 of each recovery code not used yet, as a JSON array.
+    {17, R"sql(
+ALTER TABLE people ADD COLUMN totp_secret TEXT;
+ALTER TABLE people ADD COLUMN totp_enrolled_at TEXT;
+ALTER TABLE people ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE people ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

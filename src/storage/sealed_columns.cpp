@@ -58,6 +58,10 @@ constexpr SealedColumn kColumns[] = {
      "SELECT CAST(id AS TEXT), result_json, CAST(id AS TEXT), '' FROM screenings "
      "WHERE result_json IS NOT NULL",
      "UPDATE screenings SET result_json = ? WHERE id = CAST(? AS INTEGER) AND ? = ''"},
+    // A person's TOTP key (storage/sqlite_people): whoever holds it makes her codes.
+    {"people", "totp_secret",
+     "SELECT id, totp_secret, id, '' FROM people WHERE totp_secret IS NOT NULL",
+     "UPDATE people SET totp_secret = ? WHERE id = ? AND ? = ''"},
 };
 
 bool has_table(Connection& c, std::string_view name) {

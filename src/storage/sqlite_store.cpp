@@ -443,11 +443,14 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->run();
     }
 
-    void insert_person(const Person& p) override { sqlite_people::insert_person(c_, p); }
+    void insert_person(const Person& p) override { sqlite_people::insert_person(c_, cipher_, p); }
     std::optional<Person> find_person(const std::string& id) override {
-        return sqlite_people::find_person(c_, id);
+        return sqlite_people::find_person(c_, cipher_, id);
     }
     bool update_person(const Person& p) override { return sqlite_people::update_person(c_, p); }
+    bool update_second_factor(const Person& p) override {
+        return sqlite_people::update_second_factor(c_, cipher_, p);
+    }
     void insert_session(const SessionRecord& s) override { sqlite_people::insert_session(c_, s); }
     bool touch_session(const std::string& token_hash, Timestamp at) override {
         return sqlite_people::touch_session(c_, token_hash, at);
@@ -707,13 +710,13 @@ class SqliteReader final : public Reader {
     }
 
     std::optional<Person> find_person(const std::string& id) override {
-        return sqlite_people::find_person(*c_, id);
+        return sqlite_people::find_person(*c_, cipher_, id);
     }
     std::optional<Person> find_person_by_username(const std::string& username) override {
-        return sqlite_people::find_by_username(*c_, username);
+        return sqlite_people::find_by_username(*c_, cipher_, username);
     }
     std::vector<Person> list_people(const std::optional<std::string>& agency_id) override {
-        return sqlite_people::list_people(*c_, agency_id);
+        return sqlite_people::list_people(*c_, cipher_, agency_id);
     }
     std::optional<SessionRecord> find_session(const std::string& token_hash) override {
         return sqlite_people::find_session(*c_, token_hash);

@@ -48,7 +48,14 @@ const std::vector<Row> kMatrix = {
     // clues
     {"POST", "/v1/clues", "@new-clue", {}, {201, 201, 403, 403}, {201, 201, 403, 403}},
     {"GET", "/v1/clues/{clue}", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
-    {"GET", "/v1/clues/{clue}?reveal=true", "", {}, {200, 200, 404, 403}, {404, 404, 404, 403}},
+    // A person gives a reason for a clear read (a key may); without one she gets 400
+    // (second_factor_test).
+    {"GET",
+     "/v1/clues/{clue}?reveal=true",
+     "",
+     {{"Reveal-Reason", "returning her call"}},
+     {200, 200, 404, 403},
+     {404, 404, 404, 403}},
     {"GET",
      "/v1/clues/{clue}?reveal=true",
      "",

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "integration/support/accounts_server.hpp"
 #include "integration/support/api.hpp"
 #include "integration/support/sessions.hpp"
 #include "integration/support/test_server.hpp"
@@ -16,28 +17,6 @@
 using namespace clue_router::it;
 
 namespace {
-
-// A server whose clock the test moves, with cheap password hashes (the cost is not under
-// test here).
-struct AccountsServer {
-    TestServer server{{}, false};
-    std::string clock_file;
-    long long offset = 0;
-
-    AccountsServer() {
-        clock_file = server.dir() + "/clock";
-        set_offset(0);
-        server.set_env("CLUE_ROUTER_TEST_CLOCK_FILE", clock_file);
-        server.set_env("CLUE_ROUTER_PASSWORD_MEMORY_KIB", "1024");
-        server.set_env("CLUE_ROUTER_PASSWORD_ITERATIONS", "1");
-        server.start();
-    }
-    void set_offset(long long seconds) {
-        offset = seconds;
-        std::ofstream(clock_file, std::ios::trunc) << seconds << "\n";
-    }
-    void advance(long long seconds) { set_offset(offset + seconds); }
-};
 
 json audit_rows(HttpClient& c, const std::string& admin_key) {
     Response r = get(c, admin_key, "/v1/audit?limit=200");

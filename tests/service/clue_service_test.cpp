@@ -266,7 +266,7 @@ TEST_CASE("hardening 12: scope is checked before anything is decrypted", "[servi
         CHECK(seen.error().detail == "no such clue");
         CHECK_FALSE(clues.screenings(stranger, clue_id));
         auto revealed = ServiceFixture::wait_for<nlohmann::json>(
-            [&](auto done) { clues.reveal(stranger, clue_id, std::nullopt, std::move(done)); });
+            [&](auto done) { clues.reveal(stranger, clue_id, {}, std::move(done)); });
         CHECK_FALSE(revealed);
     }
     CHECK_FALSE(ServiceFixture::wait_for<nlohmann::json>(
@@ -331,4 +331,45 @@ TEST_CASE("mistakes: the same source.reference twice from one sender is a 409 na
     Actor platform{"key_platform", "platform-sc", Role::intake};
     CHECK(f.submit(platform, clue_body("12309-20261120-0042")));
     CHECK(f.store->reader()->review_queue({std::nullopt, std::nullopt, 50}).empty());
+}
+
+TEST_CASE("a person shows personal data with a reason, which the trail keeps sealed",
+          "[service][clues][people]") {
+    ServiceFixture f;
+    auto submitted = f.submit(f.hotline, clue_body());
+    REQUIRE(submitted);
+    const std::string id = nlohmann::json::parse(submitted->body)["clue"]["id"];
+    Actor clerk = f.procuratorate;
+    clerk.key_id = "psn_clerk";
+    clerk.person_id = "psn_clerk";
+    clerk.person_name = "王芳";
+
+    auto without = ServiceFixture::wait_for<nlohmann::json>(
+        [&](auto done) { f.clues.reveal(clerk, id, {}, std::move(done)); });
+    REQUIRE_FALSE(without);
+    CHECK(without.error().kind == ErrorKind::bad_request);
+    REQUIRE(without.error().errors.size() == 1);
+    CHECK(without.error().errors[0].pointer == "/headers/reveal-reason");
+    // A break-glass header is an admin's: it is no reason for a person's read.
+    auto break_glass_only = ServiceFixture::wait_for<nlohmann::json>([&](auto done) {
+        f.clues.reveal(clerk, id, RevealReasons{"court order", std::nullopt}, std::move(done));
+    });
+    CHECK_FALSE(break_glass_only);
+
+    auto with = ServiceFixture::wait_for<nlohmann::json>([&](auto done) {
+        f.clues.reveal(clerk, id, RevealReasons{std::nullopt, "回电核实住址"}, std::move(done));
+    });
+    REQUIRE(with);
+    CHECK((*with)["clue"]["personal_data"] == "clear");
+    const auto rows = f.store->reader()->audit_entries(0, 1000);
+    REQUIRE_FALSE(rows.empty());
+    const auto& read = rows.back();
+    CHECK(read.action == "clue.personal_data_read");
+    CHECK(read.actor_person == "psn_clerk");
+    REQUIRE(read.detail.contains("reason_id"));
+    // The reason itself is not in the chained row.
+    CHECK(read.detail.dump().find("回电") == std::string::npos);
+
+    // A system's key needs none.
+    CHECK(f.reveal(f.procuratorate, id));
 }

@@ -195,7 +195,10 @@ struct ServiceFixture {
     Result<nlohmann::json> reveal(const Actor& actor, const std::string& clue_id,
                                   std::optional<std::string> reason = std::nullopt) {
         return wait_for<nlohmann::json>(
-            [&](auto done) { clues.reveal(actor, clue_id, reason, std::move(done)); });
+            // The one reason given: an admin's break-glass reason, anyone else's Reveal-Reason.
+            [&](auto done) {
+                clues.reveal(actor, clue_id, RevealReasons{reason, reason}, std::move(done));
+            });
     }
 
     // The id of the judicial-assistance ticket a submission created (a violence victim's

@@ -86,6 +86,11 @@ struct Config {
     int password_parallelism = 1;
     int session_idle_minutes = 15;
     int session_lifetime_hours = 12;
+    // The roles whose people must sign in with a second factor (TOTP): those who may read
+    // personal data in clear (intake, staff) and admins. The rest may enrol one.
+    std::vector<std::string> second_factor_required_for{"intake", "staff", "admin"};
+    // The name authenticator apps show beside the account.
+    std::string totp_issuer = "clue-router";
     // The origin browsers reach the service by (e.g. https://router.example.org, behind a
     // TLS-terminating proxy); empty: the request's Host, over https when tls_* are set.
     std::string public_origin;

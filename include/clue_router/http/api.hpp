@@ -78,14 +78,16 @@ class Api {
     std::optional<std::size_t> body_limit(beast_http::verb method, std::string_view target) const;
 
   private:
-    void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
+    void authenticate_and_run(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler,
+                              const RouteOptions& route);
     // Takes a token of the client address's bucket; false after replying 429.
     bool admit_address(Exchange& ex) const;
     // The session cookie's person, after the CSRF checks for unsafe methods; false after
     // replying.
     // The actor's token bucket (429), then the handler.
     void run_limited(const std::shared_ptr<Exchange>& ex, const RouteHandler& handler);
-    bool authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token);
+    bool authenticate_session(const std::shared_ptr<Exchange>& ex, std::string_view token,
+                              const RouteOptions& route);
 
     ApiServices services_;
     ApiOptions options_;

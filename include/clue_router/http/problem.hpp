@@ -27,6 +27,10 @@ Problem to_problem(const service::ServiceError& e);
 Problem bad_request(std::string detail, domain::FieldErrors errors = {});
 Problem malformed_json(std::string detail);
 Problem unauthenticated(std::string detail);
+// The password was right and her account has a second factor: send it with the password.
+Problem second_factor_required();
+// A session of a role that needs a second factor, before she enrolled one: it may only enrol.
+Problem second_factor_enrolment_required();
 Problem not_found();
 Problem method_not_allowed(const std::string& allow);
 Problem payload_too_large(std::size_t limit);

@@ -25,6 +25,9 @@ struct RouteOptions {
     // A body limit smaller than the server's for this route, refused from Content-Length
     // before the body is read; 0: the server's.
     std::size_t max_body_bytes = 0;
+    // Open to a session whose role needs a second factor she has not enrolled yet (signing
+    // out, who am I, enrolling); every other route refuses such a session.
+    bool open_during_enrolment = false;
 };
 
 class Router {

@@ -40,6 +40,13 @@ struct Page {
     std::optional<std::string> next_cursor;
 };
 
+// Why personal data is shown in clear: an admin's emergency (Break-Glass-Reason), or a
+// person's reason for her read (Reveal-Reason). Free text, kept sealed.
+struct RevealReasons {
+    std::optional<std::string> break_glass;
+    std::optional<std::string> reveal;
+};
+
 class ClueService {
   public:
     ClueService(storage::Store& store, const RuntimeConfigHolder& config, const Clock& clock,
@@ -57,10 +64,11 @@ class ClueService {
 
     // The same with personal data in clear, for the agencies handling the clue (its sender, or
     // the recipient of a ticket carrying it that it did not reject; intake or staff), or for an
-    // admin with a break-glass reason. Every such read is an audit row, committed before the
-    // reply is handed over.
-    void reveal(const Actor& actor, const std::string& clue_id,
-                std::optional<std::string> break_glass_reason, Completion<nlohmann::json> done);
+    // admin with a break-glass reason. A person (signed in) gives a reason too; a system's key
+    // needs none. Every such read is an audit row (with the reason sealed beside it),
+    // committed before the reply is handed over.
+    void reveal(const Actor& actor, const std::string& clue_id, RevealReasons reasons,
+                Completion<nlohmann::json> done);
 
     // Every screening of a clue, oldest first; same scope as get().
     Result<nlohmann::json> screenings(const Actor& actor, const std::string& clue_id);

@@ -40,6 +40,11 @@ class PeopleService {
     void reset_password(const Actor& actor, const std::string& person_id,
                         const nlohmann::json& body, Completion<storage::Person> done);
 
+    // Removes her second factor (a lost phone and lost recovery codes); every session of the
+    // person ends, and she enrols again at her next sign-in where her role requires it.
+    void reset_second_factor(const Actor& actor, const std::string& person_id,
+                             Completion<storage::Person> done);
+
     const PeopleOptions& options() const { return options_; }
 
   private:
@@ -47,7 +52,8 @@ class PeopleService {
     // exists elsewhere).
     Result<storage::Person> administrable(const Actor& actor, const std::string& person_id);
     bool may_administer_agency(const Actor& actor, const std::string& agency_id);
-    void store_change(const Actor& actor, storage::Person person, const char* action,
+    enum class Change { password_or_status, second_factor };
+    void store_change(const Actor& actor, storage::Person person, const char* action, Change change,
                       Completion<storage::Person> done);
 
     storage::Store& store_;

@@ -31,6 +31,14 @@ struct Person {
     Timestamp created_at{};
     Timestamp password_changed_at{};
     std::optional<Timestamp> disabled_at;
+    // The second factor (service/second_factor): the TOTP key in base32, sealed at rest; a
+    // key without totp_enrolled_at is an enrolment begun and not yet confirmed with a code.
+    std::optional<std::string> totp_secret;
+    std::optional<Timestamp> totp_enrolled_at;
+    // The last time step whose code was accepted: a code is good once.
+    std::int64_t totp_last_step = 0;
+    // SHA-256 (hex) of each recovery code not used yet.
+    std::vector<std::string> recovery_code_hashes;
 };
 
 // A signed-in session. The token itself is never stored: only its SHA-256 (token_hash).

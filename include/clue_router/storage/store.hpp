@@ -134,6 +134,9 @@ class WriteTransaction {
     // Writes password_hash, password_changed_at and disabled_at; false when there is no such
     // person.
     virtual bool update_person(const Person& person) = 0;
+    // Writes the second factor (totp_secret, totp_enrolled_at, totp_last_step,
+    // recovery_code_hashes) alone; false when there is no such person.
+    virtual bool update_second_factor(const Person& person) = 0;
     virtual void insert_session(const SessionRecord& session) = 0;
     // Moves last_seen_at forward (never back); false when the session is gone.
     virtual bool touch_session(const std::string& token_hash, Timestamp at) = 0;

@@ -171,6 +171,9 @@ class TestServer {
             // The tests' webhook receivers listen on loopback; the shipped configuration
             // allows no private address, so the tests opt in, as an administrator would.
             {"CLUE_ROUTER_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"},
+            // People sign in with a password alone unless a test requires the second factor
+            // (second_factor_test): the tests of other features are not about enrolment.
+            {"CLUE_ROUTER_SECOND_FACTOR_REQUIRED_FOR", ""},
         };
         for (const auto& [k, v] : extra_env_) env[k] = v;
         return env;
