@@ -59,7 +59,7 @@ const std::vector<Row> kMatrix = {
     {"GET",
      "/v1/clues/{clue}?reveal=true",
      "",
-     {{"Break-Glass-Reason", "court order 17"}},
+     {{"Break-Glass-Reason", "court order 17"}, {"Reveal-Reason", "returning her call"}},
      {200, 200, 404, 200},
      {404, 404, 404, 200}},
     {"GET", "/v1/clues/{clue}/screenings", "", {}, {200, 200, 404, 200}, {404, 404, 404, 200}},
