@@ -142,6 +142,12 @@ nlohmann::json to_json(const Ticket& t) {
         if (t.overdue_since) j["overdue_since"] = format_rfc3339(*t.overdue_since);
     }
     if (t.escalated_to) j["escalated_to"] = *t.escalated_to;
+    // Always there: null says nobody took it.
+    j["assignee"] = nullptr;
+    if (t.assignee_person) {
+        j["assignee"] = {{"id", *t.assignee_person},
+                         {"display_name", t.assignee_name.value_or("")}};
+    }
     return j;
 }
 
@@ -318,6 +324,8 @@ nlohmann::json to_json(const TicketEvent& e) {
     if (e.related_clue) j["related_clue"] = *e.related_clue;
     if (e.note_id) j["note_id"] = *e.note_id;
     if (e.measure_id) j["measure_id"] = *e.measure_id;
+    if (e.assignee) j["assignee"] = *e.assignee;
+    if (e.previous_assignee) j["previous_assignee"] = *e.previous_assignee;
     if (e.actor_issued_by) j["actor_issued_by"] = *e.actor_issued_by;
     return j;
 }

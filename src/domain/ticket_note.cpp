@@ -16,6 +16,10 @@ nlohmann::json to_json(const TicketNote& note) {
                      {"author_agency", note.author_agency},
                      {"author_key", note.author_key},
                      {"created_at", format_rfc3339(note.created_at)}};
+    if (note.author_person) {
+        j["author_person"] = {{"id", *note.author_person},
+                              {"display_name", note.author_name.value_or("")}};
+    }
     if (note.text) j["text"] = *note.text;
     return j;
 }

@@ -13,7 +13,7 @@ namespace {
 using namespace std::string_view_literals;
 
 // Stored event type → webhook type. An empty webhook type means "not delivered".
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kTicketEvents{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 18> kTicketEvents{{
     {"ticket.created"sv, "ticket.created"sv},
     {"ticket.accepted"sv, "ticket.accepted"sv},
     {"ticket.rejected"sv, "ticket.rejected"sv},
@@ -30,6 +30,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kTicketE
     {"ticket.note_added"sv, "ticket.note_added"sv},
     {"ticket.measure_added"sv, "ticket.measure_added"sv},
     {"ticket.measure_updated"sv, "ticket.measure_updated"sv},
+    {"ticket.assigned"sv, "ticket.assigned"sv},
+    {"ticket.unassigned"sv, "ticket.unassigned"sv},
 }};
 
 constexpr std::array kAllTypes{
@@ -38,7 +40,8 @@ constexpr std::array kAllTypes{
     "ticket.closed"sv,          "ticket.cancelled"sv,  "ticket.overdue"sv,
     "ticket.escalated"sv,       "ticket.rerouted"sv,   "ticket.clue_added"sv,
     "ticket.clue_removed"sv,    "ticket.note_added"sv, "ticket.measure_added"sv,
-    "ticket.measure_updated"sv, "clue.needs_review"sv, "clue.answered"sv};
+    "ticket.measure_updated"sv, "ticket.assigned"sv,   "ticket.unassigned"sv,
+    "clue.needs_review"sv,      "clue.answered"sv};
 
 }  // namespace
 
@@ -58,6 +61,11 @@ WebhookAudience webhook_audience(std::string_view event_type) {
         return WebhookAudience::recipient;
     }
     if (event_type == "ticket.note_added") return WebhookAudience::case_agencies;
+    // Who of the recipient's staff takes a ticket is how the recipient shares out its own
+    // work: it is told; the others read the assignee on the ticket when they fetch it.
+    if (event_type == "ticket.assigned" || event_type == "ticket.unassigned") {
+        return WebhookAudience::recipient;
+    }
     return WebhookAudience::parties;
 }
 
@@ -90,6 +98,8 @@ nlohmann::json ticket_webhook_payload(const std::string& type, const TicketEvent
     if (event.related_clue) data["related_clue"] = *event.related_clue;
     if (event.note_id) data["note_id"] = *event.note_id;
     if (event.measure_id) data["measure_id"] = *event.measure_id;
+    if (event.assignee) data["assignee"] = *event.assignee;
+    if (event.previous_assignee) data["previous_assignee"] = *event.previous_assignee;
     return {{"type", type}, {"timestamp", format_rfc3339(event.at)}, {"data", std::move(data)}};
 }
 

@@ -86,6 +86,10 @@ struct Ticket {
     // The agency the sweeper escalated the ticket to (the recipient's parent); it may read
     // the ticket and its history, not move it.
     std::optional<std::string> escalated_to;
+    // The person of the recipient agency who took the ticket (domain/ticket_assignment), and
+    // her display name as her account has it now (read with the ticket, never written).
+    std::optional<std::string> assignee_person;
+    std::optional<std::string> assignee_name;
 };
 
 nlohmann::json to_json(const Ticket& t);
@@ -166,6 +170,10 @@ struct TicketEvent {
     std::optional<std::string> related_clue;
     std::optional<std::string> note_id;     // ticket.note_added
     std::optional<std::string> measure_id;  // ticket.measure_added, ticket.measure_updated
+    // ticket.assigned / ticket.unassigned: the person the ticket went to, and the one it
+    // came from (ids only).
+    std::optional<std::string> assignee;
+    std::optional<std::string> previous_assignee;
     Timestamp at{};
 };
 

@@ -22,9 +22,14 @@ struct TicketNote {
     // not what it says.
     std::optional<std::string> text;
     Timestamp created_at{};
+    // The person who wrote it, when one signed in did (issue 15): her account id and her
+    // display name as it was then. Empty for a key's note.
+    std::optional<std::string> author_person{};
+    std::optional<std::string> author_name{};
 };
 
-// {"id", "ticket_id", "author_agency", "author_key", "created_at", "text"?}
+// {"id", "ticket_id", "author_agency", "author_key", "author_person"?: {"id", "display_name"},
+//  "created_at", "text"?}
 nlohmann::json to_json(const TicketNote& note);
 
 // POST /v1/tickets/{id}/notes: {"text": 1-4000 characters, line breaks allowed}.

@@ -24,7 +24,8 @@ std::optional<std::string> webhook_type_for_event(std::string_view event_type);
 // it was escalated to); recipient: only its recipient — a clue joining or leaving the ticket
 // is named to no one who may not read that clue (a sender may be another woman's hotline);
 // case_agencies: every agency holding a ticket of the case that it has not rejected and that
-// was not cancelled (notes are for the agencies working the case).
+// was not cancelled (notes are for the agencies working the case). Assignments go to the
+// recipient only: they share out its own work.
 enum class WebhookAudience { parties, recipient, case_agencies };
 WebhookAudience webhook_audience(std::string_view event_type);
 
