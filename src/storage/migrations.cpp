@@ -584,6 +584,21 @@ ALTER TABLE people ADD COLUMN totp_enrolled_at TEXT;
 ALTER TABLE people ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE people ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
 )sql"},
+    // Taking tickets (issue 15): a ticket names the person of its recipient agency who took
+    // it, and inboxes are filtered by her (or by nobody) through an index that ends in the
+    // list order; the events of an assignment name whom the ticket went to and came from. A
+    // note names the person who wrote it; notes written by people before this version learn
+    // it from their own event, which named her then.
+    {18, R"sql(
+ALTER TABLE tickets ADD COLUMN assignee_person TEXT;
+CREATE INDEX tickets_by_assignee ON tickets (recipient_agency, assignee_person, id);
+ALTER TABLE ticket_events ADD COLUMN assignee TEXT;
+ALTER TABLE ticket_events ADD COLUMN previous_assignee TEXT;
+ALTER TABLE ticket_notes ADD COLUMN author_person TEXT;
+ALTER TABLE ticket_notes ADD COLUMN author_name TEXT;
+UPDATE ticket_notes SET author_person = e.actor_person, author_name = e.actor_name
+FROM ticket_events e WHERE e.note_id = ticket_notes.id AND e.actor_person IS NOT NULL;
+)sql"},
 };
 
 bool has_migrations_table(sqlite::Connection& connection) {

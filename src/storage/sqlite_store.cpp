@@ -74,11 +74,14 @@ std::int64_t clamp_limit(int limit) {
 #define TICKET_COLUMNS                                                                       \
     "id, clue_id, sender_agency, recipient_agency, purpose, status, priority, version, "     \
     "outcome, reason, created_at, updated_at, accept_by, close_by, overdue, overdue_since, " \
-    "escalated_to"
-// What a ticket read selects: its columns and the case of its clue (a ticket belongs to the
-// case of the clue it was opened for, so the case is never stored twice). For queries whose
-// FROM is `tickets` unaliased.
-#define TICKET_READ TICKET_COLUMNS ", (SELECT case_id FROM clues WHERE clues.id = tickets.clue_id)"
+    "escalated_to, assignee_person"
+// What a ticket read selects: its columns, the case of its clue (a ticket belongs to the case
+// of the clue it was opened for, so the case is never stored twice) and its assignee's display
+// name as her account has it now. For queries whose FROM is `tickets` unaliased.
+#define TICKET_CASE "(SELECT case_id FROM clues WHERE clues.id = tickets.clue_id)"
+#define TICKET_ASSIGNEE_NAME \
+    "(SELECT display_name FROM people WHERE people.id = tickets.assignee_person)"
+#define TICKET_READ TICKET_COLUMNS ", " TICKET_CASE ", " TICKET_ASSIGNEE_NAME
 
 domain::Ticket ticket_row(const Statement& s) {
     domain::Ticket t;
@@ -99,7 +102,9 @@ domain::Ticket ticket_row(const Statement& s) {
     t.overdue = s.optional_text(14);
     t.overdue_since = optional_time_column(s, 15, "tickets.overdue_since");
     t.escalated_to = s.optional_text(16);
-    if (s.column_count() > 17) t.case_id = s.optional_text(17);
+    t.assignee_person = s.optional_text(17);
+    if (s.column_count() > 18) t.case_id = s.optional_text(18);
+    if (s.column_count() > 19) t.assignee_name = s.optional_text(19);
     return t;
 }
 
@@ -357,12 +362,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
     }
     void insert_ticket(const domain::Ticket& t) override {
         auto q = c_.query("INSERT INTO tickets (" TICKET_COLUMNS
-                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(t.id, t.clue_id, t.sender_agency, t.recipient_agency, t.purpose,
                     domain::to_string(t.status), domain::to_string(t.priority), t.version,
                     outcome_text(t.outcome), std::nullopt, time_text(t.created_at),
                     time_text(t.updated_at), time_text(t.accept_by), time_text(t.close_by),
-                    t.overdue, time_text(t.overdue_since), t.escalated_to);
+                    t.overdue, time_text(t.overdue_since), t.escalated_to, t.assignee_person);
         q->run();
         // A ticket always carries the clue it was opened for.
         sqlite_cases::cover(c_, t.id, t.clue_id, t.created_at);
@@ -382,11 +387,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "UPDATE tickets SET status = ?, priority = ?, version = ?, outcome = ?, reason = ?, "
             "updated_at = ?, accept_by = ?, close_by = ?, overdue = ?, overdue_since = ?, "
-            "escalated_to = ? WHERE id = ? AND version = ?");
+            "escalated_to = ?, assignee_person = ? WHERE id = ? AND version = ?");
         q->bind_all(domain::to_string(t.status), domain::to_string(t.priority), t.version,
                     outcome_text(t.outcome), std::nullopt, time_text(t.updated_at),
                     time_text(t.accept_by), time_text(t.close_by), t.overdue,
-                    time_text(t.overdue_since), t.escalated_to, t.id, expected_version);
+                    time_text(t.overdue_since), t.escalated_to, t.assignee_person, t.id,
+                    expected_version);
         q->run();
         return c_.changes() == 1;
     }
@@ -395,12 +401,12 @@ class SqliteWriteTransaction final : public WriteTransaction {
         auto q = c_.query(
             "INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor_agency, "
             "actor_key, reason_code, outcome, at, related_ticket, related_agency, related_clue, "
-            "note_id, measure_id, actor_issued_by, actor_person, actor_name) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "note_id, measure_id, actor_issued_by, actor_person, actor_name, assignee, "
+            "previous_assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         q->bind_all(e.ticket_id, e.type, e.from_status, e.to_status, e.actor_agency, e.actor_key,
                     e.reason_code, e.outcome, time_text(e.at), e.related_ticket, e.related_agency,
                     e.related_clue, e.note_id, e.measure_id, e.actor_issued_by, e.actor_person,
-                    e.actor_name);
+                    e.actor_name, e.assignee, e.previous_assignee);
         q->run();
         const std::int64_t sequence = c_.last_insert_rowid();
         // The reason is free text: sealed, bound to this very event row.
@@ -776,6 +782,7 @@ class SqliteReader final : public Reader {
     std::vector<domain::Ticket> list_tickets(const TicketQuery& query) override {
         // Four fixed texts rather than one assembled from pieces: each matches one index,
         // and nothing about the SQL depends on the request.
+        if (query.assignee) return assigned_tickets(query);
         if (query.overdue_only || query.box == Box::escalated) return filtered_tickets(query);
         const bool inbox = query.box == Box::inbox;
         const std::string after = query.after_id.value_or("");
@@ -824,12 +831,30 @@ class SqliteReader final : public Reader {
         return ticket_rows(q);
     }
 
+    // An inbox by assignee (a person, or nobody: `IS` matches both), through the index of
+    // migration 17, in id order; the other filters as NULL-able parameters.
+    std::vector<domain::Ticket> assigned_tickets(const TicketQuery& query) {
+        if (query.box != Box::inbox) {
+            throw std::logic_error("list_tickets: the assignee filter is the inbox's");
+        }
+        auto q = c_->query("SELECT " TICKET_READ
+                           " FROM tickets WHERE recipient_agency = ?1 AND assignee_person IS ?2 "
+                           "AND (?3 IS NULL OR status = ?3) AND (?4 = 0 OR (overdue IS NOT NULL "
+                           "AND status NOT IN ('rejected', 'closed', 'cancelled'))) AND id > ?5 "
+                           "ORDER BY id LIMIT ?6");
+        std::optional<std::string> status;
+        if (query.status) status = std::string(domain::to_string(*query.status));
+        q->bind_all(query.agency_id, *query.assignee, status, query.overdue_only,
+                    query.after_id.value_or(""), clamp_limit(query.limit));
+        return ticket_rows(q);
+    }
+
     std::vector<domain::TicketEvent> ticket_history(const std::string& ticket_id) override {
         auto q = c_->query(
             "SELECT sequence, ticket_id, type, from_status, to_status, actor_agency, actor_key, "
             "reason, outcome, at, related_ticket, related_agency, reason_code, "
-            "related_clue, note_id, measure_id, actor_issued_by, actor_person, actor_name "
-            "FROM ticket_events "
+            "related_clue, note_id, measure_id, actor_issued_by, actor_person, actor_name, "
+            "assignee, previous_assignee FROM ticket_events "
             "WHERE ticket_id = ? ORDER BY sequence");
         q->bind_all(ticket_id);
         std::vector<domain::TicketEvent> out;
@@ -856,6 +881,8 @@ class SqliteReader final : public Reader {
             e.actor_issued_by = q->optional_text(16);
             e.actor_person = q->optional_text(17);
             e.actor_name = q->optional_text(18);
+            e.assignee = q->optional_text(19);
+            e.previous_assignee = q->optional_text(20);
             out.push_back(std::move(e));
         }
         return out;

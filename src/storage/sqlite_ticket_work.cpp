@@ -52,19 +52,19 @@ void insert_note(Connection& c, const PersonalDataCipher* cipher, const domain::
         throw StorageError("no data key is configured; a note is never stored in clear");
     }
     auto q = c.query(
-        "INSERT INTO ticket_notes (id, ticket_id, author_agency, author_key, text, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO ticket_notes (id, ticket_id, author_agency, author_key, text, created_at, "
+        "author_person, author_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q->bind_all(note.id, note.ticket_id, note.author_agency, note.author_key,
                 sqlite_sealed_texts::seal(note.text.value_or(""), kNotes, note.id, "text", cipher),
-                time_text(note.created_at));
+                time_text(note.created_at), note.author_person, note.author_name);
     q->run();
 }
 
 std::vector<domain::TicketNote> notes_of(Connection& c, const PersonalDataCipher* cipher,
                                          const std::string& ticket_id) {
     auto q = c.query(
-        "SELECT id, ticket_id, author_agency, author_key, text, created_at "
-        "FROM ticket_notes WHERE ticket_id = ? ORDER BY rowid");
+        "SELECT id, ticket_id, author_agency, author_key, text, created_at, author_person, "
+        "author_name FROM ticket_notes WHERE ticket_id = ? ORDER BY rowid");
     q->bind_all(ticket_id);
     std::vector<domain::TicketNote> out;
     while (q->step()) {
@@ -76,6 +76,8 @@ std::vector<domain::TicketNote> notes_of(Connection& c, const PersonalDataCipher
         n.text =
             sqlite_sealed_texts::open_optional(q->optional_text(4), kNotes, n.id, "text", cipher);
         n.created_at = time_column(*q, 5, "ticket_notes.created_at");
+        n.author_person = q->optional_text(6);
+        n.author_name = q->optional_text(7);
         out.push_back(std::move(n));
     }
     return out;

@@ -222,3 +222,48 @@ TEST_CASE("migration 14 tells each key and inbound secret who made it, from the 
     CHECK(one(c, "SELECT count(DISTINCT id) + count(DISTINCT previous_id) FROM inbound_secrets") ==
           "3");
 }
+
+TEST_CASE("migration 17: tickets take an assignee, notes name the person who wrote them",
+          "[storage][migrations][assignment]") {
+    TempDir dir;
+    {
+        secure_database_files(dir.db());  // 0600, as the store demands
+        sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_write_create, 1000);
+        migrations::migrate_to(c, 16);
+        clue(c, "c1", "hotline-a", "routed", "high");
+        ticket(c, "t1", "c1", "accepted", "2026-11-21T01:00:00.000Z");
+        // Two notes: one a person wrote (her event named her), one a key wrote.
+        c.exec(
+            "INSERT INTO ticket_notes (id, ticket_id, author_agency, author_key, text, "
+            "created_at) VALUES "
+            "('n1', 't1', 'proc-511702', 'psn_li', 'cr1.sealed', '2026-11-21T02:00:00.000Z'), "
+            "('n2', 't1', 'proc-511702', 'key_proc', 'cr1.sealed', '2026-11-21T03:00:00.000Z')");
+        c.exec(
+            "INSERT INTO ticket_events (ticket_id, type, to_status, actor_agency, actor_key, at, "
+            "note_id, actor_person, actor_name) VALUES "
+            "('t1', 'ticket.note_added', 'accepted', 'proc-511702', 'psn_li', "
+            "'2026-11-21T02:00:00.000Z', 'n1', 'psn_li', '李娜'), "
+            "('t1', 'ticket.note_added', 'accepted', 'proc-511702', 'key_proc', "
+            "'2026-11-21T03:00:00.000Z', 'n2', NULL, NULL), "
+            "('t1', 'ticket.started', 'in_progress', 'proc-511702', 'psn_wang', "
+            "'2026-11-21T04:00:00.000Z', NULL, 'psn_wang', '王芳')");
+    }
+    auto store = open_sqlite_store(options_for(dir));
+    CHECK(store->reader()->schema_version() == latest_schema_version());
+    store->stop();
+    sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
+    CHECK(one(c,
+              "SELECT coalesce(author_person, 'NULL') || '/' || coalesce(author_name, 'NULL') "
+              "FROM ticket_notes WHERE id = 'n1'") == "psn_li/李娜");
+    CHECK(one(c,
+              "SELECT coalesce(author_person, 'NULL') || '/' || coalesce(author_name, 'NULL') "
+              "FROM ticket_notes WHERE id = 'n2'") == "NULL/NULL");
+    // Nobody has taken a ticket yet; the inbox filter has its index.
+    CHECK(one(c, "SELECT count(*) FROM tickets WHERE assignee_person IS NOT NULL") == "0");
+    CHECK(one(c,
+              "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+              "name = 'tickets_by_assignee'") == "1");
+    CHECK(one(c,
+              "SELECT count(*) FROM ticket_events WHERE assignee IS NOT NULL OR "
+              "previous_assignee IS NOT NULL") == "0");
+}

@@ -520,6 +520,78 @@ TEST_CASE("list_tickets: inbox, outbox, status filter and cursor pagination", "[
     CHECK(reader->list_tickets(page).size() == 5);
 }
 
+TEST_CASE("a ticket keeps its assignee, and the inbox filters by her through an index",
+          "[storage][assignment]") {
+    TempDir dir;
+    auto store = open_sqlite_store(options_for(dir));
+    const std::string li = "psn_0195a1c2-7d4f-7c33-8d2e-1f0a9b8c7d6e";
+    write_and_wait(*store, [&](WriteTransaction& tx) {
+        Person p;
+        p.id = li;
+        p.username = "li.na";
+        p.agency_id = "a";
+        p.role = "staff";
+        p.display_name = "李娜";
+        p.password_hash = "$argon2id$…";
+        p.created_at = at(0);
+        p.password_changed_at = at(0);
+        tx.insert_person(p);
+        insert_in_case(tx, stored_clue("c1", "s"));
+        for (int i = 0; i < 6; ++i) {
+            auto t = ticket("t0" + std::to_string(i), "c1", "s", "a",
+                            i < 4 ? TicketStatus::pending : TicketStatus::accepted);
+            t.purpose = "purpose-" + t.id;
+            if (i % 2 == 1) t.assignee_person = li;  // t01, t03 (pending) and t05 (accepted)
+            tx.insert_ticket(t);
+        }
+        // Given back, and the version moves as for any change.
+        auto t = *tx.find_ticket("t03");
+        t.assignee_person.reset();
+        t.version = 2;
+        REQUIRE(tx.update_ticket(t, 1));
+    });
+    auto reader = store->reader();
+    const auto one = reader->find_ticket("t01");
+    REQUIRE(one);
+    CHECK(one->assignee_person == li);
+    CHECK(one->assignee_name == "李娜");  // her account's display name, read with the ticket
+    CHECK_FALSE(reader->find_ticket("t03")->assignee_person);
+
+    TicketQuery q;
+    q.agency_id = "a";
+    q.assignee = std::optional<std::string>(li);
+    CHECK(ids_of(reader->list_tickets(q)) == std::vector<std::string>{"t01", "t05"});
+    q.status = TicketStatus::pending;
+    CHECK(ids_of(reader->list_tickets(q)) == std::vector<std::string>{"t01"});
+    q.status.reset();
+    q.assignee = std::optional<std::string>();  // nobody's
+    CHECK(ids_of(reader->list_tickets(q)) == std::vector<std::string>{"t00", "t02", "t03", "t04"});
+    q.after_id = "t02";
+    q.limit = 1;
+    CHECK(ids_of(reader->list_tickets(q)) == std::vector<std::string>{"t03"});
+    q.agency_id = "s";  // another agency's inbox holds none of them
+    q.after_id.reset();
+    CHECK(reader->list_tickets(q).empty());
+
+    // Both the person and nobody are found through the index, in list order.
+    sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_only, 1000);
+    for (const std::optional<std::string>& who :
+         {std::optional<std::string>(li), std::optional<std::string>()}) {
+        // The filter of the store's query (sqlite_store.cpp, assigned_tickets).
+        auto plan = c.query(
+            "EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE recipient_agency = ?1 AND "
+            "assignee_person IS ?2 AND (?3 IS NULL OR status = ?3) AND (?4 = 0 OR (overdue IS "
+            "NOT NULL AND status NOT IN ('rejected', 'closed', 'cancelled'))) AND id > ?5 "
+            "ORDER BY id LIMIT ?6");
+        plan->bind_all("a", who, std::nullopt, false, "", 50);
+        std::string steps;
+        while (plan->step()) steps += plan->text(3) + "\n";
+        INFO(steps);
+        CHECK(steps.find("tickets_by_assignee") != std::string::npos);
+        CHECK(steps.find("TEMP B-TREE") == std::string::npos);
+    }
+}
+
 TEST_CASE("a page holds at most 201 rows: the API's 200 plus one to detect a next page",
           "[storage]") {
     TempDir dir;

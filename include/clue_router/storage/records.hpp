@@ -233,6 +233,9 @@ struct TicketQuery {
     bool overdue_only = false;            // open tickets the sweeper marked overdue
     std::optional<std::string> after_id;  // keyset cursor: ids sort by creation (UUIDv7)
     int limit = 50;
+    // Inbox only: the tickets assigned to this person (a person's id), or, holding nullopt,
+    // those nobody took. Absent: whoever has them.
+    std::optional<std::optional<std::string>> assignee{};
 };
 
 struct ReviewQuery {
