@@ -1,3 +1,4 @@
+#include "clue_router/domain/ticket_assignment.hpp"
 #include "clue_router/domain/vocabulary.hpp"
 #include "clue_router/http/api.hpp"
 #include "clue_router/http/handler_support.hpp"
@@ -15,7 +16,8 @@ void reply_ticket(Exchange& ex, const domain::Ticket& ticket) {
 }
 
 void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
-    const auto page = read_page_params(*ex, CursorKind::uuid, {"box", "overdue", "status"});
+    const auto page =
+        read_page_params(*ex, CursorKind::uuid, {"assignee", "box", "overdue", "status"});
     if (!page) return;
     service::TicketListQuery query;
     query.limit = page->limit;
@@ -48,6 +50,15 @@ void list_tickets(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
         if (!query.status) {
             const std::string allowed = domain::vocabulary::one_of(domain::ticket_statuses());
             ex->reply_problem(bad_request("status " + allowed, {{"/query/status", allowed}}));
+            return;
+        }
+    }
+    if (const auto it = params.find("assignee"); it != params.end()) {
+        query.assignee = domain::parse_assignee_filter(it->second);
+        if (!query.assignee) {
+            constexpr const char* kRule = "must be me, none or a person's id (psn_…)";
+            ex->reply_problem(
+                bad_request(std::string("assignee ") + kRule, {{"/query/assignee", kRule}}));
             return;
         }
     }
@@ -124,6 +135,18 @@ void transition(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
                                 });
 }
 
+void assign(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
+    std::optional<std::int64_t> if_match;
+    if (!read_if_match(*ex, "ticket", if_match)) return;
+    auto body = read_json_object(*ex);
+    if (!body) return;
+    services.tickets.assign(ex->actor(), ex->param("id"), if_match, *body,
+                            [ex](service::Result<domain::Ticket> result) {
+                                if (!result) return reply_error(*ex, result.error());
+                                reply_ticket(*ex, *result);
+                            });
+}
+
 }  // namespace
 
 void add_ticket_routes(Router& router, ApiServices& services) {
@@ -135,6 +158,8 @@ void add_ticket_routes(Router& router, ApiServices& services) {
                [&services](const std::shared_ptr<Exchange>& ex) { ticket_history(services, ex); });
     router.add(beast_http::verb::post, "/v1/tickets/{id}/transitions", {},
                [&services](const std::shared_ptr<Exchange>& ex) { transition(services, ex); });
+    router.add(beast_http::verb::post, "/v1/tickets/{id}/assignment", {},
+               [&services](const std::shared_ptr<Exchange>& ex) { assign(services, ex); });
     router.add(beast_http::verb::post, "/v1/tickets/{id}/notes", {},
                [&services](const std::shared_ptr<Exchange>& ex) { add_note(services, ex); });
     router.add(beast_http::verb::post, "/v1/tickets/{id}/measures", {},

@@ -4,6 +4,7 @@
 
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/case_scope.hpp"
+#include "clue_router/service/ticket_assignment.hpp"
 #include "clue_router/service/ticket_routing.hpp"
 #include "clue_router/service/ticket_transition.hpp"
 #include "clue_router/service/ticket_views.hpp"
@@ -26,6 +27,21 @@ Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
     }
     storage::TicketQuery query{actor.agency_id, q.box,    q.status,
                                q.overdue_only,  q.cursor, q.limit + 1};
+    if (q.assignee) {
+        using Kind = domain::AssigneeRef::Kind;
+        // A ticket is assigned within its recipient agency: the filter is the inbox's.
+        if (q.box != storage::Box::inbox) {
+            return domain::unexpected(error(
+                ErrorKind::bad_request, "assignee filters the inbox only",
+                {{"/query/assignee", "filters the inbox only: leave box out, or box=inbox"}}));
+        }
+        if (q.assignee->kind == Kind::me && !actor.is_person()) {
+            return domain::unexpected(me_needs_a_person("/query/assignee"));
+        }
+        query.assignee = q.assignee->kind == Kind::me       ? actor.person_id
+                         : q.assignee->kind == Kind::person ? q.assignee->person_id
+                                                            : std::optional<std::string>();
+    }
     try {
         auto tickets = store_.reader()->list_tickets(query);
         Page page;
@@ -105,6 +121,36 @@ void TicketService::transition(const Actor& actor, const std::string& ticket_id,
         store_,
         [=, req = *request, expected = *if_match](storage::WriteTransaction& tx) {
             return apply_transition(tx, actor, ticket_id, expected, req, *config, now);
+        },
+        std::move(done));
+}
+
+void TicketService::assign(const Actor& actor, const std::string& ticket_id,
+                           std::optional<std::int64_t> if_match, const nlohmann::json& body,
+                           Completion<domain::Ticket> done) {
+    if (actor.role == Role::admin) {
+        return done(domain::unexpected(
+            error(ErrorKind::forbidden, "tickets are taken by staff of their recipient agency")));
+    }
+    auto assignee = domain::parse_assignment_request(body);
+    if (!assignee) {
+        return done(domain::unexpected(
+            error(ErrorKind::validation, "the assignment is not valid", assignee.error())));
+    }
+    if (assignee->kind == domain::AssigneeRef::Kind::me && !actor.is_person()) {
+        return done(domain::unexpected(me_needs_a_person("/assignee")));
+    }
+    if (!if_match) {
+        return done(domain::unexpected(error(ErrorKind::precondition_required,
+                                             "send If-Match with the ticket's ETag, so that a "
+                                             "change made meanwhile by someone else is not "
+                                             "overwritten")));
+    }
+    const auto now = clock_.now();
+    write_decision<domain::Ticket>(
+        store_,
+        [=, ref = *assignee, expected = *if_match](storage::WriteTransaction& tx) {
+            return apply_assignment(tx, actor, ticket_id, expected, ref, now);
         },
         std::move(done));
 }

@@ -99,8 +99,12 @@ void TicketWork::add_note(const Actor& actor, const std::string& ticket_id,
             auto scoped = workable(tx, actor, ticket_id, Work::note);
             if (!scoped) return domain::unexpected(scoped.error());
             const auto& t = ticket_in((*scoped)->facts, ticket_id);
-            const domain::TicketNote note{new_uuid_v7(now), t.id, actor.agency_id,
-                                          actor.key_id,     text, now};
+            domain::TicketNote note{new_uuid_v7(now), t.id, actor.agency_id,
+                                    actor.key_id,     text, now};
+            if (actor.is_person()) {
+                note.author_person = actor.person_id;
+                note.author_name = actor.person_name;
+            }
             tx.insert_note(note);
             work_event(tx, actor, t, "ticket.note_added", now, note.id, std::nullopt);
             // The text is not audited: it may name her. The row says a note was written.

@@ -78,6 +78,16 @@ const std::vector<Row> kMatrix = {
      {{"If-Match", "\"1\""}},
      {409, 409, 404, 403},
      {404, 404, 404, 403}},
+    // taking tickets (issue 15): giving back a ticket nobody took changes nothing (no new
+    // version), so {ticket} stays as the rows after this one expect it. Staff of the recipient
+    // only; "me" (a person's claim) is the key's 422, in assignment_test.cpp.
+    {"POST",
+     "/v1/tickets/{ticket}/assignment",
+     R"({"assignee":null})",
+     {{"If-Match", "\"1\""}},
+     {403, 200, 404, 403},
+     {404, 404, 404, 403}},
+    {"GET", "/v1/tickets?assignee=none", "", {}, {200, 200, 403, 200}, {200, 200, 403, 200}},
     // work over time: {ticket} is still pending, so its recipient's staff get 409 (past scope
     // and role: a pending ticket takes no work yet); the sender's intake key 403; admins 403.
     {"POST",

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clue_router/domain/ticket.hpp"
+#include "clue_router/domain/ticket_assignment.hpp"
 #include "clue_router/service/actor.hpp"
 #include "clue_router/service/clock.hpp"
 #include "clue_router/service/clue_service.hpp"
@@ -22,6 +23,9 @@ struct TicketListQuery {
     bool overdue_only = false;
     std::optional<std::string> cursor;
     int limit = 50;
+    // The inbox's tickets assigned to me, to nobody, or to one person (assignee=…); "me" by
+    // a key is 422 at /query/assignee.
+    std::optional<domain::AssigneeRef> assignee;
 };
 
 class TicketService {
@@ -44,6 +48,13 @@ class TicketService {
     void transition(const Actor& actor, const std::string& ticket_id,
                     std::optional<std::int64_t> if_match, const nlohmann::json& body,
                     Completion<domain::Ticket> done);
+
+    // POST /v1/tickets/{id}/assignment {"assignee": "me" | "psn_…" | null} under If-Match
+    // (nullopt → 428): service/ticket_assignment.hpp. Admins are refused (403) before anything,
+    // as for transitions. The completion may run on the storage writer thread.
+    void assign(const Actor& actor, const std::string& ticket_id,
+                std::optional<std::int64_t> if_match, const nlohmann::json& body,
+                Completion<domain::Ticket> done);
 
   private:
     storage::Store& store_;
