@@ -312,7 +312,8 @@ TEST_CASE("ticket JSON", "[domain][ticket]") {
                     {"priority", "urgent"},
                     {"version", 3},
                     {"created_at", "1970-01-01T00:00:00.000Z"},
-                    {"updated_at", "1970-01-01T00:00:01.500Z"}});
+                    {"updated_at", "1970-01-01T00:00:01.500Z"},
+                    {"assignee", nullptr}});  // always there: nobody took it
 
     t.status = S::closed;
     t.outcome = Outcome::not_eligible;
