@@ -223,13 +223,13 @@ TEST_CASE("migration 14 tells each key and inbound secret who made it, from the 
           "3");
 }
 
-TEST_CASE("migration 17: tickets take an assignee, notes name the person who wrote them",
+TEST_CASE("migration 18: tickets take an assignee, notes name the person who wrote them",
           "[storage][migrations][assignment]") {
     TempDir dir;
     {
         secure_database_files(dir.db());  // 0600, as the store demands
         sqlite::Connection c(dir.db(), sqlite::Connection::Mode::read_write_create, 1000);
-        migrations::migrate_to(c, 16);
+        migrations::migrate_to(c, 17);
         clue(c, "c1", "hotline-a", "routed", "high");
         ticket(c, "t1", "c1", "accepted", "2026-11-21T01:00:00.000Z");
         // Two notes: one a person wrote (her event named her), one a key wrote.
