@@ -59,13 +59,7 @@ void record(storage::WriteTransaction& tx, const Actor& actor, const domain::Tic
     e.ticket_id = ticket.id;
     e.type = type;
     e.to_status = std::string(domain::to_string(ticket.status));
-    e.actor_agency = actor.agency_id;
-    e.actor_key = actor.key_id;
-    if (!actor.issued_by_agency.empty()) e.actor_issued_by = actor.issued_by_agency;
-    if (actor.is_person()) {
-        e.actor_person = actor.person_id;
-        e.actor_name = actor.person_name;
-    }
+    stamp_actor(e, actor);
     e.assignee = ticket.assignee_person;
     e.previous_assignee = previous;
     e.at = now;

@@ -154,13 +154,7 @@ Result<domain::Ticket> apply_transition(storage::WriteTransaction& tx, const Act
     event.type = domain::event_type_for(req.action);
     event.from_status = std::string(domain::to_string(from));
     event.to_status = std::string(domain::to_string(*next));
-    event.actor_agency = actor.agency_id;
-    event.actor_key = actor.key_id;
-    if (!actor.issued_by_agency.empty()) event.actor_issued_by = actor.issued_by_agency;
-    if (actor.is_person()) {
-        event.actor_person = actor.person_id;
-        event.actor_name = actor.person_name;
-    }
+    stamp_actor(event, actor);
     if (req.reason_code) event.reason_code = std::string(domain::to_string(*req.reason_code));
     event.reason = req.reason;
     if (req.outcome) event.outcome = std::string(domain::to_string(*req.outcome));

@@ -52,13 +52,7 @@ void work_event(storage::WriteTransaction& tx, const Actor& actor, const domain:
     e.ticket_id = t.id;
     e.type = type;
     e.to_status = std::string(domain::to_string(t.status));
-    e.actor_agency = actor.agency_id;
-    e.actor_key = actor.key_id;
-    if (!actor.issued_by_agency.empty()) e.actor_issued_by = actor.issued_by_agency;
-    if (actor.is_person()) {
-        e.actor_person = actor.person_id;
-        e.actor_name = actor.person_name;
-    }
+    stamp_actor(e, actor);
     e.note_id = std::move(note_id);
     e.measure_id = std::move(measure_id);
     e.at = now;

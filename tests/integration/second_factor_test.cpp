@@ -28,15 +28,6 @@ Response post_sign_in(HttpClient& c, const json& body) {
     return c.post("/v1/sessions", body.dump(), {{"Content-Type", "application/json"}});
 }
 
-SignedIn signed_in_from(HttpClient& c, const Response& r) {
-    SignedIn s;
-    s.person_id = r.json()["person"]["id"];
-    s.cookie = cookie_of(r);
-    s.csrf = r.json()["csrf_token"];
-    s.origin = own_origin(c);
-    return s;
-}
-
 struct Enrolled {
     std::string secret;
     json recovery_codes;

@@ -4,6 +4,10 @@
 #include <string>
 #include <string_view>
 
+namespace clue_router::domain {
+struct TicketEvent;
+}
+
 namespace clue_router::service {
 
 enum class Role { intake, staff, supervisor, admin };
@@ -28,5 +32,9 @@ struct Actor {
 
     bool is_person() const { return !person_id.empty(); }
 };
+
+// Names the actor on a ticket event: her agency and key, the agency that issued the key when
+// it is another, and the person signed in (her id and display name).
+void stamp_actor(domain::TicketEvent& event, const Actor& actor);
 
 }  // namespace clue_router::service

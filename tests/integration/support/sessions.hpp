@@ -54,17 +54,22 @@ inline std::string make_person(HttpClient& c, const std::string& admin_key,
     return r.json()["id"];
 }
 
-inline SignedIn sign_in(HttpClient& c, const std::string& username,
-                        const std::string& password = kTestPassword) {
-    Response r = sign_in_as(c, username, password);
-    INFO(describe(r));
-    REQUIRE(r.status == 201);
+// The session a successful sign-in reply (201) gives.
+inline SignedIn signed_in_from(const HttpClient& c, const Response& r) {
     SignedIn s;
     s.person_id = r.json()["person"]["id"];
     s.cookie = cookie_of(r);
     s.csrf = r.json()["csrf_token"];
     s.origin = own_origin(c);
     return s;
+}
+
+inline SignedIn sign_in(HttpClient& c, const std::string& username,
+                        const std::string& password = kTestPassword) {
+    Response r = sign_in_as(c, username, password);
+    INFO(describe(r));
+    REQUIRE(r.status == 201);
+    return signed_in_from(c, r);
 }
 
 // What a browser sends with the session: the cookie, its Origin, and the CSRF token.
