@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -85,44 +86,50 @@ std::function<void(Config&, const json&)> schedule(std::vector<int> Config::*mem
     };
 }
 
+// A list of strings: a JSON array of strings, or "a, b" from the environment (split at commas,
+// spaces around each trimmed); "" or [] is none. nullopt for anything else.
+std::optional<std::vector<std::string>> string_list(const json& v) {
+    std::vector<std::string> out;
+    if (v.is_array()) {
+        for (const auto& item : v) {
+            if (!item.is_string()) return std::nullopt;
+            out.push_back(item.get<std::string>());
+        }
+        return out;
+    }
+    if (!v.is_string()) return std::nullopt;
+    const std::string text = v.get<std::string>();
+    std::size_t at = 0;
+    while (!text.empty() && at <= text.size()) {
+        const auto comma = text.find(',', at);
+        std::string part =
+            text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        out.push_back(std::move(part));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    return out;
+}
+
 // A list of IP networks (domain/ip_address): a JSON array of strings, or "10.0.0.0/8,fd00::/8"
 // from the environment; "" or [] is none. Each is checked here, naming the one at fault.
 std::function<void(Config&, const json&)> networks(std::vector<std::string> Config::*member,
                                                    const char* name) {
     return [=](Config& c, const json& v) {
-        std::vector<std::string> texts;
-        if (v.is_array()) {
-            for (const auto& n : v) {
-                if (!n.is_string()) {
-                    throw std::runtime_error(std::string(name) +
-                                             ": must be a list of networks (\"10.0.0.0/8\")");
-                }
-                texts.push_back(n.get<std::string>());
-            }
-        } else if (v.is_string()) {
-            const std::string text = v.get<std::string>();
-            std::size_t at = 0;
-            while (!text.empty() && at <= text.size()) {
-                const auto comma = text.find(',', at);
-                std::string part =
-                    text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-                part.erase(0, part.find_first_not_of(' '));
-                part.erase(part.find_last_not_of(' ') + 1);
-                texts.push_back(part);
-                if (comma == std::string::npos) break;
-                at = comma + 1;
-            }
-        } else {
+        auto texts = string_list(v);
+        if (!texts) {
             throw std::runtime_error(std::string(name) +
                                      ": must be a list of networks (\"10.0.0.0/8\")");
         }
-        for (const auto& t : texts) {
+        for (const auto& t : *texts) {
             std::string why;
             if (!domain::parse_ip_network(t, why)) {
                 throw std::runtime_error(std::string(name) + ": \"" + t + "\" " + why);
             }
         }
-        c.*member = std::move(texts);
+        c.*member = std::move(*texts);
     };
 }
 
@@ -135,31 +142,14 @@ std::function<void(Config&, const json&)> roles(std::vector<std::string> Config:
                                      ": must be a list of roles, each one of intake, staff, "
                                      "supervisor, admin");
         };
+        const auto texts = string_list(v);
+        if (!texts) fail();
         std::vector<std::string> out;
-        const auto add = [&](std::string role) {
-            role.erase(0, role.find_first_not_of(' '));
-            role.erase(role.find_last_not_of(' ') + 1);
+        for (const auto& role : *texts) {
             if (role != "intake" && role != "staff" && role != "supervisor" && role != "admin") {
                 fail();
             }
             if (std::find(out.begin(), out.end(), role) == out.end()) out.push_back(role);
-        };
-        if (v.is_array()) {
-            for (const auto& r : v) {
-                if (!r.is_string()) fail();
-                add(r.get<std::string>());
-            }
-        } else if (v.is_string()) {
-            const std::string text = v.get<std::string>();
-            std::size_t at = 0;
-            while (!text.empty() && at <= text.size()) {
-                const auto comma = text.find(',', at);
-                add(text.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
-                if (comma == std::string::npos) break;
-                at = comma + 1;
-            }
-        } else {
-            fail();
         }
         c.*member = std::move(out);
     };

@@ -70,4 +70,15 @@ std::string json_pointer_token(std::string_view member) {
     return out;
 }
 
+bool is_lowercase_uuid(std::string_view text) {
+    if (text.size() != 36) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const char c = text[i];
+        if (dash != (c == '-')) return false;
+        if (!dash && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) return false;
+    }
+    return true;
+}
+
 }  // namespace clue_router::domain

@@ -11,21 +11,10 @@ namespace {
 constexpr std::string_view kPersonPrefix = "psn_";
 constexpr const char* kAssigneeRule = "must be \"me\", a person's id (psn_…) or null";
 
-bool is_uuid(std::string_view text) {
-    if (text.size() != 36) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        const char c = text[i];
-        if (dash != (c == '-')) return false;
-        if (!dash && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 bool is_person_id(std::string_view text) {
-    return text.starts_with(kPersonPrefix) && is_uuid(text.substr(kPersonPrefix.size()));
+    return text.starts_with(kPersonPrefix) && is_lowercase_uuid(text.substr(kPersonPrefix.size()));
 }
 
 Expected<AssigneeRef, FieldErrors> parse_assignment_request(const nlohmann::json& body) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "clue_router/domain/text_checks.hpp"
+
 namespace clue_router::http {
 
 namespace {
@@ -55,16 +57,8 @@ bool is_cursor(std::string_view text, CursorKind kind) {
     };
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
     switch (kind) {
-        case CursorKind::uuid: {
-            if (text.size() != 36) return false;
-            for (std::size_t i = 0; i < text.size(); ++i) {
-                const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-                const char c = text[i];
-                if (dash != (c == '-')) return false;
-                if (!dash && !digit(c) && !(c >= 'a' && c <= 'f')) return false;
-            }
-            return true;
-        }
+        case CursorKind::uuid:
+            return domain::is_lowercase_uuid(text);
         case CursorKind::agency_id:
             return !text.empty() && text.size() <= 64 && all_of([&](char c) {
                 return (c >= 'a' && c <= 'z') || digit(c) || c == '.' || c == '_' || c == '-';

@@ -21,4 +21,7 @@ TextScan scan_text(std::string_view s, bool allow_line_breaks);
 // "~" → "~0" and "/" → "~1", so that a member named "a/b" has the pointer "/a~1b".
 std::string json_pointer_token(std::string_view member);
 
+// A UUID as the service writes them: 8-4-4-4-12 lower-case hex digits (record ids, cursors).
+bool is_lowercase_uuid(std::string_view text);
+
 }  // namespace clue_router::domain
