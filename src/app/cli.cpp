@@ -15,6 +15,7 @@
 #include "clue_router/app/backup_command.hpp"
 #include "clue_router/app/command_store.hpp"
 #include "clue_router/app/config.hpp"
+#include "clue_router/app/console_loader.hpp"
 #include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/list_output.hpp"
 #include "clue_router/app/progress.hpp"
@@ -476,6 +477,7 @@ int run_cli(int argc, char** argv) {
             const auto files = load_config_files(config);
             const auto directory = load_directory_file(config);
             const auto accounts = people_options(config);  // the common-password list reads
+            const auto console = load_console(config.console_dir);
             if (files->regions) {
                 for (const auto& a : directory.all()) {
                     if (!files->regions->contains(a.region)) {
@@ -488,7 +490,10 @@ int run_cli(int argc, char** argv) {
             std::cerr << "configuration is valid: " << directory.all().size()
                       << " agencies in the directory file, criteria " << files->criteria.version
                       << ", routing " << files->routing.version << ", "
-                      << accounts.common_passwords->size() << " common passwords\n";
+                      << accounts.common_passwords->size() << " common passwords"
+                      << (console ? ", the console (" + std::to_string(console->size()) + " files)"
+                                  : std::string(", no console"))
+                      << "\n";
             return 0;
         }
         if (*import_cmd) return agencies_import(config, import_path);

@@ -235,6 +235,7 @@ const std::vector<Setting>& settings() {
          roles(&Config::second_factor_required_for, "second_factor_required_for")},
         {"totp_issuer", text(&Config::totp_issuer, "totp_issuer")},
         {"public_origin", text(&Config::public_origin, "public_origin")},
+        {"console_dir", text(&Config::console_dir, "console_dir")},
         {"test_clock_file", text(&Config::test_clock_file, "test_clock_file")},
     };
     return all;

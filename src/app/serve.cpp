@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "clue_router/app/accounts_setup.hpp"
+#include "clue_router/app/console_loader.hpp"
 #include "clue_router/app/data_keys_loader.hpp"
 #include "clue_router/app/database_lock.hpp"
 #include "clue_router/app/runtime_loader.hpp"
@@ -211,7 +212,13 @@ int serve(const Config& config) {
     // Held for as long as this process serves: `restore` refuses while it is held.
     std::optional<DatabaseLock> database_lock;
     service::PeopleOptions people_opts;
+    std::shared_ptr<const http::ConsoleAssets> console;
     try {
+        console = load_console(config.console_dir);
+        if (console) {
+            spdlog::info("console: {} files, {} bytes, from {}", console->size(),
+                         console->total_bytes(), config.console_dir);
+        }
         // A configured common-password list that cannot be read stops the start: running
         // without it would accept the passwords it names.
         people_opts = people_options(config);
@@ -276,6 +283,7 @@ int serve(const Config& config) {
     service::Sessions sessions(*store, clock, session_options(config));
     http::ApiOptions api_options;
     api_options.secure_cookies = secure_cookies(config);
+    api_options.console = console;
     api_options.public_origin = config.public_origin;
     api_options.key_limiter = &limiter;
     api_options.address_limiter = &address_limiter;

@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include "clue_router/http/client_address.hpp"
+#include "clue_router/http/console_routes.hpp"
 #include "clue_router/http/handler_support.hpp"
 #include "clue_router/http/session_cookie.hpp"
 
@@ -53,6 +54,10 @@ void Api::handle(Request&& request, const domain::IpAddress& peer, Exchange::Sin
         return;
     }
     ex->set_target(std::move(*target));
+    if (is_console_path(ex->target().path)) {
+        reply_console(*ex, options_.console.get());
+        return;
+    }
     auto match = router_.match(ex->request().method(), ex->target().segments);
     if (std::holds_alternative<Router::NoSuchPath>(match)) {
         ex->reply_problem(not_found());

@@ -172,6 +172,20 @@ bool read_if_match(Exchange& ex, std::string_view record, std::optional<std::int
     return false;
 }
 
+bool if_none_match_covers(std::string_view if_none_match, std::string_view etag) {
+    while (!if_none_match.empty()) {
+        const auto comma = if_none_match.find(',');
+        std::string_view item = if_none_match.substr(0, comma);
+        if_none_match =
+            comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.starts_with("W/")) item.remove_prefix(2);
+        if (item == "*" || item == etag) return true;
+    }
+    return false;
+}
+
 std::string etag_of(std::int64_t version) {
     return "\"" + std::to_string(version) + "\"";
 }

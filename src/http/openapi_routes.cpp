@@ -7,32 +7,13 @@
 
 namespace clue_router::http {
 
-namespace {
-
-// If-None-Match names the document's ETag (or is "*"): RFC 9110 §13.1.2, weak comparison.
-bool still_current(std::string_view if_none_match, std::string_view etag) {
-    while (!if_none_match.empty()) {
-        const auto comma = if_none_match.find(',');
-        std::string_view item = if_none_match.substr(0, comma);
-        if_none_match =
-            comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-        if (item.starts_with("W/")) item.remove_prefix(2);
-        if (item == "*" || item == etag) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 void add_openapi_routes(Router& router) {
     router.add(beast_http::verb::get, "/v1/openapi.json", {.public_route = true},
                [](const std::shared_ptr<Exchange>& ex) {
                    if (!accept_query(*ex, {})) return;
                    const std::string_view etag = openapi_document_etag();
                    const bool current =
-                       still_current(ex->request()[beast_http::field::if_none_match], etag);
+                       if_none_match_covers(ex->request()[beast_http::field::if_none_match], etag);
                    Response res{current ? beast_http::status::not_modified : beast_http::status::ok,
                                 ex->request().version()};
                    res.set(beast_http::field::etag, etag);

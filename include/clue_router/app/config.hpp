@@ -94,6 +94,9 @@ struct Config {
     // The origin browsers reach the service by (e.g. https://router.example.org, behind a
     // TLS-terminating proxy); empty: the request's Host, over https when tls_* are set.
     std::string public_origin;
+    // The staff console's build (console/dist, docs/console.md), served at /console/; read
+    // once at start. Empty: no console (the API alone).
+    std::string console_dir;
     // Tests only: a file holding a number of seconds added to the system clock, read at each
     // reading of the clock, so that tests can move time for a running server. Never set it in
     // production.

@@ -30,6 +30,8 @@
 
 namespace clue_router::http {
 
+class ConsoleAssets;
+
 struct ApiServices {
     storage::Store& store;
     service::ApiKeys& keys;
@@ -64,6 +66,8 @@ struct ApiOptions {
     // The origin browsers reach the service by (https://router.example.org); empty: the
     // request's Host with the scheme the service itself serves.
     std::string public_origin;
+    // The staff console's build (console_dir), served at /console/; nullptr: not installed.
+    std::shared_ptr<const ConsoleAssets> console;
 };
 
 class Api {

@@ -42,6 +42,9 @@ std::optional<PageParams> read_page_params(
 // "\"3\"" → 3. nullopt when absent; an unparseable header is reported through `bad`.
 std::optional<std::int64_t> parse_if_match(const std::string& header, bool& bad);
 std::string etag_of(std::int64_t version);
+// Whether an If-None-Match header names `etag` (or is "*"): RFC 9110 §13.1.2, weak
+// comparison, for the GET replies a cache may keep (the OpenAPI document, the console).
+bool if_none_match_covers(std::string_view if_none_match, std::string_view etag);
 
 // The If-Match header's version (nullopt when absent) into `version`; false after replying 400
 // to a header that is not an ETag, with what to send: a bare number gets "quote the version".
