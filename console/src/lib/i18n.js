@@ -1,5 +1,5 @@
 // Every visible string comes from a message catalogue: Chinese first, English as a switch kept
-// in localStorage. t('key', {n: 2}) fills {n} in the message.
+// in localStorage. t('deadline.left', { n: 2 }) fills {n} in the message.
 import zhCN from '../messages/zh-CN.js';
 import en from '../messages/en.js';
 
