@@ -54,7 +54,12 @@ export class Server {
   async start() {
     if (!existsSync(join(consoleDir, 'dist/index.html')))
       throw new Error('console/dist is missing: run npm run build in console/ first');
-    const keys = this.cli(['keys', 'new-data-key']);
+    // The keyring is made before the service knows of it (as scripts/demo does).
+    const bare = { ...this.env };
+    delete bare.CLUE_ROUTER_DATA_KEYS_FILE;
+    const made = spawnSync(binary, ['keys', 'new-data-key'], { env: bare, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`keys new-data-key failed: ${made.stderr}`);
+    const keys = made.stdout.trim();
     writeFileSync(join(this.dir, 'data-keys'), `${keys}\n`, { mode: 0o600 });
     this.log = join(this.dir, 'server.log');
     const out = (await import('node:fs')).openSync(this.log, 'a');
@@ -142,7 +147,11 @@ export class Server {
   }
 
   // A clue about a (made-up) woman; returns the submission's reply.
-  async submitClue(key, reference, { urgent = true } = {}) {
+  async submitClue(
+    key,
+    reference,
+    { urgent = true, idNumber = '511702198507150023', phone = '13800130002' } = {},
+  ) {
     const received = new Date(Date.now() - 60000).toISOString();
     const r = await this.api('POST', '/v1/clues', {
       key,
@@ -150,8 +159,8 @@ export class Server {
         source: { channel: 'hotline_12309', reference, received_at: received },
         subject: {
           name: '李某',
-          id_number: '511702198507150023',
-          phone: '13800130002',
+          id_number: idNumber,
+          phone,
           sex: 'female',
           region: '511702',
           rural: true,
