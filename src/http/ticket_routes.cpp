@@ -7,11 +7,12 @@ namespace clue_router::http {
 
 namespace {
 
-void reply_ticket(Exchange& ex, const domain::Ticket& ticket) {
+void reply_ticket(Exchange& ex, const service::TicketService& tickets,
+                  const domain::Ticket& ticket) {
     Response res{beast_http::status::ok, ex.request().version()};
     res.set(beast_http::field::content_type, "application/json");
     res.set(beast_http::field::etag, etag_of(ticket.version));
-    res.body() = domain::to_json(ticket).dump();
+    res.body() = tickets.view(ticket).dump();
     ex.reply(std::move(res));
 }
 
@@ -71,7 +72,7 @@ void get_ticket(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     if (!accept_query(*ex, {})) return;
     auto result = services.tickets.get(ex->actor(), ex->param("id"));
     if (!result) return reply_error(*ex, result.error());
-    reply_ticket(*ex, *result);
+    reply_ticket(*ex, services.tickets, *result);
 }
 
 void ticket_history(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
@@ -129,9 +130,9 @@ void transition(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     auto body = read_json_object(*ex);
     if (!body) return;
     services.tickets.transition(ex->actor(), ex->param("id"), if_match, *body,
-                                [ex](service::Result<domain::Ticket> result) {
+                                [ex, &services](service::Result<domain::Ticket> result) {
                                     if (!result) return reply_error(*ex, result.error());
-                                    reply_ticket(*ex, *result);
+                                    reply_ticket(*ex, services.tickets, *result);
                                 });
 }
 
@@ -141,9 +142,9 @@ void assign(ApiServices& services, const std::shared_ptr<Exchange>& ex) {
     auto body = read_json_object(*ex);
     if (!body) return;
     services.tickets.assign(ex->actor(), ex->param("id"), if_match, *body,
-                            [ex](service::Result<domain::Ticket> result) {
+                            [ex, &services](service::Result<domain::Ticket> result) {
                                 if (!result) return reply_error(*ex, result.error());
-                                reply_ticket(*ex, *result);
+                                reply_ticket(*ex, services.tickets, *result);
                             });
 }
 

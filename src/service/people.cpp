@@ -5,6 +5,7 @@
 #include "clue_router/service/admin_scope.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/crypto.hpp"
+#include "clue_router/service/ticket_assignment.hpp"
 
 namespace clue_router::service {
 
@@ -192,8 +193,12 @@ void PeopleService::store_change(const Actor& actor, storage::Person person, con
                                                                  : tx.update_person(*shared);
             if (!updated) throw storage::StorageError("the person is gone");
             const int ended = tx.delete_sessions_of(shared->id);
-            append_audit(tx, actor, now,
-                         {action, "person", shared->id, {{"sessions_ended", ended}}});
+            nlohmann::json detail{{"sessions_ended", ended}};
+            if (shared->disabled_at) {
+                detail["tickets_released"] =
+                    release_assignments(tx, actor, shared->agency_id, shared->id, now);
+            }
+            append_audit(tx, actor, now, {action, "person", shared->id, std::move(detail)});
         },
         [shared, done = std::move(done)](std::exception_ptr failure) {
             if (failure) {

@@ -106,4 +106,23 @@ Result<domain::Ticket> apply_assignment(storage::WriteTransaction& tx, const Act
     return (*scoped)->scope->ticket_view(std::move(ticket));
 }
 
+int release_assignments(storage::WriteTransaction& tx, const Actor& actor,
+                        const std::string& agency_id, const std::string& person_id,
+                        domain::Timestamp now) {
+    int released = 0;
+    for (domain::Ticket ticket : tx.open_tickets_assigned_to(agency_id, person_id)) {
+        const std::int64_t expected = ticket.version;
+        const auto previous = ticket.assignee_person;
+        ticket.assignee_person.reset();
+        ticket.assignee_name.reset();
+        ticket.version = expected + 1;
+        ticket.updated_at = now;
+        // Read in this unit of work, so the version still holds.
+        if (!tx.update_ticket(ticket, expected)) throw storage::StorageError("a ticket moved");
+        record(tx, actor, ticket, "ticket.unassigned", previous, now);
+        ++released;
+    }
+    return released;
+}
+
 }  // namespace clue_router::service

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "clue_router/domain/ticket_due.hpp"
 #include "clue_router/service/audit_trail.hpp"
 #include "clue_router/service/case_scope.hpp"
 #include "clue_router/service/ticket_assignment.hpp"
@@ -47,7 +48,7 @@ Result<Page> TicketService::list(const Actor& actor, const TicketListQuery& q) {
         Page page;
         const bool more = static_cast<int>(tickets.size()) > q.limit;
         if (more) tickets.resize(static_cast<std::size_t>(q.limit));
-        for (const auto& t : tickets) page.items.push_back(domain::to_json(t));
+        for (const auto& t : tickets) page.items.push_back(view(t));
         if (more && !tickets.empty()) page.next_cursor = tickets.back().id;
         return page;
     } catch (const storage::StorageError&) {
@@ -64,6 +65,14 @@ Result<domain::Ticket> TicketService::get(const Actor& actor, const std::string&
     } catch (const storage::StorageError&) {
         return domain::unexpected(unavailable());
     }
+}
+
+nlohmann::json TicketService::view(const domain::Ticket& ticket) const {
+    nlohmann::json j = domain::to_json(ticket);
+    if (const auto due = domain::due_of(config_.get()->deadlines, ticket, clock_.now())) {
+        j["due"] = domain::to_json(*due);
+    }
+    return j;
 }
 
 void TicketService::history(const Actor& actor, const std::string& ticket_id,

@@ -537,6 +537,15 @@ class SqliteWriteTransaction final : public WriteTransaction {
         q->bind_all(clue_id);
         return ticket_rows(q);
     }
+    std::vector<domain::Ticket> open_tickets_assigned_to(const std::string& agency_id,
+                                                         const std::string& person_id) override {
+        // tickets_by_assignee (recipient_agency, assignee_person, id) answers it.
+        auto q = c_.query("SELECT " TICKET_READ
+                          " FROM tickets WHERE recipient_agency = ? AND assignee_person = ? "
+                          "AND status NOT IN ('rejected', 'closed', 'cancelled') ORDER BY id");
+        q->bind_all(agency_id, person_id);
+        return ticket_rows(q);
+    }
     std::optional<StoredClue> find_clue(const std::string& id) override {
         auto q = c_.query("SELECT " CLUE_COLUMNS " FROM clues WHERE id = ?");
         q->bind_all(id);

@@ -197,6 +197,49 @@ TEST_CASE("assignment: staff claim, assign and give back a ticket, and the versi
     CHECK(rows == 3);
 }
 
+TEST_CASE("assignment: a disabled account's open tickets go back to the inbox",
+          "[integration][assignment]") {
+    AssignmentServer s;
+    HttpClient& c = *s.client;
+    const std::string li = s.person(kProc, "staff", "li.na", "李娜");
+    const std::string proc_key = s.server.key_for(kProc, "staff");
+    const std::string open = route_clue(s.server, "disable-open").proc;
+    const std::string done = route_clue(s.server, "disable-done").proc;
+    for (const auto& ticket : {open, done}) {
+        REQUIRE_STATUS(assign_by_key(c, proc_key, ticket, {{"assignee", li}}, etag(1)), 200);
+    }
+    REQUIRE_STATUS(transition(c, proc_key, done,
+                              {{"action", "reject"},
+                               {"reason_code", "wrong_jurisdiction"},
+                               {"reason", "another county"}},
+                              etag(2)),
+                   200);
+
+    // She leaves; the admin disables her account.
+    Response disabled = c.post("/v1/people/" + li + "/disable", "{}", json_auth(s.admin));
+    REQUIRE_STATUS(disabled, 200);
+
+    // The open ticket waits for nobody: back in the inbox, unassigned, by the admin.
+    Response after = get(c, proc_key, "/v1/tickets/" + open);
+    CHECK(after.json()["assignee"].is_null());
+    CHECK(after.header("etag") == etag(3));
+    CHECK(contains(ids_in(c, auth(proc_key), "/v1/tickets?assignee=none"), open));
+    const auto moves = events_of_type(history_of(c, proc_key, open), "ticket.unassigned");
+    REQUIRE(moves.size() == 1);
+    CHECK(moves[0]["previous_assignee"] == li);
+    CHECK(moves[0]["actor_agency"] == "proc-510000");
+    // A finished ticket keeps the name of who finished it.
+    CHECK(get(c, proc_key, "/v1/tickets/" + done).json()["assignee"]["id"] == li);
+
+    Response audit = get(c, s.admin, "/v1/audit?limit=200");
+    const json audit_rows = audit.json();
+    int released = -1;
+    for (const auto& row : audit_rows["items"]) {
+        if (row["action"] == "person.disabled") released = row["detail"]["tickets_released"];
+    }
+    CHECK(released == 1);
+}
+
 TEST_CASE("assignment: only staff of the recipient agency, to staff of that agency",
           "[integration][assignment][scope]") {
     AssignmentServer s;

@@ -127,8 +127,19 @@ TEST_CASE("a ticket walks accept, start, hold, resume, close", "[integration]") 
     CHECK(first.value("version", 0) == 1);
     CHECK(first.value("clue_id", "") == clue);
     CHECK(get(p.c, p.recipient, "/v1/tickets/" + ticket).header("ETag") == "\"1\"");
+    // The time left, in working days by the deadline calendar (docs/api.md, "due").
+    const json due = first["due"];
+    CHECK(due.value("deadline", "") == "accept");
+    CHECK(due.value("at", "") == first.value("accept_by", "?"));
+    CHECK(due.value("passed", true) == false);
+    CHECK(due.value("working_days_left", -1) >= 0);
+    CHECK(due.value("working_days_left", 99) <= 5);
 
     p.move(p.recipient, ticket, {{"action", "accept"}}, 1, "accepted");
+    const json accepted = p.fetch(ticket);
+    CHECK(accepted["due"].value("deadline", "") == "close");
+    CHECK(accepted["due"].value("at", "") == accepted.value("close_by", "?"));
+    CHECK(accepted["due"].value("working_days_left", 0) > 40);  // three months
     p.move(p.recipient, ticket, {{"action", "start"}}, 2, "in_progress");
     p.move(p.recipient, ticket,
            {{"action", "hold"},
@@ -154,6 +165,7 @@ TEST_CASE("a ticket walks accept, start, hold, resume, close", "[integration]") 
                                 {"ticket.closed", "in_progress", "closed", kRecipient},
                             });
     p.check_final(ticket, 6);
+    CHECK_FALSE(p.fetch(ticket).contains("due"));  // finished: no deadline in force
 }
 
 TEST_CASE("a ticket is accepted then closed, or closed from on_hold", "[integration]") {

@@ -26,6 +26,14 @@ Result<domain::Ticket> apply_assignment(storage::WriteTransaction& tx, const Act
                                         const std::string& ticket_id, std::int64_t expected_version,
                                         const domain::AssigneeRef& assignee, domain::Timestamp now);
 
+// A disabled account's open tickets go back to her agency's inbox, unassigned, each with its
+// new version, its ticket.unassigned event (by `actor`, the admin who disabled her) and audit
+// row, in the unit of work that disables her: a ticket must not wait for someone who will
+// not come back. Returns how many.
+int release_assignments(storage::WriteTransaction& tx, const Actor& actor,
+                        const std::string& agency_id, const std::string& person_id,
+                        domain::Timestamp now);
+
 // The 422 a key gets for "me" (no one is signed in): at `pointer` (/assignee in a body,
 // /query/assignee in a list's query).
 ServiceError me_needs_a_person(const std::string& pointer);

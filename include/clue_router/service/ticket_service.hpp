@@ -56,6 +56,10 @@ class TicketService {
                 std::optional<std::int64_t> if_match, const nlohmann::json& body,
                 Completion<domain::Ticket> done);
 
+    // A ticket as the API shows it: domain::to_json, and "due" (domain/ticket_due), the
+    // deadline in force and the working days left, by the configured calendar and now.
+    nlohmann::json view(const domain::Ticket& ticket) const;
+
   private:
     storage::Store& store_;
     const RuntimeConfigHolder& config_;

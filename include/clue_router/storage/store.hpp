@@ -117,6 +117,10 @@ class WriteTransaction {
     // Writes the ticket if the stored version is still expected_version; the caller has
     // already set ticket.version to expected_version + 1. Returns false when it was not.
     virtual bool update_ticket(const domain::Ticket& ticket, std::int64_t expected_version) = 0;
+    // The open tickets (not rejected, closed or cancelled) of the agency's inbox that the
+    // person has taken, by id: what must go back to the inbox when her account is disabled.
+    virtual std::vector<domain::Ticket> open_tickets_assigned_to(const std::string& agency_id,
+                                                                 const std::string& person_id) = 0;
     // Appends an event and returns its sequence number.
     virtual std::int64_t append_event(const domain::TicketEvent& event) = 0;
     // Open tickets whose deadline passed at `now` and that are not marked overdue yet:
