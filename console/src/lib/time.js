@@ -1,10 +1,9 @@
 // Times in China Standard Time, and deadlines counted in working days.
 //
-// The API gives a ticket's deadlines as instants (accept_by, close_by) and marks a ticket
-// overdue (overdue: "accept" | "close"); it does not say how many working days are left. The
-// console counts them itself, Monday to Friday in Asia/Shanghai. It does not know the public
-// holidays of the service's config/deadlines.json, so around a holiday the count may be off by
-// those days (docs/console.md).
+// The service says how a ticket's time counts in `due` (docs/api.md, GET /v1/tickets/{id}):
+// the deadline in force and the working days left or overdue on its calendar of holidays and
+// make-up working days. The console shows that. Only for a ticket without `due` (an older
+// service) does it count itself, Monday to Friday in Asia/Shanghai, without the holidays.
 
 export const TIME_ZONE = 'Asia/Shanghai';
 const CST_OFFSET_MS = 8 * 60 * 60 * 1000; // China has kept UTC+8 without summer time since 1991
@@ -67,6 +66,15 @@ export const SOON_WORKING_DAYS = 2;
 // 'overdue' when the deadline passed (or the service marked the ticket overdue); days then
 // counts the working days since, else the working days left.
 export function deadlineState(ticket, now = new Date()) {
+  const due = ticket.due;
+  if (due && due.deadline) {
+    const base = { kind: due.deadline, at: due.at };
+    if (due.passed) return { ...base, state: 'overdue', days: due.working_days_overdue ?? 0 };
+    const days = due.working_days_left ?? 0;
+    if (days === 0) return { ...base, state: 'today', days: 0 };
+    return { ...base, state: days <= SOON_WORKING_DAYS ? 'soon' : 'ok', days };
+  }
+  if (ticket.due === null) return null;
   const deadline = applicableDeadline(ticket);
   if (!deadline || !deadline.at) return null;
   const at = new Date(deadline.at);

@@ -55,3 +55,33 @@ test('a ticket in work counts to close_by; a closed one has no deadline', () => 
 test('times are shown in China Standard Time', () => {
   assert.equal(formatDateTime('2026-11-20T01:12:00.000Z'), '2026/11/20 09:12');
 });
+
+test("the service's due wins: its calendar knows the holidays", () => {
+  const now = new Date('2026-09-30T10:00:00+08:00');
+  const base = { status: 'pending', accept_by: '2026-10-09T16:00:00Z' };
+  const left = deadlineState(
+    {
+      ...base,
+      due: { deadline: 'accept', at: base.accept_by, passed: false, working_days_left: 2 },
+    },
+    now,
+  );
+  assert.equal(left.state, 'soon');
+  assert.equal(left.days, 2);
+  const late = deadlineState(
+    {
+      ...base,
+      due: { deadline: 'accept', at: base.accept_by, passed: true, working_days_overdue: 1 },
+    },
+    now,
+  );
+  assert.deepEqual([late.state, late.days], ['overdue', 1]);
+  const today = deadlineState(
+    {
+      ...base,
+      due: { deadline: 'accept', at: base.accept_by, passed: false, working_days_left: 0 },
+    },
+    now,
+  );
+  assert.equal(today.state, 'today');
+});
