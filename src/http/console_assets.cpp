@@ -77,9 +77,13 @@ const ConsoleAsset& ConsoleAssets::index() const {
     return *find(kIndex);
 }
 
+bool is_console_path(std::string_view path) {
+    return path == kPrefix.substr(0, kPrefix.size() - 1) || path.starts_with(kPrefix);
+}
+
 console_path::Meaning ConsoleAssets::resolve(std::string_view path) const {
-    if (path == kPrefix.substr(0, kPrefix.size() - 1)) return console_path::AddSlash{};
-    if (!path.starts_with(kPrefix)) return console_path::NotConsole{};
+    if (!is_console_path(path)) return console_path::NotConsole{};
+    if (!path.starts_with(kPrefix)) return console_path::AddSlash{};  // "/console" itself
     const auto relative = path.substr(kPrefix.size());
     if (relative.empty()) return console_path::Page{};
     // Only the build's own files are looked up, by exact name: no path reaches the disk, so

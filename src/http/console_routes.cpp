@@ -49,10 +49,6 @@ Problem console_not_installed() {
 
 }  // namespace
 
-bool is_console_path(std::string_view path) {
-    return path == "/console" || path.starts_with("/console/");
-}
-
 void reply_console(Exchange& ex, const ConsoleAssets* assets) {
     ex.set_route("/console/", {});
     if (ex.request().method() != beast_http::verb::get) {

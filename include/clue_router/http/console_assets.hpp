@@ -20,6 +20,9 @@ struct ConsoleAsset {
     bool immutable = false;
 };
 
+// "/console" or under "/console/" (the path as sent): the console's, not the API's.
+bool is_console_path(std::string_view path);
+
 // What a request path means for the console.
 namespace console_path {
 struct NotConsole {};  // not under /console
